@@ -1,0 +1,56 @@
+/**
+ * The HTTP contract between adapters and the engine. Adapters build `HttpRequest`s and read
+ * `HttpResponse`s; the engine decides how to retry them (see retry.ts) and the n8n transport
+ * (transport.ts) sends them through n8n's own request helpers.
+ */
+
+export interface HttpRequest {
+	method: 'GET' | 'POST' | 'PUT';
+	url: string;
+	headers?: Record<string, string>;
+	/** A plain object or array is sent as JSON; a Buffer as is (multipart bodies are rendered to a Buffer so they can be re-sent). */
+	body?: Buffer | Record<string, unknown> | unknown[];
+	/** Per-attempt timeout. The engine lowers it to what is left of the job's deadline. */
+	timeoutMs?: number;
+}
+
+export interface HttpResponse {
+	status: number;
+	/** Header names in lower case. */
+	headers: Record<string, string>;
+	body: Buffer;
+}
+
+/**
+ * How a request may be retried after a failure:
+ * - `read`: no side effects (status, result, download); retried on 408/429/5xx and any network error.
+ * - `submit`: creates paid work; retried only when the provider certainly did not accept it
+ *   (a 408/429/500/502/503 answer, or a connection that never opened). A failure after the body
+ *   was sent (reset, timeout, 504) is not retried: it throws a TransportError with `mayHaveRun`.
+ * - `submitIdempotent`: creates paid work under a client-chosen id (Runware taskUUID), so a
+ *   re-send cannot create a second job; retried like `read`.
+ */
+export type RequestKind = 'read' | 'submit' | 'submitIdempotent';
+
+/** A request that got no HTTP answer after the allowed attempts. */
+export class TransportError extends Error {
+	constructor(
+		message: string,
+		/** Node's error code (ECONNRESET, ETIMEDOUT, ECONNREFUSED, ABORTED …). */
+		readonly code: string,
+		/** True when the request body may have reached the provider (so paid work may exist). */
+		readonly mayHaveRun: boolean,
+	) {
+		super(message);
+		this.name = 'TransportError';
+	}
+}
+
+export interface HttpClient {
+	/**
+	 * Sends a request to the provider with its credential applied, retrying per `kind`.
+	 * Resolves with the last response for every HTTP status (the adapter reads error bodies);
+	 * throws TransportError when no answer came, and an abort error when the execution stopped.
+	 */
+	send(request: HttpRequest, kind: RequestKind): Promise<HttpResponse>;
+}

