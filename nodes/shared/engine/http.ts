@@ -1,7 +1,7 @@
 /**
  * The HTTP contract between adapters and the engine. Adapters build `HttpRequest`s and read
  * `HttpResponse`s; the engine decides how to retry them (see retry.ts) and the n8n transport
- * (transport.ts) sends them through n8n's own request helpers.
+ * (n8nTransport.ts) sends them through n8n's own request helpers.
  */
 
 export interface HttpRequest {
@@ -36,15 +36,34 @@ export type RequestKind = 'read' | 'submit' | 'submitIdempotent';
 export class TransportError extends Error {
 	constructor(
 		message: string,
-		/** Node's error code (ECONNRESET, ETIMEDOUT, ECONNREFUSED, ABORTED …). */
+		/**
+		 * Node's error code (ECONNRESET, ETIMEDOUT, ECONNREFUSED …); `HTTP_504` (etc.) for a `submit`
+		 * answered by a gateway timeout; `ERESPONSETOOLARGE` when a `maxBytes` cap was passed.
+		 */
 		readonly code: string,
 		/** True when the request body may have reached the provider (so paid work may exist). */
 		readonly mayHaveRun: boolean,
+		/** The HTTP status when an answer did come but says nothing about the job (a `submit`'s 504). */
+		readonly httpStatus?: number,
 	) {
 		super(message);
 		this.name = 'TransportError';
 	}
 }
+
+/** Hints a transport may honour for one request. */
+export interface TransportOptions {
+	/** Stop reading (and throw TransportError `ERESPONSETOOLARGE`) once the body passes this size. */
+	maxBytes?: number;
+}
+
+/**
+ * Sends one request, once: no retries (retry.ts adds them). Resolves with the response for every
+ * HTTP status. Throws a TransportError when no answer came (`mayHaveRun` false only when the
+ * request certainly never left, e.g. ECONNREFUSED, ENOTFOUND), and an AbortError when `signal`
+ * aborted. `request.timeoutMs` is the time this attempt may take.
+ */
+export type Transport = (request: HttpRequest, signal: AbortSignal, options?: TransportOptions) => Promise<HttpResponse>;
 
 export interface HttpClient {
 	/**

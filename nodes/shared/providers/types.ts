@@ -21,7 +21,11 @@ export interface ImageInput {
 	fileName: string;
 	width: number;
 	height: number;
-	/** The http(s) URL the image came from, for providers that prefer to fetch it themselves. */
+	/**
+	 * The http(s) URL the image came from, for providers that prefer to fetch it themselves.
+	 * Set only while `data` are still the bytes at that URL: whoever converts or resizes the
+	 * image drops it, so an adapter may send the URL instead of the bytes.
+	 */
 	url?: string;
 }
 
@@ -87,7 +91,8 @@ export interface JobState {
 	queuePosition?: number;
 	progress?: number;
 	images?: GeneratedImage[];
-	error?: { message: string; code?: string };
+	/** Why a `failed` job failed: the provider's message and code, and what the user can do. */
+	error?: { message: string; code?: string; hint?: string };
 }
 
 /** What Poll Result needs to find a job again: the submitted item (INTERFACE.md). */
@@ -132,6 +137,12 @@ export interface ProviderAdapter {
 	defaultConcurrency: number;
 	/** Options this provider accepts for the operation; the pipeline refuses the others before any call. */
 	supportedOptions(operation: OperationName): ReadonlySet<OptionName>;
+	/**
+	 * Provider-specific limits on option values that `supportedOptions` cannot express (e.g.
+	 * "Runware accepts one style code"). Returns a message for the user, or undefined when the
+	 * request is fine. The pipeline calls it before any paid call; `submit` calls it too.
+	 */
+	validate?(request: JobRequest): string | undefined;
 	/**
 	 * Submits one job. Queued providers answer `submitted`/`queued`/`running` with a requestId;
 	 * synchronous ones answer `completed` with images (requestId: an id the adapter makes).

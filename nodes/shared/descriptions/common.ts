@@ -1,0 +1,101 @@
+/**
+ * Parameters shared by the nodes, built once (names fixed by INTERFACE.md: saved workflows use them).
+ */
+import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { ProviderName } from '../providers/types';
+
+const PROVIDER_OPTIONS: Record<ProviderName, INodePropertyOptions> = {
+	runComfy: { name: 'RunComfy', value: 'runComfy', description: 'Queued jobs; images are sent as URLs or data URIs' },
+	runware: { name: 'Runware', value: 'runware', description: 'Queued tasks polled with getResponse' },
+	cometApi: { name: 'CometAPI', value: 'cometApi', description: "A copy of Ideogram's API; answers synchronously" },
+	ideogram: { name: 'Ideogram', value: 'ideogram', description: "Ideogram's own API; answers synchronously" },
+};
+
+const CREDENTIAL_OF: Record<ProviderName, string> = {
+	runComfy: 'runComfyApi',
+	runware: 'runwareApi',
+	cometApi: 'cometApi',
+	ideogram: 'ideogramApi',
+};
+
+export const ALL_PROVIDERS: ProviderName[] = ['runComfy', 'runware', 'cometApi', 'ideogram'];
+/** Providers with a job queue: only they can return a job reference instead of waiting. */
+export const QUEUED_PROVIDERS: ProviderName[] = ['runComfy', 'runware'];
+
+export function providerProperty(providers: ProviderName[]): INodeProperties {
+	return {
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		options: providers.map((p) => PROVIDER_OPTIONS[p]),
+		default: providers[0],
+		description: 'Which service runs Ideogram 3.0. Each has its own credential.',
+	};
+}
+
+/** One credential per provider, shown only when that provider is selected. */
+export function providerCredentials(providers: ProviderName[]): INodeCredentialDescription[] {
+	return providers.map((provider) => ({
+		name: CREDENTIAL_OF[provider],
+		required: true,
+		displayOptions: { show: { provider: [provider] } },
+		// A credential without a free 2xx endpoint is checked by a node-level test (credentialTests.ts).
+		...(provider === 'runware' ? {} : { testedBy: `${CREDENTIAL_OF[provider]}Test` }),
+	}));
+}
+
+export const imageSourceProperties: INodeProperties[] = [
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'Binary Property', value: 'binary', description: 'An image from a previous node' },
+			{ name: 'URL', value: 'url', description: 'A public http(s) URL of the image' },
+		],
+		default: 'binary',
+		description: 'Where the image to work on comes from',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'imageBinaryProperty',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: { show: { imageSource: ['binary'] } },
+		hint: 'The name of the input binary field that holds the image (PNG, JPEG or WebP)',
+		description: 'Name of the binary property that holds the image',
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/photo.png',
+		displayOptions: { show: { imageSource: ['url'] } },
+		description: 'Public http(s) URL of the image (PNG, JPEG or WebP)',
+	},
+];
+
+export const waitForCompletionProperty: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: true,
+	displayOptions: { show: { provider: QUEUED_PROVIDERS } },
+	description:
+		'Whether to wait for the images. Turn off to get a job reference at once and collect the images later with Ideogram Poll Result (for jobs longer than a few minutes).',
+};
+
+export const promptProperty = (description: string): INodeProperties => ({
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	required: true,
+	description,
+});

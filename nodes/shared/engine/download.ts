@@ -1,0 +1,145 @@
+/**
+ * Downloads an image by URL through an UNauthenticated transport: no provider credential ever
+ * goes to a download host. Retries transient failures, caps size and time, and trusts the bytes,
+ * not the Content-Type header, to say what the file is.
+ */
+import { settle, systemClock, type Clock } from './clock';
+import { DownloadError, isAbortError } from './errors';
+import { TransportError, type Transport } from './http';
+import { createHttpClient } from './retry';
+
+export interface DownloadOptions {
+	/** Largest accepted body, in bytes. */
+	maxBytes: number;
+	/** Time for the whole download, retries included. */
+	timeoutMs: number;
+	signal: AbortSignal;
+	clock?: Clock;
+	/** Attempts, the first included. Default 3. */
+	maxAttempts?: number;
+	/** Backoff before the 2nd attempt (doubles). Default 500. */
+	baseDelayMs?: number;
+}
+
+export interface DownloadedImage {
+	data: Buffer;
+	mimeType: string;
+	fileExtension: string;
+}
+
+export interface ImageType {
+	mimeType: string;
+	fileExtension: string;
+}
+
+/** What the bytes are, from their magic numbers: PNG, JPEG or WebP; undefined otherwise. */
+export function sniffImageType(data: Buffer): ImageType | undefined {
+	if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+		return { mimeType: 'image/png', fileExtension: 'png' };
+	}
+	if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) {
+		return { mimeType: 'image/jpeg', fileExtension: 'jpg' };
+	}
+	if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') {
+		return { mimeType: 'image/webp', fileExtension: 'webp' };
+	}
+	return undefined;
+}
+
+/** The URL without query and fragment (they often carry signatures), for messages. */
+export function safeUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		return `${u.origin}${u.pathname}`;
+	} catch {
+		return url.replace(/[?#].*$/, '');
+	}
+}
+
+const EXPIRED_HINT =
+	'Result links are temporary: download the images as soon as the job completes (keep image download on), or get fresh links by fetching the job result again or running the job again.';
+
+function formatBytes(n: number): string {
+	return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+function describeContent(body: Buffer, contentType: string | undefined): string {
+	const head = body.subarray(0, 64).toString('utf8').replace(/\s+/g, ' ').trim();
+	const printable = /^[\x20-\x7e]*$/.test(head) && head.length > 0;
+	return `${contentType ? `Content-Type ${contentType}` : 'no Content-Type'}${printable ? `, starting "${head.slice(0, 40)}"` : ''}`;
+}
+
+/** The error for a download that got no usable answer (abort errors and unknown errors pass through). */
+function failedDownload(error: unknown, shown: string, opts: DownloadOptions): unknown {
+	if (isAbortError(error) || !(error instanceof TransportError)) return error;
+	if (error.code === 'ERESPONSETOOLARGE') {
+		return new DownloadError(`The image at ${shown} is larger than the ${formatBytes(opts.maxBytes)} limit.`, { url: shown, code: error.code });
+	}
+	const timedOut = error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED';
+	return new DownloadError(
+		timedOut
+			? `Downloading ${shown} did not finish within ${Math.round(opts.timeoutMs / 1000)} s.`
+			: `Downloading ${shown} failed: no answer from the server (${error.code}).`,
+		{ url: shown, code: error.code, hint: 'Check that the host is reachable from n8n, then try again.', cause: error },
+	);
+}
+
+export async function downloadImage(transport: Transport, url: string, opts: DownloadOptions): Promise<DownloadedImage> {
+	const shown = safeUrl(url);
+	const parsed = URL.canParse(url) ? new URL(url) : undefined;
+	if (!parsed) throw new DownloadError(`"${shown}" is not a valid URL.`, { url: shown, hint: 'Give a full http(s) URL.' });
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw new DownloadError(`Only http(s) URLs can be downloaded, not ${parsed.protocol}`, { url: shown, hint: 'Give a full http(s) URL.' });
+	}
+
+	const clock = opts.clock ?? systemClock;
+	const client = createHttpClient(transport, {
+		clock,
+		signal: opts.signal,
+		deadline: clock.now() + opts.timeoutMs,
+		maxAttempts: opts.maxAttempts ?? 3,
+		baseDelayMs: opts.baseDelayMs ?? 500,
+		maxDelayMs: 5_000,
+		timeoutMs: opts.timeoutMs,
+		maxRetryAfterMs: opts.timeoutMs,
+		transportOptions: { maxBytes: opts.maxBytes },
+	});
+
+	const sent = await settle(client.send({ method: 'GET', url, headers: { accept: 'image/png,image/jpeg,image/webp,image/*;q=0.8' } }, 'read'));
+	if (!sent.ok) throw failedDownload(sent.error, shown, opts);
+
+	const { status, headers, body } = sent.value;
+	if (status === 403 || status === 404 || status === 410) {
+		throw new DownloadError(`The image URL has expired or no longer exists (HTTP ${status}): ${shown}.`, {
+			url: shown,
+			httpCode: status,
+			expired: true,
+			hint: EXPIRED_HINT,
+		});
+	}
+	if (status < 200 || status > 299) {
+		throw new DownloadError(`Downloading ${shown} failed with HTTP ${status}.`, {
+			url: shown,
+			httpCode: status,
+			hint: status >= 500 || status === 429 ? 'The image host had a temporary problem: try again later.' : undefined,
+		});
+	}
+	if (body.length > opts.maxBytes) {
+		throw new DownloadError(`The image at ${shown} is larger than the ${formatBytes(opts.maxBytes)} limit (${formatBytes(body.length)}).`, {
+			url: shown,
+			httpCode: status,
+		});
+	}
+	if (body.length === 0) {
+		throw new DownloadError(`The download from ${shown} was empty.`, { url: shown, httpCode: status });
+	}
+	const type = sniffImageType(body);
+	if (!type) {
+		throw new DownloadError(`The file at ${shown} is not a PNG, JPEG or WebP image (${describeContent(body, headers['content-type'])}).`, {
+			url: shown,
+			httpCode: status,
+			hint: 'Check that the URL points at the image itself, not at a web page about it.',
+		});
+	}
+	return { data: body, ...type };
+}

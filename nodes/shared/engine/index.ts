@@ -1,0 +1,9 @@
+/** The poll/retry/download engine. It knows nothing of Ideogram or of any provider. */
+export * from './http';
+export * from './clock';
+export * from './errors';
+export * from './redact';
+export * from './retry';
+export * from './poll';
+export * from './download';
+export * from './n8nTransport';

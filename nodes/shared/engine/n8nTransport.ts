@@ -1,0 +1,251 @@
+/**
+ * The production Transport: one request through n8n's own helpers, so n8n applies the
+ * credential (httpRequestWithAuthentication), its proxy and SSRF settings.
+ *
+ * Facts about n8n-core 2.41 this relies on:
+ * - httpRequestWithAuthentication replaces `abortSignal` with the execution's cancel signal
+ *   (when `'getExecutionCancelSignal' in this`) and wraps every thrown error in a NodeApiError
+ *   whose `cause` is the axios error. So the per-attempt timeout and our own signal are enforced
+ *   by racing the request (plus axios' `timeout`), and network codes are read from the cause chain.
+ * - A `detached` transport calls it with a `this` that hides getExecutionCancelSignal, so the
+ *   cancel request sent after the execution stopped is not aborted before it leaves.
+ * - helpers.httpRequest (no credential: downloads) honours `abortSignal` as given.
+ */
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { raceAbort, settle } from './clock';
+import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
+import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
+
+export interface N8nTransportOptions {
+	/**
+	 * Not tied to the execution's cancel signal: for the cancel request sent after a stop. Give
+	 * such requests their own short deadline (createHttpClient's `deadline`/`timeoutMs`).
+	 */
+	detached?: boolean;
+	/**
+	 * Follow HTTP redirects. Default: off with a credential (a redirect elsewhere must not carry
+	 * the API key; the adapter sees the 3xx), on without one (image hosts redirect to CDNs).
+	 */
+	followRedirects?: boolean;
+}
+
+/** Codes after which the request certainly did not reach the server. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EAI_FAIL',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EADDRNOTAVAIL',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Codes after which the request may have reached the server. */
+const MAYBE_SENT_CODES: ReadonlySet<string> = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EPROTO',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+	'ERR_STREAM_PREMATURE_CLOSE',
+	'ERR_FR_TOO_MANY_REDIRECTS',
+	'ERR_NETWORK',
+]);
+
+type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown; isAxiosError?: unknown; response?: unknown; name?: unknown };
+
+/** The error and its `cause` chain, outermost first. */
+function chain(error: unknown): ErrorLike[] {
+	const out: ErrorLike[] = [];
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (typeof current === 'object' && current !== null && !seen.has(current) && out.length < 10) {
+		seen.add(current);
+		out.push(current as ErrorLike);
+		current = (current as ErrorLike).cause;
+	}
+	return out;
+}
+
+/**
+ * A TransportError for a network failure somewhere in `error`'s cause chain, or undefined when
+ * the error is something else (missing credential, SSRF block …), which is thrown as it is.
+ */
+export function toTransportError(error: unknown, request: Pick<HttpRequest, 'method' | 'url'>): TransportError | undefined {
+	const links = chain(error);
+	const what = `${request.method} ${originAndPath(request.url)}`;
+	for (const link of links) {
+		const code = typeof link.code === 'string' ? link.code : undefined;
+		const message = typeof link.message === 'string' ? link.message : '';
+		if (code && NOT_SENT_CODES.has(code)) return new TransportError(`${what} failed: ${message || code}`, code, false);
+		if (code && MAYBE_SENT_CODES.has(code)) return new TransportError(`${what} failed: ${message || code}`, code, true);
+		if (/socket hang up/i.test(message)) return new TransportError(`${what} failed: ${message}`, 'ECONNRESET', true);
+		if (/timeout of \d+ms exceeded/i.test(message)) return new TransportError(`${what} failed: ${message}`, 'ETIMEDOUT', true);
+	}
+	const axios = links.find((l) => l.isAxiosError === true && !l.response);
+	if (axios) {
+		const message = typeof axios.message === 'string' ? axios.message : 'network error';
+		return new TransportError(`${what} failed: ${message}`, typeof axios.code === 'string' ? axios.code : 'ENETWORK', true);
+	}
+	return undefined;
+}
+
+function originAndPath(url: string): string {
+	try {
+		const u = new URL(url);
+		return `${u.origin}${u.pathname}`;
+	} catch {
+		return url.replace(/[?#].*$/, '');
+	}
+}
+
+/** A `this` for httpRequestWithAuthentication that does not offer the execution's cancel signal. */
+function detachedThis(ctx: IExecuteFunctions): IExecuteFunctions {
+	return new Proxy(ctx, {
+		has: (target, key) => key !== 'getExecutionCancelSignal' && Reflect.has(target, key),
+		get: (target, key) => {
+			const value: unknown = Reflect.get(target, key, target);
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
+
+function normaliseHeaders(raw: unknown): Record<string, string> {
+	const source =
+		raw && typeof (raw as { toJSON?: unknown }).toJSON === 'function'
+			? ((raw as { toJSON(): unknown }).toJSON() as Record<string, unknown>)
+			: ((raw ?? {}) as Record<string, unknown>);
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(source)) {
+		if (value === undefined || value === null || typeof value === 'function') continue;
+		out[key.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+	}
+	return out;
+}
+
+type Readable = AsyncIterable<unknown> & { destroy?: (error?: Error) => void };
+
+function isReadable(value: unknown): value is Readable {
+	return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function' && Symbol.asyncIterator in value;
+}
+
+function tooLarge(request: HttpRequest, maxBytes: number): TransportError {
+	return new TransportError(`${request.method} ${originAndPath(request.url)}: the response is larger than ${maxBytes} bytes`, 'ERESPONSETOOLARGE', false);
+}
+
+async function readCapped(stream: Readable, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	const onAbort = () => stream.destroy?.();
+	signal.addEventListener('abort', onAbort, { once: true });
+	try {
+		const read = (async () => {
+			for await (const chunk of stream) {
+				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+				total += buffer.length;
+				if (maxBytes !== undefined && total > maxBytes) {
+					stream.destroy?.();
+					throw tooLarge(request, maxBytes);
+				}
+				chunks.push(buffer);
+			}
+			return Buffer.concat(chunks);
+		})();
+		return await raceAbort(read, signal);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
+
+async function toBuffer(body: unknown, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal): Promise<Buffer> {
+	let buffer: Buffer;
+	if (body === undefined || body === null) buffer = Buffer.alloc(0);
+	else if (Buffer.isBuffer(body)) buffer = body;
+	else if (body instanceof ArrayBuffer) buffer = Buffer.from(new Uint8Array(body));
+	else if (ArrayBuffer.isView(body)) buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	else if (typeof body === 'string') buffer = Buffer.from(body, 'utf8');
+	else if (isReadable(body)) return await readCapped(body, maxBytes, request, signal);
+	else buffer = Buffer.from(JSON.stringify(body), 'utf8');
+	if (maxBytes !== undefined && buffer.length > maxBytes) throw tooLarge(request, maxBytes);
+	return buffer;
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+	return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
+	const headers: Record<string, string> = { ...request.headers };
+	let body: string | Buffer | undefined;
+	if (Buffer.isBuffer(request.body)) {
+		body = request.body;
+	} else if (request.body !== undefined) {
+		body = JSON.stringify(request.body);
+		if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+	}
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: request.url,
+		headers,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		encoding: stream ? 'stream' : 'arraybuffer',
+		json: false,
+		abortSignal: signal,
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
+	if (body !== undefined) options.body = body;
+	if (request.timeoutMs !== undefined) options.timeout = Math.max(1, Math.ceil(request.timeoutMs));
+	if (!followRedirects) options.disableFollowRedirect = true;
+	return options;
+}
+
+/**
+ * The production Transport. With `credentialType`, n8n applies that credential to each request
+ * (provider API calls); without, no credential is sent (image downloads).
+ */
+export function createN8nTransport(ctx: IExecuteFunctions, credentialType?: string, options: N8nTransportOptions = {}): Transport {
+	const followRedirects = options.followRedirects ?? credentialType === undefined;
+	const self = options.detached ? detachedThis(ctx) : ctx;
+
+	return async (request: HttpRequest, signal: AbortSignal, transportOptions?: TransportOptions): Promise<HttpResponse> => {
+		throwIfAborted(signal);
+		const maxBytes = transportOptions?.maxBytes;
+		const requestOptions = buildRequestOptions(request, signal, maxBytes !== undefined, followRedirects);
+		const pending: Promise<unknown> = credentialType
+			? ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, requestOptions)
+			: ctx.helpers.httpRequest(requestOptions);
+
+		const sent = await settle(raceAbort(pending, signal));
+		if (!sent.ok) {
+			if (signal.aborted) throw abortErrorFrom(signal);
+			// The execution's own cancel signal (httpRequestWithAuthentication puts it on the request).
+			if (chain(sent.error).some((link) => isAbortError(link))) throw abortErrorFrom(signal);
+			throw toTransportError(sent.error, request) ?? sent.error;
+		}
+		const raw = sent.value as { body?: unknown; headers?: unknown; statusCode?: unknown; status?: unknown };
+
+		const status = Number(raw?.statusCode ?? raw?.status);
+		if (!Number.isInteger(status)) {
+			throw new TransportError(`${request.method} ${originAndPath(request.url)}: n8n returned no HTTP status`, 'EBADRESPONSE', true);
+		}
+		const body = await settle(toBuffer(raw.body, maxBytes, request, signal));
+		if (body.ok) return { status, headers: normaliseHeaders(raw.headers), body: body.value };
+		if (body.error instanceof TransportError) throw body.error;
+		if (signal.aborted) throw abortErrorFrom(signal);
+		throw toTransportError(body.error, request) ?? body.error;
+	};
+}

@@ -1,0 +1,81 @@
+import sharp from 'sharp';
+
+import { InputError } from './errors';
+import type { ImageInfo } from './types';
+
+const ACCEPTED_MIME_TYPES = {
+	png: 'image/png',
+	jpeg: 'image/jpeg',
+	webp: 'image/webp',
+} as const;
+
+type AcceptedFormat = keyof typeof ACCEPTED_MIME_TYPES;
+
+/** How sharp's format names read in a message, with their article. */
+const FORMAT_NAMES: Record<string, string> = {
+	gif: 'a GIF',
+	tiff: 'a TIFF',
+	heif: 'a HEIF/AVIF',
+	svg: 'an SVG',
+	pdf: 'a PDF',
+	jp2k: 'a JPEG 2000',
+	jxl: 'a JPEG XL',
+	ppm: 'a PPM',
+	magick: 'a BMP/ICO',
+};
+
+const CONVERT_HINT = 'Convert it to PNG, JPEG or WebP first (for example with n8n\'s Edit Image node).';
+const NOT_A_FILE_HINT =
+	'Check that the binary property holds the image file itself (PNG, JPEG or WebP), not text, JSON or an HTML page, and that the download succeeded.';
+
+/**
+ * Reads an image's format, size and alpha from its header (no pixel decoding), refusing
+ * anything but PNG, JPEG and WebP, which are all the providers accept.
+ */
+export async function readImageInfo(data: Buffer, what = 'image'): Promise<ImageInfo> {
+	return (await readImageHeader(data, what)).info;
+}
+
+/** `readImageInfo`, plus whether the pixels are stored as greyscale (which decodes faster as one band). */
+export async function readImageHeader(data: Buffer, what: string): Promise<{ info: ImageInfo; greyscale: boolean }> {
+	if (data.length === 0) {
+		throw new InputError(`The ${what} is empty (0 bytes), not a PNG, JPEG or WebP image.`, NOT_A_FILE_HINT);
+	}
+	let metadata: sharp.Metadata;
+	try {
+		metadata = await sharp(data).metadata();
+	} catch (error) {
+		throw new InputError(`The ${what} is not a PNG, JPEG or WebP image (${reasonOf(error)}).`, NOT_A_FILE_HINT);
+	}
+	const format = metadata.format;
+	if (!isAcceptedFormat(format)) {
+		throw new InputError(`The ${what} is ${describeFormat(String(format))} image, not a PNG, JPEG or WebP image.`, CONVERT_HINT);
+	}
+	if (!metadata.width || !metadata.height) {
+		throw new InputError(`The ${what} has no readable width and height; it is not a valid ${format.toUpperCase()} image.`, NOT_A_FILE_HINT);
+	}
+	const info: ImageInfo = {
+		format,
+		mimeType: ACCEPTED_MIME_TYPES[format],
+		width: metadata.width,
+		height: metadata.height,
+		hasAlpha: metadata.hasAlpha === true,
+		bytes: data.length,
+	};
+	return { info, greyscale: metadata.space === 'b-w' || metadata.space === 'grey16' };
+}
+
+function isAcceptedFormat(format: string | undefined): format is AcceptedFormat {
+	return format !== undefined && Object.prototype.hasOwnProperty.call(ACCEPTED_MIME_TYPES, format);
+}
+
+function describeFormat(format: string): string {
+	const upper = format.toUpperCase();
+	return FORMAT_NAMES[format] ?? `${/^[AEIOU]/.test(upper) ? 'an' : 'a'} ${upper}`;
+}
+
+/** sharp's own words, for the cases a user can act on (unsupported format, truncated file). */
+export function reasonOf(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message.replace(/^Input (buffer|Buffer) /, '').replace(/\s+/g, ' ').trim();
+}

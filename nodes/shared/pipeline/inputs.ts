@@ -1,0 +1,140 @@
+/**
+ * Turns an item's image, mask and reference sources into provider-ready `ImageInput`s: bytes read
+ * from n8n binary data or downloaded (without credentials), checked, fitted to the provider's
+ * limit, and the mask converted to the provider's convention.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { downloadImage } from '../engine';
+import type { Transport } from '../engine';
+import { fitToLimit, InputError, prepareMask, readImageInfo } from '../mask';
+import type { ImageInfo, PreparedMask } from '../mask';
+import type { ImageInput } from '../providers/types';
+import type { ItemPlan, SourceSpec } from './params';
+
+/** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
+const MAX_INPUT_BYTES = 100 * 1024 * 1024;
+const INPUT_DOWNLOAD_TIMEOUT_MS = 60_000;
+
+export interface LoadedInputs {
+	image: ImageInput;
+	mask?: ImageInput;
+	maskEditShare?: number;
+	downscaledFrom?: { width: number; height: number };
+	styleReferenceImages?: ImageInput[];
+	characterReferenceImages?: ImageInput[];
+	characterReferenceMasks?: ImageInput[];
+}
+
+interface LoadContext {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	download: Transport;
+	signal: AbortSignal;
+}
+
+async function readSource(
+	lc: LoadContext,
+	source: SourceSpec,
+	what: string,
+	parameter: string,
+): Promise<{ data: Buffer; fileName: string; url?: string }> {
+	if (source.kind === 'url') {
+		const downloaded = await downloadImage(lc.download, source.url, {
+			maxBytes: MAX_INPUT_BYTES,
+			timeoutMs: INPUT_DOWNLOAD_TIMEOUT_MS,
+			signal: lc.signal,
+		}).catch((error: Error) => {
+			throw new InputError(`Could not download the ${what} from ${source.url}: ${error.message}`, 'Check that the URL is public and points at a PNG, JPEG or WebP image.', parameter);
+		});
+		const fileName = decodeURIComponent(new URL(source.url).pathname.split('/').pop() || what);
+		return { data: downloaded.data, fileName, url: source.url };
+	}
+	const items = lc.ctx.getInputData();
+	const binary = items[lc.itemIndex]?.binary?.[source.property];
+	if (!binary) {
+		const available = Object.keys(items[lc.itemIndex]?.binary ?? {});
+		throw new InputError(
+			`The input item has no binary field "${source.property}" for the ${what}`,
+			available.length
+				? `Its binary fields are: ${available.join(', ')}. Set the field name to one of them.`
+				: 'The input item has no binary data: add a node before this one that reads or downloads the file, or use a URL.',
+			parameter,
+		);
+	}
+	const data = await lc.ctx.helpers.getBinaryDataBuffer(lc.itemIndex, source.property);
+	return { data, fileName: binary.fileName ?? what };
+}
+
+function toImageInput(data: Buffer, info: ImageInfo, fileName: string, url?: string): ImageInput {
+	return { data, mimeType: info.mimeType, fileName, width: info.width, height: info.height, url };
+}
+
+async function loadReference(lc: LoadContext, property: string, what: string, parameter: string): Promise<ImageInput> {
+	const source = await readSource(lc, { kind: 'binary', property }, what, parameter);
+	const info = await readImageInfo(source.data, what);
+	return toImageInput(source.data, info, source.fileName);
+}
+
+export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<LoadedInputs> {
+	const source = await readSource(lc, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
+	const info = await readImageInfo(source.data, 'image');
+
+	let prepared: PreparedMask | undefined;
+	if (plan.mask) {
+		const maskBytes =
+			plan.mask.kind === 'regions'
+				? undefined
+				: (await readSource(lc, plan.mask, 'mask', plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
+		prepared = await prepareMask({
+			imageWidth: info.width,
+			imageHeight: info.height,
+			mask: maskBytes,
+			regions: plan.mask.kind === 'regions' ? plan.mask.regions : undefined,
+			editColor: plan.maskEditColor,
+			providerEditColor: plan.providerMaskColor,
+			threshold: plan.maskThreshold,
+			onSizeMismatch: plan.maskSizeMismatch,
+		});
+	}
+
+	const fitted = await fitToLimit(
+		{ data: source.data, info },
+		{ maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide },
+		plan.allowDownscale,
+		prepared,
+		plan.adapter.displayName,
+	);
+	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
+	const url = fitted.downscaledFrom ? undefined : source.url;
+	const loaded: LoadedInputs = {
+		image: toImageInput(fitted.data, fitted.info, source.fileName, url),
+		downscaledFrom: fitted.downscaledFrom,
+	};
+	if (fitted.mask) {
+		loaded.mask = {
+			data: fitted.mask.png,
+			mimeType: 'image/png',
+			fileName: 'mask.png',
+			width: fitted.mask.width,
+			height: fitted.mask.height,
+		};
+		loaded.maskEditShare = Math.round(fitted.mask.editFraction * 10000) / 10000;
+	}
+	if (plan.styleReferenceProperties.length) {
+		loaded.styleReferenceImages = await Promise.all(
+			plan.styleReferenceProperties.map((p, n) => loadReference(lc, p, `style reference image ${n + 1}`, 'styleReferenceImages')),
+		);
+	}
+	if (plan.characterReferenceProperty) {
+		loaded.characterReferenceImages = [
+			await loadReference(lc, plan.characterReferenceProperty, 'character reference image', 'characterReferenceImage'),
+		];
+	}
+	if (plan.characterReferenceMaskProperty) {
+		loaded.characterReferenceMasks = [
+			await loadReference(lc, plan.characterReferenceMaskProperty, 'character reference mask', 'characterReferenceMask'),
+		];
+	}
+	return loaded;
+}

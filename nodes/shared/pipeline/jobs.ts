@@ -1,0 +1,129 @@
+/**
+ * A job's life through the one engine: submit, wait (poll or synchronous), and on a stop or a
+ * timeout cancel what can still be cancelled, always reporting the request id so the user can
+ * pick the job up later with Ideogram Poll Result.
+ */
+import { createHttpClient, isAbortError, pollUntilDone, PollTimeoutError, ProviderError, sharedDurations } from '../engine';
+import type { Transport } from '../engine';
+import type { JobRef, JobRequest, JobState, JobStatus, ProviderAdapter, ProviderContext } from '../providers/types';
+
+/** The cancel request after a stop or timeout gets its own short time, not the aborted signal. */
+const CANCEL_TIMEOUT_MS = 5_000;
+
+export interface JobEnvironment {
+	adapter: ProviderAdapter;
+	/** Authenticated transport bound to the execution. */
+	transport: Transport;
+	/** The same, detached from the execution's cancel signal: for the cancel request after a stop. */
+	cleanupTransport: Transport;
+	baseUrl: string;
+	/** The execution's cancel signal. */
+	signal: AbortSignal;
+}
+
+const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+function context(env: JobEnvironment, deadline: number, signal = env.signal, transport = env.transport): ProviderContext {
+	return { http: createHttpClient(transport, { signal, deadline }), baseUrl: env.baseUrl, signal };
+}
+
+/** Submits a job. Synchronous providers answer with the images; queued ones with a request id. */
+export async function submitJob(env: JobEnvironment, request: JobRequest, deadline: number): Promise<JobState> {
+	const state = await env.adapter.submit(context(env, deadline), request);
+	return failIfTerminalError(env, state, request.operation);
+}
+
+function failIfTerminalError(env: JobEnvironment, state: JobState, operation?: string): JobState {
+	if (state.status === 'failed' || state.status === 'cancelled') {
+		throw new ProviderError({
+			provider: env.adapter.displayName,
+			operation,
+			message: state.status === 'cancelled' ? 'The job was cancelled' : (state.error?.message ?? 'The job failed'),
+			providerCode: state.error?.code,
+			requestId: state.requestId,
+			hint:
+				state.error?.hint ??
+				(state.status === 'cancelled'
+					? 'Submit it again if you still need the images.'
+					: 'Check the inputs and prompt; a failed job is normally not billed.'),
+		});
+	}
+	return state;
+}
+
+export async function getJobState(env: JobEnvironment, job: JobRef, deadline: number): Promise<JobState> {
+	if (!env.adapter.getState) {
+		throw new ProviderError({
+			provider: env.adapter.displayName,
+			message: 'This provider answers synchronously and keeps no jobs to look up',
+			requestId: job.requestId,
+		});
+	}
+	return await env.adapter.getState(context(env, deadline), job);
+}
+
+export async function cancelJob(env: JobEnvironment, job: JobRef) {
+	if (!env.adapter.cancel) {
+		return { status: undefined, cancelled: false, reason: `${env.adapter.displayName} has no way to cancel a job` };
+	}
+	const signal = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
+	const ctx = context(env, Date.now() + CANCEL_TIMEOUT_MS, signal, env.cleanupTransport);
+	return await env.adapter.cancel(ctx, job);
+}
+
+/**
+ * Polls until the job ends or the deadline passes. On a stop or a timeout a job still queued is
+ * cancelled (it would otherwise run and bill later), and the error carries its request id.
+ */
+export async function waitForJob(
+	env: JobEnvironment,
+	job: JobRef,
+	deadline: number,
+	options: { onTimeout?: 'error' | 'returnState'; submittedAt?: number; durationKey?: string } = {},
+): Promise<JobState> {
+	const onTimeout = options.onTimeout ?? 'error';
+	let last: JobState | undefined;
+	try {
+		const state = await pollUntilDone(
+			async () => {
+				last = await getJobState(env, job, deadline);
+				return {
+					done: TERMINAL.has(last.status),
+					failed: last.status !== 'completed',
+					value: last,
+					queuePosition: last.queuePosition,
+				};
+			},
+			{
+				signal: env.signal,
+				deadline,
+				startedAt: options.submittedAt,
+				// Jobs of the same kind take similar times: polling densely when recent ones finished
+				// finds the result quickly without many requests.
+				durations: options.durationKey ? { tracker: sharedDurations, key: options.durationKey } : undefined,
+			},
+		);
+		return failIfTerminalError(env, state, job.operation);
+	} catch (error) {
+		const timedOut = error instanceof PollTimeoutError;
+		if (!timedOut && !isAbortError(error)) throw error;
+		if (timedOut && onTimeout === 'returnState' && last) return last;
+		const stillQueued = !last || last.status === 'queued' || last.status === 'submitted';
+		let cancelNote = '';
+		if (stillQueued && env.adapter.cancel) {
+			const outcome = await cancelJob(env, job).catch(() => undefined);
+			cancelNote = outcome?.cancelled ? ' It was still queued and has been cancelled.' : '';
+		}
+		throw new ProviderError({
+			provider: env.adapter.displayName,
+			operation: job.operation,
+			message: timedOut
+				? `The job did not finish within the timeout (last status: ${last?.status ?? 'unknown'}).${cancelNote}`
+				: `The execution was stopped while waiting for the job.${cancelNote}`,
+			requestId: job.requestId,
+			hint: cancelNote
+				? 'Submit it again when you need it.'
+				: 'The job may still finish: collect it with Ideogram Poll Result using this request ID, or raise Timeout.',
+		});
+	}
+}

@@ -1,0 +1,131 @@
+/**
+ * Builds the output items of INTERFACE.md from finished jobs: one item per image, the image
+ * downloaded (without credentials) into binary data with a name that says what it is.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { downloadImage, ProviderError } from '../engine';
+import type { Transport } from '../engine';
+import { readImageInfo } from '../mask';
+import type { GeneratedImage, JobState, OperationName, ProviderName } from '../providers/types';
+
+/** Result images are a few MB; a cap stops a wrong URL from filling memory. */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
+const RESULT_DOWNLOAD_TIMEOUT_MS = 60_000;
+
+export interface OutputSettings {
+	provider: ProviderName;
+	providerDisplayName: string;
+	operation: OperationName;
+	downloadImages: boolean;
+	outputBinaryProperty: string;
+	/** Extra metadata for every item (e.g. the mask's edit share). */
+	extra?: IDataObject;
+}
+
+export interface DownloadEnvironment {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	/** A transport without credentials: provider keys never go to result hosts. */
+	download: Transport;
+	signal: AbortSignal;
+	deadline: number;
+}
+
+function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImage, imageIndex: number): IDataObject {
+	const json: IDataObject = {
+		provider: settings.provider,
+		operation: settings.operation,
+		requestId: job.requestId,
+		status: 'completed',
+		imageIndex,
+	};
+	const fields: IDataObject = {
+		imageUrl: image.url,
+		seed: image.seed,
+		resolution: image.resolution,
+		prompt: image.prompt,
+		isImageSafe: image.isImageSafe,
+		cost: image.cost,
+		styleType: image.styleType,
+	};
+	// Fields the provider did not return are left out, not invented.
+	for (const [key, value] of Object.entries({ ...fields, ...settings.extra })) {
+		if (value !== undefined) json[key] = value;
+	}
+	return json;
+}
+
+async function fetchImageBytes(env: DownloadEnvironment, image: GeneratedImage, settings: OutputSettings, requestId: string) {
+	if (image.inline) return image.inline;
+	try {
+		const remaining = Math.max(1_000, env.deadline - Date.now());
+		const result = await downloadImage(env.download, image.url!, {
+			maxBytes: MAX_RESULT_BYTES,
+			timeoutMs: Math.min(RESULT_DOWNLOAD_TIMEOUT_MS, remaining),
+			signal: env.signal,
+		});
+		return result.data;
+	} catch (error) {
+		throw new ProviderError({
+			provider: settings.providerDisplayName,
+			operation: settings.operation,
+			message: `The result image could not be downloaded: ${(error as Error).message}`,
+			requestId,
+			hint: `The job completed and was billed. Its image URL: ${image.url}. Download it before it expires, or collect the job again with Ideogram Poll Result.`,
+		});
+	}
+}
+
+/** Output items for the images of one or more finished jobs of one input item. */
+export async function buildImageItems(
+	env: DownloadEnvironment,
+	settings: OutputSettings,
+	jobs: JobState[],
+): Promise<INodeExecutionData[]> {
+	const items: INodeExecutionData[] = [];
+	let imageIndex = 0;
+	for (const job of jobs) {
+		for (const image of job.images ?? []) {
+			const json = imageJson(settings, job, image, imageIndex);
+			const item: INodeExecutionData = { json, pairedItem: { item: env.itemIndex } };
+			// An image withheld for safety was billed: it still gets its item, without URL or binary.
+			const withheld = image.isImageSafe === false || (!image.url && !image.inline);
+			if (withheld) {
+				json.isImageSafe = false;
+				delete json.imageUrl;
+			} else if (settings.downloadImages) {
+				const data = await fetchImageBytes(env, image, settings, job.requestId);
+				const info = await readImageInfo(data, 'result image');
+				const size = `${info.width}x${info.height}`;
+				json.resolution ??= size;
+				const fileName = `${settings.operation}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
+				item.binary = {
+					[settings.outputBinaryProperty]: await env.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
+				};
+			}
+			items.push(item);
+			imageIndex++;
+		}
+	}
+	return items;
+}
+
+/** The item of a job that was only submitted (waitForCompletion off): Poll Result takes it as is. */
+export function submittedItem(
+	settings: OutputSettings,
+	job: JobState,
+	numImages: number,
+	itemIndex: number,
+): INodeExecutionData {
+	return {
+		json: {
+			provider: settings.provider,
+			operation: settings.operation,
+			requestId: job.requestId,
+			status: 'submitted',
+			numImages,
+		},
+		pairedItem: { item: itemIndex },
+	};
+}

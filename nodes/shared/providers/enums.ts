@@ -1,0 +1,45 @@
+/**
+ * Provider-neutral value lists (PROVIDERS.md §2.2, §4.3) and the few casing helpers the
+ * adapters share. Each adapter decides which of these values it sends and how they are spelled.
+ */
+import type { MagicPrompt, RenderingSpeed, StyleType } from './types';
+
+export const RENDERING_SPEEDS: readonly RenderingSpeed[] = ['TURBO', 'DEFAULT', 'QUALITY'];
+export const MAGIC_PROMPTS: readonly MagicPrompt[] = ['AUTO', 'ON', 'OFF'];
+
+/** Style types Ideogram 3.0 documents (official API, CometAPI, RunComfy). */
+export const IDEOGRAM_STYLE_TYPES: readonly StyleType[] = ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'];
+/** Runware's Ideogram 3.0 Edit page lists two more (PROVIDERS.md §4.3; [RW-PROV] disagrees). */
+export const RUNWARE_STYLE_TYPES: readonly StyleType[] = [...IDEOGRAM_STYLE_TYPES, 'RENDER_3D', 'ANIME'];
+
+/** Colour palette presets, as the official API spells them (PROVIDERS.md §2.2). */
+export const COLOR_PALETTE_PRESETS = [
+	'EMBER',
+	'FRESH',
+	'JUNGLE',
+	'MAGIC',
+	'MELON',
+	'MOSAIC',
+	'PASTEL',
+	'ULTRAMARINE',
+] as const;
+export type ColorPalettePreset = (typeof COLOR_PALETTE_PRESETS)[number];
+
+/** `EMBER` / `ember` / `Ember` → `EMBER`, or undefined when it is no preset. */
+export function normalizePalettePreset(name: string): ColorPalettePreset | undefined {
+	const upper = name.trim().toUpperCase();
+	return (COLOR_PALETTE_PRESETS as readonly string[]).includes(upper) ? (upper as ColorPalettePreset) : undefined;
+}
+
+/** `RENDER_3D` → `Render 3D`, `EMBER` → `Ember` (RunComfy spells its defaults this way). */
+export function titleCase(value: string): string {
+	return value
+		.split('_')
+		.map((word) => (/^\d/.test(word) ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()))
+		.join(' ');
+}
+
+/** Ideogram style codes: 8 hex digits (PROVIDERS.md §2.2). */
+export const STYLE_CODE_PATTERN = /^[0-9a-fA-F]{8}$/;
+/** Palette member colours: `#RRGGBB` or `#RGB` (PROVIDERS.md §2.2). */
+export const COLOR_HEX_PATTERN = /^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/;

@@ -1,0 +1,310 @@
+/**
+ * The official Ideogram v1 API's wire form (PROVIDERS.md §2): synchronous multipart POSTs to
+ * `…/ideogram-v3/{edit|reframe|replace-background}` answered by `{created, data:[…]}`. CometAPI
+ * serves a copy of it under another prefix (§5), so both adapters are made here from a small
+ * config: path prefix, limits, and how to read the provider's error envelope. This is the only
+ * file that knows Ideogram's field names.
+ */
+import { randomUUID } from 'node:crypto';
+import FormData from 'form-data';
+import { z } from 'zod';
+import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset } from './enums';
+import { resolutionValue } from './resolutions';
+import type {
+	ColorPalette,
+	GeneratedImage,
+	ImageInput,
+	JobRequest,
+	OperationName,
+	OptionName,
+	ProviderAdapter,
+	ProviderLimits,
+} from './types';
+import { validateCommon } from './validation';
+import {
+	type Body,
+	type Where,
+	isRecord,
+	isRetryableStatus,
+	isSuccess,
+	joinUrl,
+	parameterHint,
+	parseWith,
+	providerError,
+	readBody,
+	snippet,
+	statusHint,
+	textOf,
+	unexpectedResponse,
+} from './wire';
+
+export const IDEOGRAM_OPERATION_PATHS: Record<OperationName, string> = {
+	edit: 'edit',
+	reframe: 'reframe',
+	replaceBackground: 'replace-background',
+};
+
+/** The v1 call blocks until the images exist; QUALITY with 8 images can take minutes. */
+const SYNC_TIMEOUT_MS = 5 * 60_000;
+
+/** Ideogram's wire names and the option labels users know them by (for 400 hints). */
+export const IDEOGRAM_FIELD_LABELS: Record<string, string> = {
+	image: 'Image',
+	mask: 'Mask',
+	prompt: 'Prompt',
+	resolution: 'Resolution',
+	magic_prompt: 'Magic Prompt',
+	num_images: 'Number of Images',
+	seed: 'Seed',
+	rendering_speed: 'Rendering Speed',
+	style_type: 'Style Type',
+	style_preset: 'Style Preset',
+	color_palette: 'Color Palette',
+	style_codes: 'Style Codes',
+	style_reference_images: 'Style Reference Images',
+	character_reference_images: 'Character Reference Images',
+	character_reference_images_mask: 'Character Reference Masks',
+};
+
+// ---------------------------------------------------------------- request
+
+function fileName(image: ImageInput, field: string): string {
+	// form-data writes the name into a quoted header parameter as is.
+	const clean = image.fileName.replace(/["\r\n\\]/g, '_').trim();
+	if (clean) return clean;
+	const extension = image.mimeType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+	return `${field}.${extension}`;
+}
+
+function appendImage(form: FormData, field: string, image: ImageInput): void {
+	form.append(field, image.data, { filename: fileName(image, field), contentType: image.mimeType });
+}
+
+/** `color_palette` is one text part holding JSON (the spec's encoding; curl `-F 'color_palette={"name":"EMBER"}'`). */
+export function ideogramPaletteJson(palette: ColorPalette): string {
+	if ('name' in palette) return JSON.stringify({ name: normalizePalettePreset(palette.name) ?? palette.name.toUpperCase() });
+	return JSON.stringify({
+		members: palette.members.map((m) => ({
+			color_hex: m.colorHex,
+			...(m.colorWeight !== undefined ? { color_weight: m.colorWeight } : {}),
+		})),
+	});
+}
+
+/**
+ * The multipart body for a request, rendered to a Buffer so the engine can re-send it. Fields per
+ * operation (PROVIDERS.md §2.3–2.5): reframe has no prompt/magic_prompt/style_type; only edit has
+ * style_type and character references. Lists repeat their field once per value.
+ */
+export function buildIdeogramForm(request: JobRequest): { body: Buffer; contentType: string } {
+	const o = request.options;
+	const op = request.operation;
+	const form = new FormData();
+	appendImage(form, 'image', request.image);
+	if (op === 'edit' && request.mask) appendImage(form, 'mask', request.mask);
+	if (op === 'reframe') {
+		if (request.resolution) form.append('resolution', resolutionValue(request.resolution));
+	} else {
+		form.append('prompt', request.prompt ?? '');
+		if (o.magicPrompt) form.append('magic_prompt', o.magicPrompt);
+	}
+	form.append('num_images', String(o.numImages));
+	form.append('seed', String(o.seed));
+	if (o.renderingSpeed) form.append('rendering_speed', o.renderingSpeed);
+	if (op === 'edit' && o.styleType) form.append('style_type', o.styleType);
+	if (o.stylePreset) form.append('style_preset', o.stylePreset);
+	// A plain text part, as curl -F sends it; the server reads the JSON from the text.
+	if (o.colorPalette) form.append('color_palette', ideogramPaletteJson(o.colorPalette));
+	for (const code of o.styleCodes ?? []) form.append('style_codes', code);
+	for (const image of o.styleReferenceImages ?? []) appendImage(form, 'style_reference_images', image);
+	if (op === 'edit') {
+		for (const image of o.characterReferenceImages ?? []) appendImage(form, 'character_reference_images', image);
+		for (const image of o.characterReferenceMasks ?? []) appendImage(form, 'character_reference_images_mask', image);
+	}
+	const headers = form.getHeaders() as Record<string, string>;
+	return { body: form.getBuffer(), contentType: headers['content-type'] };
+}
+
+// ---------------------------------------------------------------- response
+
+const itemSchema = z
+	.object({
+		url: z.string().nullish(), // null when the safety check withheld the image
+		prompt: z.string().nullish(),
+		resolution: z.string().nullish(),
+		is_image_safe: z.boolean().nullish(),
+		seed: z.number().nullish(),
+		style_type: z.string().nullish(),
+	})
+	.passthrough();
+
+const responseSchema = z
+	.object({
+		// Read leniently and unused: ISO-8601 on Ideogram, "2000-01-23 04:56:07+00:00" (a space) on CometAPI.
+		created: z.union([z.string(), z.number()]).nullish(),
+		data: z.array(itemSchema),
+	})
+	.passthrough();
+
+export function ideogramImage(item: z.output<typeof itemSchema>): GeneratedImage {
+	const image: GeneratedImage = {};
+	if (item.url) image.url = item.url;
+	if (typeof item.seed === 'number') image.seed = item.seed;
+	if (item.resolution) image.resolution = item.resolution;
+	if (item.prompt) image.prompt = item.prompt;
+	if (typeof item.is_image_safe === 'boolean') image.isImageSafe = item.is_image_safe;
+	if (item.style_type) image.styleType = item.style_type;
+	return image;
+}
+
+// ---------------------------------------------------------------- errors
+
+export interface ErrorDescription {
+	message: string;
+	providerCode?: string;
+	hint?: string;
+	retryable?: boolean;
+	mayHaveRun?: boolean;
+}
+
+function detailText(detail: unknown): string | undefined {
+	// FastAPI-style validation lists: [{"loc": ["body", "seed"], "msg": "…"}].
+	if (Array.isArray(detail)) {
+		const parts = detail
+			.map((d) => (isRecord(d) ? [Array.isArray(d.loc) ? d.loc.join('.') : undefined, textOf(d.msg)].filter(Boolean).join(': ') : textOf(d)))
+			.filter(Boolean);
+		if (parts.length > 0) return parts.join('; ');
+	}
+	return textOf(detail);
+}
+
+/** Ideogram's bodies: RFC-7807 `{detail}`, `{error}`, and `{reject_reason}` on 402/429 (PROVIDERS.md §2.9). */
+export function describeIdeogramError(status: number, body: Body, credentialName: string): ErrorDescription {
+	const json = isRecord(body.json) ? body.json : undefined;
+	const message =
+		textOf(json?.error) ??
+		detailText(json?.detail) ??
+		textOf(json?.title) ??
+		textOf(json?.message) ??
+		(body.text.trim() ? snippet(body.text) : `HTTP ${status} without a message`);
+	const rejectReason = textOf(json?.reject_reason);
+	let hint: string | undefined;
+	if (status === 400) {
+		hint = parameterHint(message, IDEOGRAM_FIELD_LABELS) ?? 'Ideogram refused a parameter; the message says which.';
+	} else if (status === 402) {
+		hint =
+			rejectReason === 'daily_limit'
+				? 'The daily limit of your Ideogram plan is reached: retry tomorrow or raise the limit.'
+				: 'Your Ideogram balance is used up: top it up in the API settings. Retrying does not help.';
+	} else if (status === 429) {
+		const max = typeof json?.max_inflight_requests === 'number' ? json.max_inflight_requests : undefined;
+		hint = `Ideogram limits the images in progress per organisation${max ? ` (yours: ${max})` : ''}, counting each of Number of Images: lower Concurrency or Number of Images, or retry later.`;
+	}
+	hint ??= statusHint(status, credentialName);
+	return { message, providerCode: rejectReason, hint, retryable: status !== 402 && isRetryableStatus(status) };
+}
+
+// ---------------------------------------------------------------- adapter
+
+export interface IdeogramFamilyConfig {
+	name: 'ideogram' | 'cometApi';
+	displayName: string;
+	credentialType: 'ideogramApi' | 'cometApi';
+	/** The credential's display name, for "check the API key in the … credential". */
+	credentialName: string;
+	/** The path before `edit`, `reframe`, `replace-background`. */
+	pathPrefix: string;
+	/** Prefix of the request ids we make for tracing (these providers return none). */
+	requestIdPrefix: string;
+	limits: ProviderLimits;
+	defaultConcurrency: number;
+	/** Reads this provider's error body. */
+	describeError(status: number, body: Body): ErrorDescription;
+}
+
+const SHARED_OPTIONS: OptionName[] = ['renderingSpeed', 'stylePreset', 'styleCodes', 'colorPalette', 'styleReferenceImages'];
+const SUPPORTED: Record<OperationName, ReadonlySet<OptionName>> = {
+	edit: new Set<OptionName>([
+		...SHARED_OPTIONS,
+		'magicPrompt',
+		'styleType',
+		'characterReferenceImages',
+		'characterReferenceMasks',
+	]),
+	reframe: new Set<OptionName>(SHARED_OPTIONS),
+	replaceBackground: new Set<OptionName>([...SHARED_OPTIONS, 'magicPrompt']),
+};
+
+export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): ProviderAdapter {
+	const { displayName } = config;
+
+	function validate(request: JobRequest): string | undefined {
+		const common = validateCommon(request, { displayName, styleTypes: IDEOGRAM_STYLE_TYPES });
+		if (common) return common;
+		const o = request.options;
+		if (o.numImages > config.limits.maxImagesPerJob)
+			return `${displayName} makes at most ${config.limits.maxImagesPerJob} images per request.`;
+		if ((o.characterReferenceImages?.length ?? 0) > 1) return `${displayName} accepts 1 character reference image.`;
+		const styleRefs = o.styleReferenceImages ?? [];
+		if (styleRefs.length > 10) return `${displayName} accepts up to 10 style reference images.`;
+		// The spec: "maximum total size 10MB across all style references".
+		const styleBytes = styleRefs.reduce((sum, image) => sum + image.data.length, 0);
+		if (styleBytes > 10 * 1024 * 1024) return `${displayName} accepts style reference images of 10 MB in total.`;
+		return undefined;
+	}
+
+	return {
+		name: config.name,
+		displayName,
+		credentialType: config.credentialType,
+		queued: false,
+		// Ideogram repaints the black area of the mask (PROVIDERS.md §2.7); CometAPI passes it through.
+		maskEditColor: 'black',
+		limits: config.limits,
+		defaultConcurrency: config.defaultConcurrency,
+		supportedOptions: (operation) => SUPPORTED[operation],
+		validate,
+
+		async submit(ctx, request) {
+			const problem = validate(request);
+			if (problem) throw providerError({ provider: displayName, operation: request.operation, message: problem });
+			const path = `${config.pathPrefix}/${IDEOGRAM_OPERATION_PATHS[request.operation]}`;
+			const where: Where = { provider: displayName, operation: request.operation, endpoint: `POST ${path}` };
+			const form = buildIdeogramForm(request);
+			const response = await ctx.http.send(
+				{
+					method: 'POST',
+					url: joinUrl(ctx.baseUrl, path),
+					headers: { 'content-type': form.contentType },
+					body: form.body,
+					timeoutMs: SYNC_TIMEOUT_MS,
+				},
+				'submit',
+			);
+			const body = readBody(response);
+			const json = isRecord(body.json) ? body.json : undefined;
+			// A 2xx whose body is an error envelope and no images is an error too.
+			const errorIn2xx = isSuccess(response.status) && json !== undefined && !('data' in json) && 'error' in json;
+			if (!isSuccess(response.status) || errorIn2xx) {
+				const d = config.describeError(response.status, body);
+				throw providerError({
+					provider: displayName,
+					operation: request.operation,
+					httpCode: response.status,
+					providerCode: d.providerCode,
+					message: d.message,
+					hint: d.hint,
+					retryable: d.retryable,
+					mayHaveRun: d.mayHaveRun,
+				});
+			}
+			const parsed = parseWith(responseSchema, body, where, response.status);
+			if (parsed.data.length === 0) throw unexpectedResponse(where, response.status, 'field `data` is empty (no images)');
+			return {
+				requestId: `${config.requestIdPrefix}-${randomUUID()}`,
+				status: 'completed',
+				images: parsed.data.map(ideogramImage),
+			};
+		},
+	};
+}

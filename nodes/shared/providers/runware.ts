@@ -1,0 +1,443 @@
+/**
+ * Runware (PROVIDERS.md §4): one endpoint, `POST /v1`, taking a JSON array of tasks. We submit
+ * one `imageInference` task asynchronously and poll it with `getResponse`. The only file that
+ * knows Runware's field names.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ProviderError } from '../engine/errors';
+import { RUNWARE_STYLE_TYPES } from './enums';
+import type {
+	GeneratedImage,
+	GenerationOptions,
+	JobRef,
+	JobRequest,
+	JobState,
+	OperationName,
+	OptionName,
+	ProviderAdapter,
+	ProviderContext,
+} from './types';
+import { validateCommon } from './validation';
+import {
+	type Body,
+	type Where,
+	imageRef,
+	isRecord,
+	isRetryableStatus,
+	isSuccess,
+	joinUrl,
+	parseWith,
+	providerError,
+	readBody,
+	snippet,
+	statusHint,
+	textOf,
+	unexpectedResponse,
+} from './wire';
+
+const DISPLAY_NAME = 'Runware';
+const CREDENTIAL_NAME = 'Runware API';
+const ENDPOINT = '/v1';
+
+/** Runware's AIR ids for the three Ideogram 3.0 editing models (PROVIDERS.md §1). */
+export const RUNWARE_MODELS: Record<OperationName, string> = {
+	edit: 'ideogram:4@3',
+	reframe: 'ideogram:4@4',
+	replaceBackground: 'ideogram:4@5',
+};
+
+// ---------------------------------------------------------------- request
+
+function ideogramSettings(o: GenerationOptions, operation: OperationName): Record<string, unknown> | undefined {
+	const s: Record<string, unknown> = {};
+	if (o.renderingSpeed) s.renderingSpeed = o.renderingSpeed; // DEFAULT is Runware's own word too
+	if (o.magicPrompt) s.magicPrompt = o.magicPrompt;
+	if (o.styleType) s.styleType = o.styleType;
+	if (o.stylePreset) s.stylePreset = o.stylePreset;
+	// Runware takes exactly one code (`styleCode`, a string); validate() refuses more.
+	if (o.styleCodes?.length) s.styleCode = o.styleCodes[0];
+	if (o.styleReferenceImages?.length) s.styleReferenceImages = o.styleReferenceImages.map(imageRef);
+	if (operation === 'edit' && o.characterReferenceImages?.length) {
+		s.characterReferenceImages = o.characterReferenceImages.map(imageRef);
+		if (o.characterReferenceMasks?.length) s.characterReferenceImagesMask = o.characterReferenceMasks.map(imageRef);
+	}
+	return Object.keys(s).length > 0 ? s : undefined;
+}
+
+/**
+ * The `imageInference` task for a request. No `seed`: Runware's Ideogram 3.0 pages list no seed
+ * parameter (only "each result uses a different seed"), and Runware refuses unknown parameters
+ * (`unknownParameter`), so the seed it reports per image is what the output carries.
+ */
+export function buildRunwareTask(request: JobRequest, taskUUID: string): Record<string, unknown> {
+	const o = request.options;
+	const rw = o.runware ?? {};
+	const task: Record<string, unknown> = { taskType: 'imageInference', taskUUID, model: RUNWARE_MODELS[request.operation] };
+	if (request.operation === 'reframe') {
+		// The current reframe page wants width + height (one of the 69 sizes) and no prompt (§4.4).
+		task.width = request.resolution?.width;
+		task.height = request.resolution?.height;
+	} else {
+		task.positivePrompt = request.prompt ?? '';
+	}
+	const ideogram = ideogramSettings(o, request.operation);
+	if (ideogram) task.providerSettings = { ideogram };
+	task.inputs = {
+		seedImage: imageRef(request.image),
+		...(request.operation === 'edit' && request.mask ? { maskImage: imageRef(request.mask) } : {}),
+	};
+	task.numberResults = o.numImages;
+	// Always async: a sync call holds the connection for the whole generation, cannot be
+	// cancelled, and after a dropped connection cannot be picked up again. An async task is
+	// accepted at once and polled by its taskUUID, so a lost answer costs nothing.
+	task.deliveryMethod = 'async';
+	task.outputType = 'URL';
+	task.includeCost = rw.includeCost ?? true;
+	if (rw.outputFormat) task.outputFormat = rw.outputFormat;
+	if (rw.outputQuality !== undefined) task.outputQuality = rw.outputQuality;
+	if (rw.ttl !== undefined) task.ttl = rw.ttl;
+	if (rw.webhookURL) task.webhookURL = rw.webhookURL;
+	if (rw.uploadEndpoint) task.uploadEndpoint = rw.uploadEndpoint;
+	if (rw.checkContent !== undefined) task.safety = { checkContent: rw.checkContent };
+	return task;
+}
+
+// ---------------------------------------------------------------- errors
+
+interface RunwareError {
+	code?: string;
+	message?: string;
+	parameter?: string;
+	taskUUID?: string;
+}
+
+/** Every error shape Runware uses (PROVIDERS.md §4.9), read leniently: an error must never hide behind a parse error. */
+export function runwareErrors(json: unknown): RunwareError[] {
+	if (!isRecord(json)) return [];
+	const out: RunwareError[] = [];
+	if (Array.isArray(json.errors)) {
+		for (const e of json.errors) {
+			if (!isRecord(e)) continue;
+			out.push({
+				code: textOf(e.code),
+				message: textOf(e.message),
+				parameter: Array.isArray(e.parameter) ? e.parameter.map(String).join(', ') : textOf(e.parameter),
+				taskUUID: textOf(e.taskUUID),
+			});
+		}
+	}
+	if (isRecord(json.error)) {
+		out.push({ code: textOf(json.error.code), message: textOf(json.error.message), taskUUID: textOf(json.taskUUID) });
+	} else if (json.error === true) {
+		// The legacy WebSocket-era shape: {"error": true, "errorId": 19, "errorMessage": "Invalid api key"}.
+		out.push({ code: textOf(json.errorId), message: textOf(json.errorMessage) });
+	}
+	return out;
+}
+
+/** Option labels for Runware parameter names (the last segment of `parameter`). */
+const PARAMETER_LABELS: Record<string, string> = {
+	positivePrompt: 'Prompt',
+	width: 'Resolution',
+	height: 'Resolution',
+	seedImage: 'Image',
+	maskImage: 'Mask',
+	numberResults: 'Number of Images',
+	renderingSpeed: 'Rendering Speed',
+	magicPrompt: 'Magic Prompt',
+	styleType: 'Style Type',
+	stylePreset: 'Style Preset',
+	styleCode: 'Style Codes',
+	styleReferenceImages: 'Style Reference Images',
+	characterReferenceImages: 'Character Reference Images',
+	characterReferenceImagesMask: 'Character Reference Masks',
+	outputFormat: 'Output Format',
+	outputQuality: 'Output Quality',
+	ttl: 'URL Lifetime (TTL)',
+	webhookURL: 'Webhook URL',
+	uploadEndpoint: 'Upload Endpoint',
+	includeCost: 'Include Cost',
+	safety: 'Check Content',
+	checkContent: 'Check Content',
+};
+
+type ErrorKind = 'auth' | 'quota' | 'rateLimit' | 'safety' | 'timeout' | 'notFound' | 'cancelled' | 'server' | 'validation' | 'other';
+
+/** Runware's codes by what they mean, following its own SDK's grouping (PROVIDERS.md §4.9). */
+export function runwareErrorKind(code: string | undefined): ErrorKind {
+	const c = code ?? '';
+	if (/^(invalidApiKey|missingApiKey|unauthorized|forbidden|insufficientPermissions|accountSuspended)$/.test(c)) return 'auth';
+	if (/^(paymentRequired|quotaExceeded)$/.test(c) || /credit|balance/i.test(c)) return 'quota';
+	if (/ratelimit/i.test(c)) return 'rateLimit';
+	if (/^(contentPolicyViolation|providerContentPolicyViolation|nsfwContentDetected|promptBlocked|imageBlocked|moderationFailed)$/.test(c))
+		return 'safety';
+	if (/timeout/i.test(c)) return 'timeout';
+	if (c === 'taskFailedOrNotFound') return 'notFound';
+	if (c === 'taskCancelled') return 'cancelled';
+	if (/^(internalServerError|serviceUnavailable|noAvailableServer|modelUnavailable)$/.test(c)) return 'server';
+	if (/^(invalid|missing|unsupported|max|unknown|incompatible|mismatch)/.test(c)) return 'validation';
+	return 'other';
+}
+
+function hintFor(kind: ErrorKind, error: RunwareError, httpCode: number): string | undefined {
+	switch (kind) {
+		case 'auth':
+			return `Check the API key in the ${CREDENTIAL_NAME} credential.`;
+		case 'quota':
+			return 'Your Runware balance is used up: top it up at my.runware.ai, then run the workflow again.';
+		case 'rateLimit':
+			return 'Runware is busy: lower Concurrency (in Options; Runware recommends 2–4) or retry later.';
+		case 'safety':
+			return 'A safety check refused the request: change the prompt or the image.';
+		case 'timeout':
+			return 'The model timed out at Runware: retry later.';
+		case 'notFound':
+			return 'Runware does not know this task: check the request id; results are kept only for a while.';
+		case 'server':
+			return 'Runware or the model provider had a temporary problem: retry later.';
+		default: {
+			const name = error.parameter?.split(/[.,\s]/).filter(Boolean).pop();
+			const label = name ? PARAMETER_LABELS[name] : undefined;
+			if (label) return `Check the option “${label}” (Runware parameter \`${error.parameter}\`).`;
+			if (error.parameter) return `Check the Runware parameter \`${error.parameter}\`.`;
+			return statusHint(httpCode, CREDENTIAL_NAME);
+		}
+	}
+}
+
+function errorMessage(errors: RunwareError[], httpCode: number): string {
+	const [first, ...rest] = errors;
+	let message = first.message ?? first.code ?? `HTTP ${httpCode} without a message`;
+	if (rest.length > 0) message += ` (and ${rest.length} more: ${rest.map((e) => e.code ?? e.message).join(', ')})`;
+	return message;
+}
+
+function toProviderError(errors: RunwareError[], httpCode: number, where: Where): ProviderError {
+	const first = errors[0];
+	const kind = runwareErrorKind(first.code);
+	return providerError({
+		provider: DISPLAY_NAME,
+		operation: where.operation,
+		httpCode,
+		providerCode: first.code,
+		requestId: where.requestId,
+		message: errorMessage(errors, httpCode),
+		hint: hintFor(kind, first, httpCode),
+		retryable:
+			kind === 'rateLimit' || kind === 'server' || kind === 'timeout' || (!isSuccess(httpCode) && isRetryableStatus(httpCode)),
+	});
+}
+
+/** A non-2xx answer without Runware's error envelope (a proxy's HTML page, an empty 502 …). */
+function bareHttpError(httpCode: number, body: Body, where: Where): ProviderError {
+	return providerError({
+		provider: DISPLAY_NAME,
+		operation: where.operation,
+		httpCode,
+		requestId: where.requestId,
+		message: body.text.trim() ? snippet(body.text) : `HTTP ${httpCode} without a message`,
+		hint: statusHint(httpCode, CREDENTIAL_NAME),
+		retryable: isRetryableStatus(httpCode),
+	});
+}
+
+// ---------------------------------------------------------------- responses
+
+const ackSchema = z.object({ data: z.array(z.object({ taskUUID: z.string() }).passthrough()).min(1) }).passthrough();
+
+const itemSchema = z
+	.object({
+		taskType: z.string().nullish(),
+		taskUUID: z.string().nullish(),
+		status: z.string().nullish(),
+		progress: z.number().nullish(),
+		imageUUID: z.string().nullish(),
+		imageURL: z.string().nullish(),
+		imageDataURI: z.string().nullish(),
+		imageBase64Data: z.string().nullish(),
+		seed: z.number().nullish(),
+		cost: z.number().nullish(),
+		NSFWContent: z.boolean().nullish(),
+		error: z
+			.object({ code: z.string().nullish(), message: z.string().nullish() })
+			.passthrough()
+			.nullish(),
+	})
+	.passthrough();
+type Item = z.output<typeof itemSchema>;
+
+const pollSchema = z.object({ data: z.array(itemSchema) }).passthrough();
+
+function isSuccessItem(item: Item): boolean {
+	if (item.status) return item.status.toLowerCase() === 'success';
+	// Sync-style items carry no status: a result field means the generation is done.
+	return Boolean(item.imageURL || item.imageUUID || item.imageDataURI || item.imageBase64Data);
+}
+
+function inlineBytes(item: Item): Buffer | undefined {
+	if (item.imageDataURI) {
+		const comma = item.imageDataURI.indexOf(',');
+		if (comma >= 0) return Buffer.from(item.imageDataURI.slice(comma + 1), 'base64');
+	}
+	if (item.imageBase64Data) return Buffer.from(item.imageBase64Data, 'base64');
+	return undefined;
+}
+
+/** One generated image from a Runware result item (sync result or getResponse success item). */
+export function runwareImage(item: Item): GeneratedImage {
+	const image: GeneratedImage = {};
+	if (item.imageURL) image.url = item.imageURL;
+	const inline = inlineBytes(item);
+	if (inline) image.inline = inline;
+	if (typeof item.seed === 'number') image.seed = item.seed;
+	if (typeof item.cost === 'number') image.cost = item.cost;
+	// NSFWContent is only present when the safety check ran.
+	if (typeof item.NSFWContent === 'boolean') image.isImageSafe = !item.NSFWContent;
+	return image;
+}
+
+// ---------------------------------------------------------------- adapter
+
+const COMMON_OPTIONS: OptionName[] = ['renderingSpeed', 'magicPrompt', 'stylePreset', 'styleCodes', 'styleReferenceImages', 'runware'];
+const SUPPORTED: Record<OperationName, ReadonlySet<OptionName>> = {
+	edit: new Set<OptionName>([...COMMON_OPTIONS, 'styleType', 'characterReferenceImages', 'characterReferenceMasks']),
+	// Runware's reframe example sends magicPrompt (PROVIDERS.md §4.4); no style type on reframe, as on Ideogram.
+	reframe: new Set<OptionName>(COMMON_OPTIONS),
+	replaceBackground: new Set<OptionName>([...COMMON_OPTIONS, 'styleType']),
+	// No colorPalette: Runware offers it for Ideogram 2.0 only (PROVIDERS.md §4.3, §7.8).
+};
+
+function validate(request: JobRequest): string | undefined {
+	const common = validateCommon(request, { displayName: DISPLAY_NAME, styleTypes: RUNWARE_STYLE_TYPES });
+	if (common) return common;
+	const o = request.options;
+	if ((o.styleCodes?.length ?? 0) > 1) return 'Runware accepts one style code.';
+	const styleRefs = o.styleReferenceImages?.length ?? 0;
+	if (styleRefs > 4) return 'Runware accepts 1–4 style reference images.';
+	const characters = o.characterReferenceImages?.length ?? 0;
+	if (characters > 1) return 'Runware accepts exactly 1 character reference image.';
+	if (request.operation !== 'reframe' && (request.prompt?.length ?? 0) > 2000)
+		return 'Runware accepts prompts of up to 2000 characters.';
+	if (o.numImages > 20) return 'Runware makes at most 20 images per task.';
+	const rw = o.runware;
+	if (rw?.outputQuality !== undefined && !(rw.outputQuality >= 20 && rw.outputQuality <= 99))
+		return 'Output Quality must be from 20 to 99.';
+	if (rw?.ttl !== undefined && !(rw.ttl >= 60)) return 'The URL lifetime (TTL) must be at least 60 seconds.';
+	return undefined;
+}
+
+function progressOf(items: Item[], expected: number): number | undefined {
+	const reported = items.filter((i) => typeof i.progress === 'number');
+	if (reported.length === 0) return undefined;
+	const done = items.filter(isSuccessItem).length;
+	const partial = reported.filter((i) => !isSuccessItem(i)).reduce((sum, i) => sum + (i.progress ?? 0), 0);
+	return Math.max(0, Math.min(100, Math.round((done * 100 + partial) / Math.max(expected, 1))));
+}
+
+async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
+	const where: Where = {
+		provider: DISPLAY_NAME,
+		operation: job.operation,
+		endpoint: 'POST /v1 (getResponse)',
+		requestId: job.requestId,
+	};
+	const response = await ctx.http.send(
+		{ method: 'POST', url: joinUrl(ctx.baseUrl, ENDPOINT), body: [{ taskType: 'getResponse', taskUUID: job.requestId }] },
+		'read',
+	);
+	const body = readBody(response);
+	const errors = runwareErrors(body.json);
+	if (errors.length > 0) {
+		const kind = runwareErrorKind(errors[0].code);
+		// Errors about the request (key, balance, load, unknown task) are thrown; errors about
+		// the generation itself (safety, model timeout, invalid input found late) end the job.
+		if (kind === 'cancelled') return { requestId: job.requestId, status: 'cancelled' };
+		if (['auth', 'quota', 'rateLimit', 'server', 'notFound'].includes(kind) || isRetryableStatus(response.status)) {
+			throw toProviderError(errors, response.status, where);
+		}
+		return {
+			requestId: job.requestId,
+			status: 'failed',
+			error: { message: errorMessage(errors, response.status), code: errors[0].code, hint: hintFor(kind, errors[0], response.status) },
+		};
+	}
+	if (!isSuccess(response.status)) throw bareHttpError(response.status, body, where);
+
+	const parsed = parseWith(pollSchema, body, where, response.status);
+	const items = parsed.data.filter((i) => !i.taskUUID || i.taskUUID === job.requestId);
+	const failedItem = items.find((i) => i.status?.toLowerCase() === 'error');
+	if (failedItem) {
+		const error: RunwareError = { code: failedItem.error?.code ?? undefined, message: failedItem.error?.message ?? undefined };
+		const kind = runwareErrorKind(error.code);
+		if (kind === 'cancelled') return { requestId: job.requestId, status: 'cancelled' };
+		return {
+			requestId: job.requestId,
+			status: 'failed',
+			error: {
+				message: error.message ?? error.code ?? 'Runware reported the generation as failed.',
+				code: error.code,
+				hint: hintFor(kind, error, response.status),
+			},
+		};
+	}
+	const expected = job.numImages ?? 1;
+	const done = items.filter(isSuccessItem);
+	if (done.length >= expected) {
+		return { requestId: job.requestId, status: 'completed', images: done.map(runwareImage) };
+	}
+	const progress = progressOf(items, expected);
+	return { requestId: job.requestId, status: 'running', ...(progress !== undefined ? { progress } : {}) };
+}
+
+export const runwareAdapter: ProviderAdapter = {
+	name: 'runware',
+	displayName: DISPLAY_NAME,
+	credentialType: 'runwareApi',
+	queued: true,
+	// Unconfirmed for ideogram:4@3 (PROVIDERS.md §1, §7.1): Runware's guides for its other masked
+	// models (Ideogram 4.5/4.6 Precise Edit, GPT-Image) say white marks the area to change.
+	maskEditColor: 'white',
+	limits: {
+		maxImageBytes: 50 * 1024 * 1024, // no documented limit; the same bound as RunComfy's
+		maxImagesPerJob: 20, // numberResults 1–20
+	},
+	// Runware has no hard rate limit but recommends 2–4 concurrent requests in steady state.
+	defaultConcurrency: 4,
+
+	supportedOptions: (operation) => SUPPORTED[operation],
+	validate,
+
+	async submit(ctx, request) {
+		const problem = validate(request);
+		if (problem) throw providerError({ provider: DISPLAY_NAME, operation: request.operation, message: problem });
+		const taskUUID = randomUUID();
+		const where: Where = { provider: DISPLAY_NAME, operation: request.operation, endpoint: 'POST /v1 (imageInference)' };
+		// submitIdempotent: the engine may re-send this exact body, and the taskUUID makes a
+		// second copy impossible (Runware answers conflictTaskUUID instead).
+		const response = await ctx.http.send(
+			{ method: 'POST', url: joinUrl(ctx.baseUrl, ENDPOINT), body: [buildRunwareTask(request, taskUUID)] },
+			'submitIdempotent',
+		);
+		const body = readBody(response);
+		const errors = runwareErrors(body.json);
+		if (errors.some((e) => e.code === 'conflictTaskUUID')) {
+			// An earlier attempt of this very request was accepted, and only its answer was lost:
+			// the task exists, so carry on by polling it.
+			return { requestId: taskUUID, status: 'submitted' };
+		}
+		// A server-side failure may come after the task was queued: give its id so Poll Result can look for it.
+		const serverSide = response.status >= 500 || ['server', 'timeout'].includes(runwareErrorKind(errors[0]?.code));
+		const errorWhere = serverSide ? { ...where, requestId: taskUUID } : where;
+		if (errors.length > 0) throw toProviderError(errors, response.status, errorWhere);
+		if (!isSuccess(response.status)) throw bareHttpError(response.status, body, errorWhere);
+		const ack = parseWith(ackSchema, body, where, response.status);
+		if (!ack.data.some((item) => item.taskUUID === taskUUID)) {
+			throw unexpectedResponse({ ...where, requestId: taskUUID }, response.status, 'no item in `data` carries the submitted taskUUID');
+		}
+		return { requestId: taskUUID, status: 'submitted' };
+	},
+
+	getState,
+	// No cancel: Runware documents no way to cancel a task; the pipeline answers cancelled:false.
+};

@@ -1,0 +1,172 @@
+/**
+ * Workflows run by the real n8n 2.41 CLI (`n8n execute`), binary data in filesystem mode (n8n's
+ * default), against the fake providers; and the workflows in examples/.
+ *
+ * Per provider one workflow: Manual Trigger → Set (a PNG as base64) → Convert to File (binary
+ * `data`, stored by n8n on disk) → Ideogram Edit (region mask) / Reframe / Replace Background, and
+ * for the queued providers also Reframe without waiting → Ideogram Poll Result.
+ */
+import sharp from 'sharp';
+
+import { failedNodes, listExampleFiles, runExampleWorkflows } from './examples';
+import { closeAllFakes, credentialFixtures, credentialsFor, PROVIDERS, startAllFakes, type Fakes, type Provider } from './fixtures';
+import { describeRun, outputItems, startN8nScratch, type ExecutionResult, type N8nScratch, type RunItem, type WorkflowJson } from './n8n';
+
+const PACKAGE = 'n8n-nodes-ideogram-v3';
+const QUEUED: Provider[] = ['runComfy', 'runware'];
+
+type Node = Record<string, unknown> & { name: string };
+
+function providerWorkflow(provider: Provider, pngBase64: string): WorkflowJson {
+	const credentials = credentialsFor(provider);
+	const at = (x: number, y: number) => [x * 220, y * 160];
+	const op = (name: string, type: string, y: number, parameters: Record<string, unknown>): Node => ({
+		id: `${type}-${y}`,
+		name,
+		type: `${PACKAGE}.${type}`,
+		typeVersion: 1,
+		position: at(3, y),
+		parameters: { provider, imageSource: 'binary', imageBinaryProperty: 'data', ...parameters },
+		credentials,
+	});
+	const nodes: Node[] = [
+		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: at(0, 0), parameters: {} },
+		{
+			id: 'set',
+			name: 'Image',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: at(1, 0),
+			parameters: {
+				mode: 'manual',
+				assignments: { assignments: [{ id: 'png', name: 'png', value: pngBase64, type: 'string' }] },
+				options: {},
+			},
+		},
+		{
+			id: 'file',
+			name: 'To File',
+			type: 'n8n-nodes-base.convertToFile',
+			typeVersion: 1.1,
+			position: at(2, 0),
+			parameters: { operation: 'toBinary', sourceProperty: 'png', binaryPropertyName: 'data', options: { fileName: 'input.png', mimeType: 'image/png' } },
+		},
+		op('Edit', 'ideogramEdit', 0, {
+			prompt: 'a red balloon',
+			maskSource: 'region',
+			maskRegions: { regions: [{ unit: 'percent', x: 25, y: 25, width: 50, height: 50 }] },
+			options: { seed: 42 },
+		}),
+		op('Reframe', 'ideogramReframe', 1, { resolution: '1280x800', options: {} }),
+		op('Replace Background', 'ideogramReplaceBackground', 2, { prompt: 'a beach at sunset', options: {} }),
+	];
+	const targets = ['Edit', 'Reframe', 'Replace Background'];
+	const connections: Record<string, unknown> = {
+		Start: { main: [[{ node: 'Image', type: 'main', index: 0 }]] },
+		Image: { main: [[{ node: 'To File', type: 'main', index: 0 }]] },
+	};
+	if (QUEUED.includes(provider)) {
+		nodes.push(op('Submit', 'ideogramReframe', 3, { resolution: '1024x1024', waitForCompletion: false, options: {} }));
+		nodes.push({
+			id: 'poll',
+			name: 'Poll',
+			type: `${PACKAGE}.ideogramPollResult`,
+			typeVersion: 1,
+			position: at(4, 3),
+			parameters: { provider, operation: 'waitForResult', requestId: '={{ $json.requestId }}', options: {} },
+			credentials,
+		});
+		targets.push('Submit');
+		connections.Submit = { main: [[{ node: 'Poll', type: 'main', index: 0 }]] };
+	}
+	connections['To File'] = { main: [targets.map((node) => ({ node, type: 'main', index: 0 }))] };
+	return { name: `e2e ${provider}`, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+function expectImageItems(items: RunItem[], provider: Provider, operation: string): void {
+	expect(items.length).toBeGreaterThan(0);
+	for (const item of items) {
+		expect(item.json).toEqual(expect.objectContaining({ provider, operation, status: 'completed' }));
+		const binary = item.binary?.data;
+		expect(binary).toBeDefined();
+		expect(binary!.mimeType).toMatch(/^image\/(png|jpeg|webp)$/);
+		// filesystem mode: n8n stored the bytes on disk, the item carries only a reference
+		expect(binary!.id).toMatch(/^filesystem-v2:/);
+	}
+}
+
+describe('workflows on the real n8n CLI', () => {
+	let fakes: Fakes | undefined;
+	let n8n: N8nScratch | undefined;
+	const runs = new Map<Provider, ExecutionResult>();
+
+	beforeAll(async () => {
+		fakes = await startAllFakes();
+		n8n = await startN8nScratch({ credentials: credentialFixtures(fakes) });
+		const png = await sharp({ create: { width: 256, height: 192, channels: 3, background: '#3366cc' } }).png().toBuffer();
+		const results = await n8n.executeAll(PROVIDERS.map((p) => providerWorkflow(p, png.toString('base64'))));
+		PROVIDERS.forEach((p, i) => runs.set(p, results[i]));
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await closeAllFakes(fakes);
+	}, 60_000);
+
+	describe.each(PROVIDERS)('%s', (provider) => {
+		it('runs to success', () => {
+			const run = runs.get(provider)!;
+			if (run.exitCode !== 0) throw new Error(describeRun(run));
+			expect(failedNodes(run)).toEqual([]);
+		});
+
+		it('edits, reframes and replaces the background, output in n8n binary storage', () => {
+			const run = runs.get(provider)!;
+			expectImageItems(outputItems(run, 'Edit'), provider, 'edit');
+			expectImageItems(outputItems(run, 'Reframe'), provider, 'reframe');
+			expectImageItems(outputItems(run, 'Replace Background'), provider, 'replaceBackground');
+		});
+
+		if (QUEUED.includes(provider)) {
+			it('submits without waiting, then Poll Result fetches the image', () => {
+				const run = runs.get(provider)!;
+				const submitted = outputItems(run, 'Submit');
+				expect(submitted.length).toBeGreaterThan(0);
+				for (const item of submitted) expect(item.json).toEqual(expect.objectContaining({ provider, status: 'submitted' }));
+				expectImageItems(outputItems(run, 'Poll'), provider, 'reframe');
+			});
+		}
+
+		it('billed one job per image the workflow asked for', () => {
+			const expected = QUEUED.includes(provider) ? 4 : 3;
+			expect(fakes![provider].paidJobs()).toBe(expected);
+		});
+	});
+
+	// n8n's SSRF protection is off by default in 2.41. When an admin turns it on, the package's
+	// requests go through it like n8n's own (they use n8n's request helpers): loopback addresses
+	// (a local proxy as baseUrl, or these fakes) then need N8N_SSRF_ALLOWED_IP_RANGES.
+	it('honours n8n SSRF protection: blocked on loopback unless N8N_SSRF_ALLOWED_IP_RANGES allows it', async () => {
+		const { workflowId } = runs.get('ideogram')!;
+		const blocked = await n8n!.executeById(workflowId, { env: { N8N_SSRF_PROTECTION_ENABLED: 'true' } });
+		expect(blocked.exitCode).toBe(1);
+		expect(JSON.stringify(blocked.output?.data.resultData ?? blocked.stdout)).toMatch(/blocked|restricted/i);
+		const allowed = await n8n!.executeById(workflowId, {
+			env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8' },
+		});
+		if (allowed.exitCode !== 0) throw new Error(describeRun(allowed));
+		expectImageItems(outputItems(allowed, 'Reframe'), 'ideogram', 'reframe');
+	}, 5 * 60_000);
+
+	it('runs every workflow in examples/', async () => {
+		const files = listExampleFiles();
+		if (files.length === 0) throw new Error('examples/ holds no workflow JSON files yet');
+		for (const fake of Object.values(fakes!)) fake.reset();
+		const results = await runExampleWorkflows(n8n!, fakes!);
+		const failures = results.filter((r) => r.result.exitCode !== 0 || failedNodes(r.result).length > 0);
+		if (failures.length) {
+			throw new Error(failures.map((f) => `${f.file} (${f.name}):\n${describeRun(f.result)}`).join('\n\n'));
+		}
+		expect(results.map((r) => r.file)).toHaveLength(files.length);
+	}, 15 * 60_000);
+});

@@ -1,0 +1,178 @@
+/**
+ * The n8n transport against n8n-core's real request helpers (the code n8n runs) and a local HTTP
+ * server: the credential goes to the API and never to a download, the execution's cancel signal
+ * stops normal requests but not detached ones, network failures map to the right TransportError.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { getRequestHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+
+import { createHttpClient, createN8nTransport, downloadImage, isAbortError, TransportError } from '../../../nodes/shared/engine';
+
+const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
+const API_KEY = 'ideo-key-0123456789';
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+
+interface Seen {
+	method?: string;
+	url?: string;
+	headers: IncomingMessage['headers'];
+	body: string;
+}
+
+let server: Server;
+let base: string;
+const seen: Seen[] = [];
+let handler: (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+beforeAll(async () => {
+	server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks).toString();
+			seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+			handler(req, res, body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+	server.closeAllConnections();
+	await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+	seen.length = 0;
+});
+
+function context() {
+	const execution = new AbortController();
+	const additionalData = {
+		executionId: 'test',
+		credentialsHelper: {
+			getParentTypes: () => [],
+			preAuthentication: async () => undefined,
+			authenticate: async (credentials: { apiKey: string }, _type: string, options: { headers?: Record<string, string> }) => ({
+				...options,
+				headers: { ...options.headers, 'Api-Key': credentials.apiKey },
+			}),
+		},
+	};
+	const helpers = getRequestHelperFunctions({} as never, node, additionalData as never);
+	const ctx = {
+		helpers,
+		getNode: () => node,
+		getCredentials: async () => ({ apiKey: API_KEY }),
+		getExecutionCancelSignal: () => execution.signal,
+		logger: { warn: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined },
+	} as unknown as IExecuteFunctions;
+	return { ctx, execution };
+}
+
+describe('n8n transport through n8n-core', () => {
+	it('API call: credential applied, JSON body sent, error statuses answered with headers and bytes', async () => {
+		handler = (_req, res) => {
+			res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '3' });
+			res.end('{"reject_reason":"inflight_limit"}');
+		};
+		const { ctx } = context();
+		const res = await createN8nTransport(ctx, 'ideogramApi')({ method: 'POST', url: `${base}/v1/edit`, body: { prompt: 'cat' } }, new AbortController().signal);
+		expect(res.status).toBe(429);
+		expect(res.headers['retry-after']).toBe('3');
+		expect(res.headers['content-type']).toBe('application/json');
+		expect(Buffer.isBuffer(res.body)).toBe(true);
+		expect(JSON.parse(res.body.toString())).toEqual({ reject_reason: 'inflight_limit' });
+		expect(seen[0].headers['api-key']).toBe(API_KEY);
+		expect(seen[0].headers['content-type']).toBe('application/json');
+		expect(JSON.parse(seen[0].body)).toEqual({ prompt: 'cat' });
+	});
+
+	it('download: no credential reaches the image host; bytes and type come back', async () => {
+		handler = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+			res.end(PNG);
+		};
+		const { ctx } = context();
+		const image = await downloadImage(createN8nTransport(ctx), `${base}/ephemeral/a.png?sig=1`, {
+			maxBytes: 10_000,
+			timeoutMs: 5_000,
+			signal: new AbortController().signal,
+		});
+		expect(image).toEqual({ data: PNG, mimeType: 'image/png', fileExtension: 'png' });
+		expect(seen[0].headers['api-key']).toBeUndefined();
+		expect(seen[0].headers.authorization).toBeUndefined();
+	});
+
+	it('download: the size cap stops a large body', async () => {
+		handler = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'image/png' });
+			res.end(Buffer.concat([PNG, Buffer.alloc(50_000)]));
+		};
+		const { ctx } = context();
+		const error = await downloadImage(createN8nTransport(ctx), `${base}/big.png`, { maxBytes: 10_000, timeoutMs: 5_000, signal: new AbortController().signal }).catch(
+			(e: unknown) => e,
+		);
+		expect(error).toMatchObject({ name: 'DownloadError' });
+		expect((error as Error).message).toMatch(/larger than/);
+	});
+
+	it('a stopped execution aborts API calls; a detached transport still sends the cancel request', async () => {
+		handler = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"outcome":"cancelled"}');
+		};
+		const { ctx, execution } = context();
+		execution.abort();
+		const aborted = await createN8nTransport(ctx, 'runComfyApi')({ method: 'GET', url: `${base}/status` }, new AbortController().signal).catch((e: unknown) => e);
+		expect(isAbortError(aborted)).toBe(true);
+
+		const client = createHttpClient(createN8nTransport(ctx, 'runComfyApi', { detached: true }), {
+			signal: new AbortController().signal,
+			deadline: Date.now() + 5_000,
+		});
+		const res = await client.send({ method: 'POST', url: `${base}/v1/requests/r1/cancel` }, 'read');
+		expect(res.status).toBe(200);
+		expect(seen.map((s) => s.url)).toEqual(['/v1/requests/r1/cancel']);
+		expect(seen[0].headers['api-key']).toBe(API_KEY);
+	});
+
+	it('connection refused → TransportError, not sent', async () => {
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise((resolve) => closed.close(resolve));
+		const { ctx } = context();
+		const error = await createN8nTransport(ctx, 'ideogramApi')({ method: 'POST', url: `http://127.0.0.1:${port}/v1/edit`, body: {} }, new AbortController().signal).catch(
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(TransportError);
+		expect(error).toMatchObject({ code: 'ECONNREFUSED', mayHaveRun: false });
+	});
+
+	it('connection dropped after the body was sent → TransportError, may have run', async () => {
+		handler = (req) => req.socket.destroy();
+		const { ctx } = context();
+		const error = await createN8nTransport(ctx, 'ideogramApi')({ method: 'POST', url: `${base}/v1/edit`, body: { a: 1 } }, new AbortController().signal).catch(
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(TransportError);
+		expect(error).toMatchObject({ code: 'ECONNRESET', mayHaveRun: true });
+		expect(JSON.stringify(error)).not.toContain(API_KEY);
+	});
+
+	it('a server that never answers is cut off at the request timeout', async () => {
+		handler = () => undefined;
+		const { ctx } = context();
+		const started = Date.now();
+		const error = await createN8nTransport(ctx, 'ideogramApi')({ method: 'GET', url: `${base}/slow`, timeoutMs: 300 }, new AbortController().signal).catch(
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(TransportError);
+		expect((error as TransportError).mayHaveRun).toBe(true);
+		expect(Date.now() - started).toBeLessThan(3_000);
+	});
+});

@@ -1,0 +1,177 @@
+import { Readable } from 'node:stream';
+import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { createN8nTransport, isAbortError, toTransportError, TransportError } from '../../../nodes/shared/engine';
+
+const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
+
+function axiosError(code: string, message: string) {
+	return Object.assign(new Error(message), { code, isAxiosError: true, name: 'AxiosError', config: { headers: { 'Api-Key': 'secret' } } });
+}
+
+type Helper = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+
+function fakeCtx(handlers: { auth?: Helper; plain?: Helper }) {
+	const calls: Array<{ kind: 'auth' | 'plain'; options: IHttpRequestOptions; credentialType?: string; self: unknown }> = [];
+	const execution = new AbortController();
+	const ctx = {
+		getNode: () => node,
+		getCredentials: async () => ({ apiKey: 'secret' }),
+		getExecutionCancelSignal: () => execution.signal,
+		helpers: {
+			async httpRequestWithAuthentication(this: unknown, credentialType: string, options: IHttpRequestOptions) {
+				calls.push({ kind: 'auth', options, credentialType, self: this });
+				return await (handlers.auth ?? (async () => ({ statusCode: 200, headers: {}, body: Buffer.alloc(0) }))).call(this, credentialType, options);
+			},
+			async httpRequest(options: IHttpRequestOptions) {
+				calls.push({ kind: 'plain', options, self: undefined });
+				return await (handlers.plain ?? (async () => ({ statusCode: 200, headers: {}, body: Buffer.alloc(0) })))(options);
+			},
+		},
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, calls, execution };
+}
+
+const signal = () => new AbortController().signal;
+
+describe('createN8nTransport: request options', () => {
+	it('with a credential: n8n applies it; full response, no status errors, raw bytes, JSON body, timeout, no redirects', async () => {
+		const { ctx, calls } = fakeCtx({
+			auth: async () => ({
+				statusCode: 422,
+				headers: { toJSON: () => ({ 'Content-Type': 'application/json', 'set-cookie': ['a=1', 'b=2'], 'x-n': 5 }) },
+				body: Buffer.from('{"error":"unsafe"}'),
+			}),
+		});
+		const transport = createN8nTransport(ctx, 'ideogramApi');
+		const res = await transport({ method: 'POST', url: 'https://api.test/v1/x', body: { a: 1 }, timeoutMs: 1234 }, signal());
+		expect(res).toEqual({
+			status: 422,
+			headers: { 'content-type': 'application/json', 'set-cookie': 'a=1, b=2', 'x-n': '5' },
+			body: Buffer.from('{"error":"unsafe"}'),
+		});
+		const { options, credentialType, self } = calls[0];
+		expect(credentialType).toBe('ideogramApi');
+		expect(self).toBe(ctx);
+		expect(options).toMatchObject({
+			method: 'POST',
+			url: 'https://api.test/v1/x',
+			body: '{"a":1}',
+			headers: { 'content-type': 'application/json' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			encoding: 'arraybuffer',
+			json: false,
+			timeout: 1234,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+		});
+	});
+
+	it('sends a Buffer body as is, with its own content type', async () => {
+		const { ctx, calls } = fakeCtx({});
+		const body = Buffer.from('--b\r\n');
+		await createN8nTransport(ctx, 'x')({ method: 'POST', url: 'https://api.test', body, headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }, signal());
+		expect(calls[0].options.body).toBe(body);
+		expect(calls[0].options.headers).toEqual({ 'Content-Type': 'multipart/form-data; boundary=b' });
+	});
+
+	it('without a credential: plain httpRequest with our signal, redirects followed', async () => {
+		const { ctx, calls } = fakeCtx({ plain: async () => ({ statusCode: 200, headers: {}, body: new Uint8Array([1, 2, 3]).buffer }) });
+		const s = signal();
+		const res = await createN8nTransport(ctx)({ method: 'GET', url: 'https://cdn.test/a.png' }, s);
+		expect(res.body).toEqual(Buffer.from([1, 2, 3]));
+		expect(calls[0].kind).toBe('plain');
+		expect(calls[0].options.abortSignal).toBe(s);
+		expect(calls[0].options.disableFollowRedirect).toBeUndefined();
+		expect(calls[0].options.body).toBeUndefined();
+	});
+
+	it('detached: n8n cannot find the execution signal on `this`, but the context still works', async () => {
+		let seen: { hasSignal: boolean; node: string } | undefined;
+		const { ctx } = fakeCtx({
+			auth: async function (this: unknown) {
+				const self = this as IExecuteFunctions;
+				seen = { hasSignal: 'getExecutionCancelSignal' in self, node: self.getNode().name };
+				await self.getCredentials('x');
+				return { statusCode: 200, headers: {}, body: Buffer.alloc(0) };
+			},
+		});
+		await createN8nTransport(ctx, 'x', { detached: true })({ method: 'POST', url: 'https://api.test/cancel' }, signal());
+		expect(seen).toEqual({ hasSignal: false, node: 'Ideogram Edit' });
+		await createN8nTransport(ctx, 'x')({ method: 'POST', url: 'https://api.test/cancel' }, signal());
+		expect(seen?.hasSignal).toBe(true);
+	});
+
+	it('with maxBytes: streams and stops at the cap', async () => {
+		const big = Readable.from([Buffer.alloc(600), Buffer.alloc(600)]);
+		const { ctx, calls } = fakeCtx({ plain: async () => ({ statusCode: 200, headers: {}, body: big }) });
+		const error = await createN8nTransport(ctx)({ method: 'GET', url: 'https://cdn.test/a.png' }, signal(), { maxBytes: 1000 }).catch((e: unknown) => e);
+		expect(calls[0].options.encoding).toBe('stream');
+		expect(error).toMatchObject({ name: 'TransportError', code: 'ERESPONSETOOLARGE' });
+		expect(big.destroyed).toBe(true);
+	});
+
+	it('with maxBytes: a body under the cap is read whole', async () => {
+		const { ctx } = fakeCtx({ plain: async () => ({ statusCode: 200, headers: {}, body: Readable.from([Buffer.from('ab'), Buffer.from('c')]) }) });
+		const res = await createN8nTransport(ctx)({ method: 'GET', url: 'https://cdn.test/a.png' }, signal(), { maxBytes: 1000 });
+		expect(res.body.toString()).toBe('abc');
+	});
+});
+
+describe('createN8nTransport: errors', () => {
+	it.each([
+		['ECONNREFUSED', false],
+		['ENOTFOUND', false],
+		['EAI_AGAIN', false],
+		['ECONNRESET', true],
+		['ETIMEDOUT', true],
+		['ECONNABORTED', true],
+	])('%s wrapped in NodeApiError → TransportError (sent: %s)', async (code, mayHaveRun) => {
+		const { ctx } = fakeCtx({
+			auth: async () => {
+				throw new NodeApiError(node, axiosError(code, `connect ${code} 10.0.0.1:443`) as never);
+			},
+		});
+		const error = await createN8nTransport(ctx, 'x')({ method: 'POST', url: 'https://api.test/v1?key=1' }, signal()).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(TransportError);
+		expect(error).toMatchObject({ code, mayHaveRun });
+		expect((error as Error).message).not.toContain('key=1');
+		expect((error as Error & { cause?: unknown }).cause).toBeUndefined(); // the axios error (with headers) is dropped
+	});
+
+	it('socket hang up and axios timeouts are recognised by their messages', () => {
+		expect(toTransportError(new Error('socket hang up'), { method: 'GET', url: 'https://a' })).toMatchObject({ code: 'ECONNRESET', mayHaveRun: true });
+		expect(toTransportError({ cause: new Error('timeout of 5000ms exceeded') }, { method: 'GET', url: 'https://a' })).toMatchObject({ code: 'ETIMEDOUT' });
+		expect(toTransportError(new Error('unrelated'), { method: 'GET', url: 'https://a' })).toBeUndefined();
+	});
+
+	it('a cancelled execution (axios CanceledError inside NodeApiError) → AbortError', async () => {
+		const { ctx } = fakeCtx({
+			auth: async () => {
+				throw new NodeApiError(node, Object.assign(new Error('canceled'), { name: 'CanceledError', code: 'ERR_CANCELED' }) as never);
+			},
+		});
+		const error = await createN8nTransport(ctx, 'x')({ method: 'GET', url: 'https://api.test' }, signal()).catch((e: unknown) => e);
+		expect(isAbortError(error)).toBe(true);
+	});
+
+	it('other errors (no credential set, SSRF block) pass through unchanged', async () => {
+		const original = new NodeOperationError(node, 'Node "Ideogram Edit" does not have any credentials of type "x" set');
+		const { ctx } = fakeCtx({
+			auth: async () => {
+				throw original;
+			},
+		});
+		expect(await createN8nTransport(ctx, 'x')({ method: 'GET', url: 'https://api.test' }, signal()).catch((e: unknown) => e)).toBe(original);
+	});
+
+	it('our signal wins the race even when n8n replaced it with the execution signal', async () => {
+		const { ctx } = fakeCtx({ auth: async () => await new Promise(() => undefined) });
+		const controller = new AbortController();
+		const pending = createN8nTransport(ctx, 'x')({ method: 'GET', url: 'https://api.test' }, controller.signal).catch((e: unknown) => e);
+		controller.abort();
+		expect(isAbortError(await pending)).toBe(true);
+	});
+});

@@ -1,0 +1,309 @@
+import {
+	DEFAULT_POLL_SCHEDULE,
+	DurationTracker,
+	isAbortError,
+	nextPollDelay,
+	pollUntilDone,
+	PollTimeoutError,
+	type ExpectedDuration,
+} from '../../../nodes/shared/engine';
+import { FakeClock, seededRandom } from './fakeClock';
+
+/** The benchmark's targets (issue): median detection latency and status requests per job. */
+const latencyTargetMs = (jobMs: number) => (jobMs <= 10_000 ? 500 : 0.05 * jobMs);
+const requestBudget = (jobMs: number) => (jobMs <= 10_000 ? 2 + jobMs / 2_000 : 7 + jobMs / 5_000);
+const JOB_SECONDS = [1, 2, 3, 5, 10, 12, 30, 60, 120];
+
+interface JobRun {
+	latencyMs: number;
+	requests: number;
+}
+
+/** One job of `jobMs` through the real pollUntilDone on the fake clock. */
+async function runJob(clock: FakeClock, jobMs: number, tracker?: DurationTracker, key = 'k'): Promise<JobRun> {
+	const start = clock.now();
+	let requests = 0;
+	await clock.run(
+		pollUntilDone(
+			async () => {
+				requests++;
+				const done = clock.now() - start >= jobMs;
+				return { done, value: done ? 'completed' : 'running' };
+			},
+			{ clock, signal: new AbortController().signal, deadline: start + 600_000, durations: tracker ? { tracker, key } : undefined },
+		),
+	);
+	return { latencyMs: clock.now() - start - jobMs, requests };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * Jobs whose lengths are random around `meanMs` (± spread), run one after another, in `seeds`
+ * independent series; the medians and means are averaged over the series.
+ */
+async function runSeries(meanMs: number, spread: number, jobs: number, learn: boolean, seed: number, seeds = 1) {
+	let medianLatencyMs = 0;
+	let meanRequests = 0;
+	let maxRequests = 0;
+	let maxLatencyMs = 0;
+	for (let k = 0; k < seeds; k++) {
+		const clock = new FakeClock(undefined, seededRandom(seed * 101 + k));
+		const lengths = seededRandom(seed * 101 + k + 7919);
+		const tracker = learn ? new DurationTracker() : undefined;
+		const runs: JobRun[] = [];
+		for (let i = 0; i < jobs; i++) runs.push(await runJob(clock, Math.round(meanMs * (1 + spread * (2 * lengths() - 1))), tracker));
+		medianLatencyMs += median(runs.map((r) => r.latencyMs)) / seeds;
+		meanRequests += mean(runs.map((r) => r.requests)) / seeds;
+		maxRequests = Math.max(maxRequests, ...runs.map((r) => r.requests));
+		maxLatencyMs = Math.max(maxLatencyMs, ...runs.map((r) => r.latencyMs));
+	}
+	return { medianLatencyMs: Math.round(medianLatencyMs), meanRequests, maxRequests, maxLatencyMs };
+}
+
+describe('nextPollDelay', () => {
+	const mid = () => 0.5; // no jitter
+
+	it('checks first 0.5 s after submit, then every 1.1 s + 0.3 × time waited, up to 5 s', () => {
+		expect(nextPollDelay(0, 0, mid)).toBe(500);
+		expect(nextPollDelay(1, 500, mid)).toBe(1_250);
+		expect(nextPollDelay(3, 10_000, mid)).toBe(4_100);
+		expect(nextPollDelay(9, 60_000, mid)).toBe(5_000);
+	});
+
+	it('jitters by ±10% and never goes below the minimum', () => {
+		expect(nextPollDelay(3, 10_000, () => 0)).toBe(3_690);
+		expect(nextPollDelay(3, 10_000, () => 0.999999)).toBe(4_510);
+		expect(nextPollDelay(0, 0, mid, { schedule: { firstDelayMs: 10 } })).toBe(DEFAULT_POLL_SCHEDULE.minDelayMs);
+	});
+
+	it('counts the first delay from the submit when polling starts late', () => {
+		expect(nextPollDelay(0, 300, mid)).toBe(250);
+		expect(nextPollDelay(0, 2_000, mid)).toBe(1_700);
+	});
+
+	describe('with an expected window', () => {
+		const expected: ExpectedDuration = { lowMs: 14_000, highMs: 17_000 };
+		it('goes straight to a window that opens within 9 s', () => {
+			expect(nextPollDelay(0, 0, mid, { expected: { lowMs: 8_000, highMs: 10_000 } })).toBe(8_000);
+		});
+		it('approaches a later window in few widening steps, never past its start', () => {
+			expect(nextPollDelay(0, 0, mid, { expected })).toBe(500);
+			expect(nextPollDelay(1, 500, mid, { expected })).toBe(1_500);
+			expect(nextPollDelay(2, 2_000, mid, { expected })).toBe(6_000);
+			expect(nextPollDelay(3, 8_000, mid, { expected })).toBe(6_000);
+		});
+		it('checks densely inside the window and normally after it', () => {
+			expect(nextPollDelay(4, 14_000, mid, { expected })).toBe(1_050);
+			expect(nextPollDelay(5, 10_000, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(800);
+			expect(nextPollDelay(6, 17_000, mid, { expected })).toBe(5_000);
+		});
+		it('a job still queued gets the normal gaps', () => {
+			expect(nextPollDelay(4, 14_000, mid, { expected, queuePosition: 3 })).toBe(5_000);
+		});
+	});
+});
+
+describe('poll schedule against the benchmark targets', () => {
+	/**
+	 * Without knowledge of the job's length only the request budget can be met: a median latency
+	 * of 0.5 s needs a check about every second, i.e. ~11 requests for a 10 s job (budget 7).
+	 * These bounds pin the compromise the default schedule makes.
+	 */
+	it('cold (nothing learned): within the request budget, worst case included; latency bounded', async () => {
+		const table: string[] = [];
+		for (const seconds of JOB_SECONDS) {
+			const jobMs = seconds * 1000;
+			const r = await runSeries(jobMs, 0.2, 30, false, seconds, 4);
+			// Exact job lengths, worst case over the jitter.
+			const exact = await runSeries(jobMs, 0, 30, false, seconds + 50, 4);
+			table.push(
+				`${seconds}s: median latency ${r.medianLatencyMs} ms (worst ${Math.max(r.maxLatencyMs, exact.maxLatencyMs)}), requests mean ${r.meanRequests.toFixed(1)} / worst ${Math.max(r.maxRequests, exact.maxRequests)} (budget ${requestBudget(jobMs)})`,
+			);
+			expect(r.meanRequests).toBeLessThanOrEqual(requestBudget(jobMs));
+			expect(exact.maxRequests).toBeLessThanOrEqual(Math.ceil(requestBudget(jobMs)) + 1);
+			// The gap never exceeds 5.5 s (5 s + jitter), nor ~1.2 + 0.33 × elapsed.
+			expect(Math.max(r.maxLatencyMs, exact.maxLatencyMs)).toBeLessThanOrEqual(Math.min(5_500, 1_250 + 0.33 * jobMs * 1.2));
+		}
+		if (process.env.ENGINE_SCHEDULE_TABLE) console.log(`cold schedule\n${table.join('\n')}`);
+	});
+
+	it.each([0.1, 0.2, 0.3])(
+		'learned (jobs of one kind, lengths random ±%p around the mean): median latency and mean requests meet the targets',
+		async (spread) => {
+			const rows: Array<{ seconds: number; medianLatencyMs: number; meanRequests: number; maxRequests: number }> = [];
+			for (const seconds of JOB_SECONDS) rows.push({ seconds, ...(await runSeries(seconds * 1000, spread, 30, true, seconds, 4)) });
+			if (process.env.ENGINE_SCHEDULE_TABLE) {
+				const lines = rows.map(
+					(r) =>
+						`${r.seconds}s: median latency ${r.medianLatencyMs} ms (target ${latencyTargetMs(r.seconds * 1000)}), requests mean ${r.meanRequests.toFixed(1)} (budget ${requestBudget(r.seconds * 1000)}), worst ${r.maxRequests}`,
+				);
+				console.log(`learned, spread ±${spread * 100}%\n${lines.join('\n')}`);
+			}
+			for (const r of rows) {
+				expect({ seconds: r.seconds, latencyOk: r.medianLatencyMs <= latencyTargetMs(r.seconds * 1000) }).toEqual({ seconds: r.seconds, latencyOk: true });
+				expect({ seconds: r.seconds, requestsOk: r.meanRequests <= requestBudget(r.seconds * 1000) }).toEqual({ seconds: r.seconds, requestsOk: true });
+			}
+		},
+	);
+
+	it('learned: a job much longer than usual still gets the normal schedule (no flood)', async () => {
+		const clock = new FakeClock(undefined, seededRandom(3));
+		const tracker = new DurationTracker();
+		for (let i = 0; i < 10; i++) await runJob(clock, 3_000, tracker);
+		const long = await runJob(clock, 60_000, tracker);
+		expect(long.requests).toBeLessThanOrEqual(requestBudget(60_000));
+		expect(long.latencyMs).toBeLessThanOrEqual(5_500);
+	});
+
+	it('learned: a job much shorter than usual is still seen (latency bounded by the approach)', async () => {
+		const clock = new FakeClock(undefined, seededRandom(4));
+		const tracker = new DurationTracker();
+		for (let i = 0; i < 10; i++) await runJob(clock, 30_000, tracker);
+		const short = await runJob(clock, 1_000, tracker);
+		expect(short.requests).toBeLessThanOrEqual(3);
+		expect(short.latencyMs).toBeLessThanOrEqual(2_000);
+	});
+});
+
+describe('pollUntilDone', () => {
+	it('returns the value once the check says done', async () => {
+		const clock = new FakeClock();
+		let n = 0;
+		const value = await clock.run(
+			pollUntilDone(async () => ({ done: ++n === 3, value: n }), { clock, signal: new AbortController().signal, deadline: clock.now() + 60_000 }),
+		);
+		expect(value).toBe(3);
+	});
+
+	it('at the deadline: PollTimeoutError with the last value; never waits past the deadline', async () => {
+		const clock = new FakeClock();
+		const t0 = clock.now();
+		const seen: number[] = [];
+		let n = 0;
+		const error = await clock
+			.run(
+				pollUntilDone(
+					async () => {
+						seen.push(clock.now() - t0);
+						return { done: false, value: { status: 'running', n: ++n } };
+					},
+					{ clock, signal: new AbortController().signal, deadline: t0 + 20_000 },
+				),
+			)
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(PollTimeoutError);
+		const timeout = error as PollTimeoutError<{ status: string; n: number }>;
+		expect(timeout.lastValue).toEqual({ status: 'running', n });
+		expect(timeout.polls).toBe(n);
+		expect(clock.now() - t0).toBeLessThanOrEqual(20_000);
+		// The last check is timed for the deadline, so no time is left unused.
+		expect(seen[seen.length - 1]).toBe(20_000);
+	});
+
+	it('a check still running at the deadline is abandoned: PollTimeoutError at the deadline', async () => {
+		const clock = new FakeClock();
+		const t0 = clock.now();
+		let n = 0;
+		const error = await clock
+			.run(
+				pollUntilDone(
+					async () => {
+						if (++n === 1) return { done: false, value: 'queued' };
+						return await new Promise<never>(() => undefined);
+					},
+					{ clock, signal: new AbortController().signal, deadline: t0 + 10_000 },
+				),
+			)
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(PollTimeoutError);
+		expect((error as PollTimeoutError).lastValue).toBe('queued');
+		expect(clock.now() - t0).toBe(10_000);
+	});
+
+	it('a stop during the wait rejects at once with an AbortError and cancels the timer', async () => {
+		const clock = new FakeClock();
+		const controller = new AbortController();
+		const checks: number[] = [];
+		const pending = pollUntilDone(
+			async () => {
+				checks.push(clock.now());
+				return { done: false, value: 0 };
+			},
+			{ clock, signal: controller.signal, deadline: clock.now() + 600_000 },
+		).catch((e: unknown) => e);
+		await clock.advance(3_000);
+		const count = checks.length;
+		const at = clock.now();
+		controller.abort();
+		const error = await pending;
+		expect(isAbortError(error)).toBe(true);
+		expect(clock.now()).toBe(at);
+		expect(clock.pending).toBe(0);
+		await clock.advance(60_000);
+		expect(checks).toHaveLength(count);
+	});
+
+	it('a stop during a check rejects at once, even if the check never returns', async () => {
+		const clock = new FakeClock();
+		const controller = new AbortController();
+		const pending = pollUntilDone(async () => await new Promise<never>(() => undefined), {
+			clock,
+			signal: controller.signal,
+			deadline: clock.now() + 600_000,
+		}).catch((e: unknown) => e);
+		await clock.advance(1_000); // the first check is running
+		controller.abort();
+		expect(isAbortError(await pending)).toBe(true);
+	});
+
+	it('errors of the check propagate', async () => {
+		const clock = new FakeClock();
+		const boom = new Error('HTTP 401');
+		const error = await clock
+			.run(pollUntilDone(async () => Promise.reject(boom), { clock, signal: new AbortController().signal, deadline: clock.now() + 60_000 }))
+			.catch((e: unknown) => e);
+		expect(error).toBe(boom);
+	});
+
+	it('counts from startedAt (the submit), not from the first call', async () => {
+		const clock = new FakeClock();
+		const submitted = clock.now();
+		await clock.advance(200);
+		const at: number[] = [];
+		await clock.run(
+			pollUntilDone(
+				async () => {
+					at.push(clock.now() - submitted);
+					return { done: true, value: 1 };
+				},
+				{ clock, signal: new AbortController().signal, deadline: submitted + 60_000, startedAt: submitted, schedule: { jitter: 0 } },
+			),
+		);
+		expect(at).toEqual([500]);
+	});
+
+	it('learns durations per key, not from failed jobs', async () => {
+		const clock = new FakeClock();
+		const tracker = new DurationTracker();
+		const job = (ms: number, failed = false) => {
+			const start = clock.now();
+			return clock.run(
+				pollUntilDone(async () => ({ done: clock.now() - start >= ms, value: 0, failed }), {
+					clock,
+					signal: new AbortController().signal,
+					deadline: start + 60_000,
+					durations: { tracker, key: 'a' },
+				}),
+			);
+		};
+		await job(5_000, true);
+		expect(tracker.expected('a')).toBeUndefined();
+		await job(5_000);
+		const window = tracker.expected('a')!;
+		expect(window.lowMs).toBeLessThan(5_000);
+		expect(window.highMs).toBeGreaterThanOrEqual(5_000);
+		expect(tracker.expected('b')).toBeUndefined();
+	});
+});

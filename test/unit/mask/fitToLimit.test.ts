@@ -1,0 +1,101 @@
+import sharp from 'sharp';
+
+import { fitToLimit, InputError, prepareMask, readImageInfo } from '../../../nodes/shared/mask';
+import type { PreparedMask } from '../../../nodes/shared/mask';
+import { decodeMask, pixel } from './helpers';
+
+const MB = 1024 * 1024;
+
+async function loadImage(data: Buffer) {
+	return { data, info: await readImageInfo(data) };
+}
+
+function noise(width: number, height: number) {
+	return sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 50 } } });
+}
+
+/** Regions in percent, so the mask means the same area at any size. */
+function maskFor(width: number, height: number): Promise<PreparedMask> {
+	return prepareMask({
+		imageWidth: width,
+		imageHeight: height,
+		regions: [{ x: 20, y: 20, width: 20, height: 40, unit: 'percent' }],
+		editColor: 'black',
+		providerEditColor: 'white',
+	});
+}
+
+describe('fitToLimit', () => {
+	it('returns the inputs unchanged when within the limit', async () => {
+		const image = await loadImage(await noise(300, 200).png().toBuffer());
+		const mask = await maskFor(300, 200);
+		const fitted = await fitToLimit(image, { maxBytes: 10 * MB, maxSide: 300 }, false, mask, 'RunComfy');
+		expect(fitted.data).toBe(image.data);
+		expect(fitted.info).toBe(image.info);
+		expect(fitted.mask).toBe(mask);
+		expect(fitted.downscaledFrom).toBeUndefined();
+	});
+
+	it('downscales to the longest side allowed, keeping the aspect ratio and the mask in step', async () => {
+		const image = await loadImage(await sharp({ create: { width: 3000, height: 1500, channels: 3, background: '#336699' } }).png().toBuffer());
+		const mask = await maskFor(3000, 1500);
+		const fitted = await fitToLimit(image, { maxBytes: 50 * MB, maxSide: 1000 }, true, mask, 'Runware');
+
+		expect(fitted.downscaledFrom).toEqual({ width: 3000, height: 1500 });
+		expect(fitted.info).toEqual({ ...image.info, width: 1000, height: 500, bytes: fitted.data.length });
+		const actual = await sharp(fitted.data).metadata();
+		expect([actual.format, actual.width, actual.height]).toEqual(['png', 1000, 500]);
+
+		const fittedMask = fitted.mask as PreparedMask;
+		expect([fittedMask.width, fittedMask.height, fittedMask.editColor]).toEqual([1000, 500, 'white']);
+		const decoded = await decodeMask(fittedMask.png);
+		expect([decoded.width, decoded.height, decoded.channels]).toEqual([1000, 500, 1]);
+		// The edit area (20%..40% across, 20%..60% down) lands on the same place of the smaller image.
+		expect([pixel(decoded, 199, 150), pixel(decoded, 200, 150), pixel(decoded, 399, 299), pixel(decoded, 400, 299)]).toEqual([0, 255, 255, 0]);
+		expect([pixel(decoded, 250, 99), pixel(decoded, 250, 100), pixel(decoded, 250, 299), pixel(decoded, 250, 300)]).toEqual([0, 255, 255, 0]);
+		expect(fittedMask.editFraction).toBeCloseTo(mask.editFraction, 10);
+	});
+
+	it('downscales under a byte limit, keeping format and aspect ratio', async () => {
+		const image = await loadImage(await noise(600, 400).jpeg({ quality: 95 }).toBuffer());
+		const maxBytes = Math.floor(image.info.bytes / 4);
+		const fitted = await fitToLimit(image, { maxBytes }, true, await maskFor(600, 400));
+
+		expect(fitted.data.length).toBeLessThanOrEqual(maxBytes);
+		const actual = await readImageInfo(fitted.data);
+		expect(actual).toEqual(fitted.info);
+		expect(actual.mimeType).toBe('image/jpeg');
+		expect(actual.width).toBeLessThan(600);
+		expect(Math.abs(actual.width / actual.height - 1.5)).toBeLessThan(2 / actual.height);
+		expect([fitted.mask?.width, fitted.mask?.height]).toEqual([actual.width, actual.height]);
+	});
+
+	it('refuses without permission to downscale, naming the limit exceeded and the provider', async () => {
+		const image = await loadImage(await sharp({ create: { width: 2500, height: 1000, channels: 3, background: '#000' } }).png().toBuffer());
+		const attempt = fitToLimit(image, { maxBytes: 10 * MB, maxSide: 2048 }, false, undefined, 'Runware');
+		await expect(attempt).rejects.toThrow(InputError);
+		await expect(attempt).rejects.toThrow(/^The image \(2500×1000 px, [\d.]+ KB\) is over Runware's limit: at most 2048 px on the longer side\.$/);
+		await expect(attempt).rejects.toMatchObject({ hint: expect.stringContaining('Allow downscaling') });
+	});
+
+	it('names the byte limit too', async () => {
+		const image = await loadImage(await noise(400, 400).png().toBuffer());
+		await expect(fitToLimit(image, { maxBytes: 100 * 1024, maxSide: 300 }, false)).rejects.toThrow(
+			"is over the provider's limit: at most 100 KB per image and at most 300 px on the longer side.",
+		);
+	});
+
+	it('refuses when downscaling would erase the edit area of a thin mask', async () => {
+		const image = await loadImage(await sharp({ create: { width: 300, height: 300, channels: 3, background: '#fff' } }).png().toBuffer());
+		const mask = await prepareMask({
+			imageWidth: 300,
+			imageHeight: 300,
+			regions: [{ x: 0, y: 0, width: 1, height: 300, unit: 'px' }],
+			editColor: 'black',
+			providerEditColor: 'black',
+		});
+		await expect(fitToLimit(image, { maxBytes: 10 * MB, maxSide: 100 }, true, mask, 'Runware')).rejects.toThrow(
+			"Scaled down to 100×100 px to fit Runware's limit, the mask no longer marks anything to edit.",
+		);
+	});
+});

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { PROVIDERS, getProvider, isProviderName, providerOptions } from '../../../nodes/shared/providers/registry';
+import type { OperationName, ProviderName } from '../../../nodes/shared/providers/types';
+import { describeIssue, joinUrl, parseWith, redact } from '../../../nodes/shared/providers/wire';
+
+describe('registry', () => {
+	it('finds every provider by its fixed name', () => {
+		const names: ProviderName[] = ['runComfy', 'runware', 'cometApi', 'ideogram'];
+		expect(PROVIDERS.map((p) => p.name)).toEqual(names);
+		for (const name of names) expect(getProvider(name).name).toBe(name);
+		expect(() => getProvider('nope' as ProviderName)).toThrow(/Unknown provider/);
+		expect(isProviderName('runware')).toBe(true);
+		expect(isProviderName('openai')).toBe(false);
+		expect(providerOptions()).toEqual([
+			{ name: 'RunComfy', value: 'runComfy' },
+			{ name: 'Runware', value: 'runware' },
+			{ name: 'CometAPI', value: 'cometApi' },
+			{ name: 'Ideogram', value: 'ideogram' },
+		]);
+	});
+
+	it('pairs each provider with its credential and job model', () => {
+		expect(Object.fromEntries(PROVIDERS.map((p) => [p.name, [p.credentialType, p.queued, p.maskEditColor]]))).toEqual({
+			runComfy: ['runComfyApi', true, 'white'],
+			runware: ['runwareApi', true, 'white'],
+			cometApi: ['cometApi', false, 'black'],
+			ideogram: ['ideogramApi', false, 'black'],
+		});
+		for (const p of PROVIDERS) {
+			expect(p.queued).toBe(typeof p.getState === 'function');
+			expect(p.defaultConcurrency).toBeGreaterThan(0);
+			for (const op of ['edit', 'reframe', 'replaceBackground'] as OperationName[]) {
+				// only Runware takes the Runware-only options
+				expect(p.supportedOptions(op).has('runware')).toBe(p.name === 'runware');
+			}
+		}
+	});
+});
+
+describe('wire helpers', () => {
+	it('joins base URLs without slash trouble', () => {
+		expect(joinUrl('https://a.test', '/v1')).toBe('https://a.test/v1');
+		expect(joinUrl('https://a.test/', '/v1')).toBe('https://a.test/v1');
+		expect(joinUrl('https://a.test/proxy//', 'v1/x')).toBe('https://a.test/proxy/v1/x');
+	});
+
+	it('describes zod issues by field path', () => {
+		const schema = z.object({ data: z.array(z.object({ status: z.string(), kind: z.enum(['a', 'b']) })) });
+		const issue = (value: unknown) => describeIssue(schema.safeParse(value).error!.issues[0]);
+		expect(issue({})).toBe('field `data` is missing');
+		expect(issue({ data: {} })).toBe('field `data` should be an array, got object');
+		expect(issue({ data: [{ kind: 'a' }] })).toBe('field `data[0].status` is missing');
+		expect(issue({ data: [{ status: null, kind: 'a' }] })).toBe('field `data[0].status` is null');
+		expect(issue({ data: [{ status: 's', kind: 'c' }] })).toBe('field `data[0].kind` is "c", expected one of a, b');
+		expect(issue([])).toBe('the body should be an object, got array');
+	});
+
+	it('never lets a parse failure escape as a TypeError', () => {
+		const where = { provider: 'X', endpoint: 'GET /y' };
+		const schema = z.object({ a: z.string() });
+		expect(() => parseWith(schema, { text: '', json: undefined }, where, 200)).toThrow(
+			'X returned an unexpected response from GET /y: the body is empty',
+		);
+		expect(() => parseWith(schema, { text: 'null', json: null }, where, 200)).toThrow('GET /y: the body is null');
+	});
+
+	it('masks credentials in quoted text', () => {
+		expect(redact('Authorization: Bearer sk-123.abc failed')).toBe('Authorization: Bearer *** failed');
+		expect(redact('{"apiKey":"rw-secret"}')).toBe('{"apiKey":"***"}');
+		expect(redact('Api-Key: idg_secret')).toBe('Api-Key: ***');
+	});
+});

@@ -1,0 +1,374 @@
+import type { HttpRequest } from '../../../nodes/shared/engine/http';
+import { runwareAdapter as adapter, runwareErrorKind } from '../../../nodes/shared/providers/runware';
+import type { JobRequest } from '../../../nodes/shared/providers/types';
+import seed from './fixtures/runware-seed-examples.json';
+import { RecordingHttp, context, image, jobRequest, providerErrorOf, sentJson } from './helpers';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Answers a submit with Runware's async ACK for whatever taskUUID was sent. */
+function ack(request: HttpRequest) {
+	const [task] = sentJson(request);
+	return {
+		status: 200,
+		headers: { 'content-type': 'application/json' },
+		body: Buffer.from(JSON.stringify({ data: [{ taskType: 'imageInference', taskUUID: task.taskUUID }] })),
+	};
+}
+
+async function submitted(request: JobRequest) {
+	const http = new RecordingHttp().respond(ack);
+	const state = await adapter.submit(context(http, 'https://api.runware.test'), request);
+	const body = sentJson(http.last.request);
+	return { http, state, body, task: body[0] };
+}
+
+/** The platform options we add to every task on top of what the seed examples show. */
+const OUR_PLATFORM_OPTIONS = { numberResults: 1, deliveryMethod: 'async', outputType: 'URL', includeCost: true };
+
+function withoutOurs(task: Record<string, unknown>) {
+	const { taskUUID: _uuid, numberResults: _n, deliveryMethod: _d, outputType: _o, includeCost: _c, ...rest } = task;
+	return rest;
+}
+
+describe('Runware adapter: golden examples from seed 001', () => {
+	it.each(seed.examples.map((e) => [e.title, e] as const))('builds “%s” as the seed does', async (_title, example) => {
+		const { request: expected } = example;
+		const settings = expected.providerSettings.ideogram;
+		const { state, task, body, http } = await submitted(
+			jobRequest({
+				operation: 'edit',
+				image: image({ url: expected.inputs.seedImage }),
+				mask: image({ url: expected.inputs.maskImage }),
+				prompt: expected.positivePrompt,
+				options: {
+					renderingSpeed: settings.renderingSpeed as 'QUALITY',
+					magicPrompt: settings.magicPrompt as 'OFF',
+					styleType: settings.styleType as 'DESIGN',
+					stylePreset: settings.stylePreset,
+				},
+			}),
+		);
+		expect(Array.isArray(body)).toBe(true);
+		expect(body).toHaveLength(1);
+		expect(task.taskUUID).toMatch(UUID_V4);
+		expect(withoutOurs(task)).toEqual(withoutOurs(expected));
+		expect(task).toMatchObject(OUR_PLATFORM_OPTIONS);
+		expect(task).not.toHaveProperty('seed');
+		expect(state).toEqual({ requestId: task.taskUUID, status: 'submitted' });
+		expect(http.last.kind).toBe('submitIdempotent');
+		expect(http.last.request.url).toBe('https://api.runware.test/v1');
+		expect(http.last.request.headers?.authorization).toBeUndefined();
+	});
+
+	it.each(seed.examples.map((e) => [e.title, e] as const))('parses the “%s” response', async (_title, example) => {
+		const { response } = example;
+		const job = { provider: 'runware' as const, operation: 'edit' as const, requestId: response.taskUUID, numImages: 1 };
+		const expected = { url: response.imageURL, seed: response.seed, cost: response.cost };
+
+		// as a getResponse item
+		const polled = new RecordingHttp().json(200, { data: [{ ...response, status: 'success' }] });
+		expect(await adapter.getState!(context(polled), job)).toEqual({
+			requestId: response.taskUUID,
+			status: 'completed',
+			images: [expected],
+		});
+		// as the seed shows it (sync form, no status field)
+		const plain = new RecordingHttp().json(200, { data: [response] });
+		expect((await adapter.getState!(context(plain), job)).images).toEqual([expected]);
+	});
+
+	it('builds the reframe example of the current docs (PROVIDERS.md §4.4)', async () => {
+		const expected = {
+			taskType: 'imageInference',
+			taskUUID: 'cc4320f7-8382-490c-b47c-c32c016b2666',
+			model: 'ideogram:4@4',
+			width: 1536,
+			height: 640,
+			providerSettings: { ideogram: { renderingSpeed: 'QUALITY', magicPrompt: 'ON', stylePreset: 'ART_DECO' } },
+			inputs: { seedImage: 'https://assets.runware.ai/assets/inputs/5d37.jpg' },
+		};
+		const { task } = await submitted(
+			jobRequest({
+				operation: 'reframe',
+				image: image({ url: expected.inputs.seedImage }),
+				mask: undefined,
+				prompt: undefined,
+				resolution: { width: 1536, height: 640 },
+				options: { renderingSpeed: 'QUALITY', magicPrompt: 'ON', stylePreset: 'ART_DECO' },
+			}),
+		);
+		expect(withoutOurs(task)).toEqual(withoutOurs(expected));
+		expect(task).not.toHaveProperty('positivePrompt');
+	});
+});
+
+describe('Runware adapter: request building', () => {
+	it('sends binary images as data URIs and uses the replace-background model', async () => {
+		const { task } = await submitted(jobRequest({ operation: 'replaceBackground', mask: undefined, options: { numImages: 3 } }));
+		expect(task.model).toBe('ideogram:4@5');
+		expect(task.positivePrompt).toBe('A cat wearing a hat');
+		expect(task.inputs).toEqual({ seedImage: `data:image/png;base64,${image().data.toString('base64')}` });
+		expect(task.numberResults).toBe(3);
+		expect(task).not.toHaveProperty('providerSettings');
+		expect(task).not.toHaveProperty('width');
+	});
+
+	it('keeps DEFAULT speed and uppercase style types, and sends one styleCode', async () => {
+		const { task } = await submitted(jobRequest({ options: { renderingSpeed: 'DEFAULT', styleType: 'RENDER_3D' } }));
+		expect(task.providerSettings.ideogram).toEqual({ renderingSpeed: 'DEFAULT', styleType: 'RENDER_3D' });
+		const codes = await submitted(jobRequest({ options: { styleCodes: ['AAFF5733'] } }));
+		expect(codes.task.providerSettings.ideogram).toEqual({ styleCode: 'AAFF5733' });
+	});
+
+	it('sends reference images, character references on edit only', async () => {
+		const ref = image({ url: 'https://cdn.test/style.png' });
+		const face = image({ url: 'https://cdn.test/face.png' });
+		const faceMask = image({ data: Buffer.from('face mask') });
+		const edit = await submitted(
+			jobRequest({ options: { styleReferenceImages: [ref], characterReferenceImages: [face], characterReferenceMasks: [faceMask] } }),
+		);
+		expect(edit.task.providerSettings.ideogram).toEqual({
+			styleReferenceImages: ['https://cdn.test/style.png'],
+			characterReferenceImages: ['https://cdn.test/face.png'],
+			characterReferenceImagesMask: [`data:image/png;base64,${Buffer.from('face mask').toString('base64')}`],
+		});
+	});
+
+	it('passes the Runware-only options through', async () => {
+		const { task } = await submitted(
+			jobRequest({
+				options: {
+					runware: {
+						outputFormat: 'PNG',
+						outputQuality: 90,
+						ttl: 3600,
+						includeCost: false,
+						webhookURL: 'https://hooks.test/rw',
+						uploadEndpoint: 'https://bucket.test/put?sig=1',
+						checkContent: true,
+					},
+				},
+			}),
+		);
+		expect(task).toMatchObject({
+			outputFormat: 'PNG',
+			outputQuality: 90,
+			ttl: 3600,
+			includeCost: false,
+			webhookURL: 'https://hooks.test/rw',
+			uploadEndpoint: 'https://bucket.test/put?sig=1',
+			safety: { checkContent: true },
+			deliveryMethod: 'async',
+			outputType: 'URL',
+		});
+	});
+
+	it('refuses what Runware cannot do, before any call', async () => {
+		const http = new RecordingHttp();
+		const error = await providerErrorOf(
+			adapter.submit(context(http), jobRequest({ options: { styleCodes: ['AAFF5733', '0133FF57'] } })),
+		);
+		expect(error.message).toContain('Runware accepts one style code');
+		expect(http.calls).toHaveLength(0);
+		const five = Array.from({ length: 5 }, () => image());
+		expect(adapter.validate?.(jobRequest({ options: { styleReferenceImages: five } }))).toBe(
+			'Runware accepts 1–4 style reference images.',
+		);
+		expect(adapter.validate?.(jobRequest({ options: { characterReferenceImages: [image(), image()] } }))).toBe(
+			'Runware accepts exactly 1 character reference image.',
+		);
+		expect(adapter.validate?.(jobRequest({ prompt: 'x'.repeat(2001) }))).toMatch(/2000 characters/);
+		expect(adapter.validate?.(jobRequest({ options: { styleType: 'ANIME' } }))).toBeUndefined();
+		expect(adapter.supportedOptions('edit').has('colorPalette')).toBe(false);
+		expect(adapter.supportedOptions('reframe').has('characterReferenceImages')).toBe(false);
+		expect(adapter.supportedOptions('edit').has('runware')).toBe(true);
+		expect(adapter.cancel).toBeUndefined();
+	});
+});
+
+describe('Runware adapter: submit answers', () => {
+	it('treats conflictTaskUUID as “already accepted” and continues with that task', async () => {
+		const http = new RecordingHttp().respond((request) => {
+			const [task] = sentJson(request);
+			return {
+				status: 400,
+				headers: {},
+				body: Buffer.from(
+					JSON.stringify({
+						errors: [{ code: 'conflictTaskUUID', message: 'Task UUID already in use', parameter: 'taskUUID', taskUUID: task.taskUUID }],
+					}),
+				),
+			};
+		});
+		const state = await adapter.submit(context(http), jobRequest());
+		expect(state).toEqual({ requestId: sentJson(http.last.request)[0].taskUUID, status: 'submitted' });
+	});
+
+	it('maps validation errors with the parameter they name', async () => {
+		const http = new RecordingHttp().json(400, {
+			errors: [
+				{
+					code: 'invalidStyleCode',
+					message: 'Invalid value for styleCode',
+					parameter: 'providerSettings.ideogram.styleCode',
+					taskType: 'imageInference',
+					taskUUID: 'x',
+				},
+			],
+		});
+		const error = await providerErrorOf(adapter.submit(context(http), jobRequest({ options: { styleCodes: ['AAFF5733'] } })));
+		expect(error.provider).toBe('Runware');
+		expect(error.operation).toBe('edit');
+		expect(error.httpCode).toBe(400);
+		expect(error.providerCode).toBe('invalidStyleCode');
+		expect(error.message).toContain('Invalid value for styleCode');
+		expect(error.hint).toContain('Style Codes');
+		expect(error.retryable).toBe(false);
+	});
+
+	it('reads errors[] even on HTTP 200, and the {error:{…}} shape', async () => {
+		const ok = new RecordingHttp().json(200, { errors: [{ code: 'invalidApiKey', message: 'Invalid API key.', parameter: 'apiKey' }] });
+		const auth = await providerErrorOf(adapter.submit(context(ok), jobRequest()));
+		expect(auth.providerCode).toBe('invalidApiKey');
+		expect(auth.hint).toBe('Check the API key in the Runware API credential.');
+
+		const flat = new RecordingHttp().json(402, { error: { code: 'insufficientCredits', message: 'Not enough credits' }, taskUUID: 'x' });
+		const quota = await providerErrorOf(adapter.submit(context(flat), jobRequest()));
+		expect(quota.message).toContain('Not enough credits');
+		expect(quota.hint).toMatch(/top it up/);
+
+		const busy = new RecordingHttp().json(429, { errors: [{ code: 'rateLimitExceeded', message: 'Slow down' }] });
+		const rate = await providerErrorOf(adapter.submit(context(busy), jobRequest()));
+		expect(rate.retryable).toBe(true);
+		expect(rate.hint).toMatch(/lower Concurrency/);
+	});
+
+	it('gives the taskUUID with a 5xx, so the job can be looked for', async () => {
+		const http = new RecordingHttp().text(502, 'Bad Gateway', 'text/plain');
+		const error = await providerErrorOf(adapter.submit(context(http), jobRequest()));
+		expect(error.requestId).toBe(sentJson(http.last.request)[0].taskUUID);
+		expect(error.retryable).toBe(true);
+		const ok = new RecordingHttp().json(200, { errors: [{ code: 'internalServerError', message: 'An unexpected error occurred, please retry' }] });
+		const e2 = await providerErrorOf(adapter.submit(context(ok), jobRequest()));
+		expect(e2.requestId).toBe(sentJson(ok.last.request)[0].taskUUID);
+		expect(e2.retryable).toBe(true);
+		const invalid = new RecordingHttp().json(400, { errors: [{ code: 'invalidPositivePrompt', message: 'bad', parameter: 'positivePrompt' }] });
+		const e3 = await providerErrorOf(adapter.submit(context(invalid), jobRequest()));
+		expect(e3.requestId).toBeUndefined();
+		expect(e3.hint).toBe('Check the option “Prompt” (Runware parameter `positivePrompt`).');
+	});
+
+	it('names the field of an unexpected acknowledgement', async () => {
+		const missing = new RecordingHttp().json(200, { ok: true });
+		const e1 = await providerErrorOf(adapter.submit(context(missing), jobRequest()));
+		expect(e1.message).toContain('Runware returned an unexpected response from POST /v1 (imageInference): field `data` is missing');
+		const bad = new RecordingHttp().json(200, { data: [{ taskType: 'imageInference' }] });
+		const e2 = await providerErrorOf(adapter.submit(context(bad), jobRequest()));
+		expect(e2.message).toContain('field `data[0].taskUUID` is missing');
+		const other = new RecordingHttp().json(200, { data: [{ taskType: 'imageInference', taskUUID: 'someone-else' }] });
+		const e3 = await providerErrorOf(adapter.submit(context(other), jobRequest()));
+		expect(e3.message).toContain('no item in `data` carries the submitted taskUUID');
+	});
+});
+
+describe('Runware adapter: polling', () => {
+	const job = { provider: 'runware' as const, operation: 'edit' as const, requestId: 'c34775f2-381c-4c0d-89bc-1d8e9bb0499b', numImages: 3 };
+	const item = (status: string, extra: Record<string, unknown> = {}) => ({
+		taskType: 'imageInference',
+		taskUUID: job.requestId,
+		status,
+		...extra,
+	});
+
+	it('polls with getResponse for the same taskUUID', async () => {
+		const http = new RecordingHttp().json(200, { data: [item('processing', { progress: 30 })] });
+		await adapter.getState!(context(http, 'https://api.runware.test/'), job);
+		expect(http.last.kind).toBe('read');
+		expect(http.last.request.url).toBe('https://api.runware.test/v1');
+		expect(sentJson(http.last.request)).toEqual([{ taskType: 'getResponse', taskUUID: job.requestId }]);
+	});
+
+	it('reports progress until every image succeeded', async () => {
+		const http = new RecordingHttp()
+			.json(200, { data: [] })
+			.json(200, { data: [item('processing', { progress: 30 }), item('pending'), item('processing', { progress: 60 })] })
+			.json(200, {
+				data: [
+					item('success', { imageURL: 'https://im.test/1.jpg', seed: 1, cost: 0.09 }),
+					item('success', { imageURL: 'https://im.test/2.jpg', seed: 2, cost: 0.09 }),
+					item('processing', { progress: 90 }),
+				],
+			})
+			.json(200, {
+				data: [
+					item('success', { imageURL: 'https://im.test/1.jpg', seed: 1, cost: 0.09 }),
+					item('success', { imageURL: 'https://im.test/2.jpg', seed: 2, cost: 0.09, NSFWContent: true }),
+					item('success', { imageUUID: 'u3', imageDataURI: `data:image/jpeg;base64,${Buffer.from('jpg').toString('base64')}`, NSFWContent: false }),
+				],
+			});
+		const ctx = context(http);
+		expect(await adapter.getState!(ctx, job)).toEqual({ requestId: job.requestId, status: 'running' });
+		expect(await adapter.getState!(ctx, job)).toEqual({ requestId: job.requestId, status: 'running', progress: 30 });
+		expect(await adapter.getState!(ctx, job)).toEqual({ requestId: job.requestId, status: 'running', progress: 97 });
+		const done = await adapter.getState!(ctx, job);
+		expect(done.status).toBe('completed');
+		expect(done.images).toEqual([
+			{ url: 'https://im.test/1.jpg', seed: 1, cost: 0.09 },
+			{ url: 'https://im.test/2.jpg', seed: 2, cost: 0.09, isImageSafe: false },
+			{ inline: Buffer.from('jpg'), isImageSafe: true },
+		]);
+	});
+
+	it('ends the job on a failed generation, with a hint', async () => {
+		const http = new RecordingHttp().json(200, {
+			data: [item('success', { imageURL: 'https://im.test/1.jpg' }), item('error', { error: { code: 'providerContentPolicyViolation', message: 'Blocked by the provider' } })],
+		});
+		expect(await adapter.getState!(context(http), job)).toEqual({
+			requestId: job.requestId,
+			status: 'failed',
+			error: {
+				message: 'Blocked by the provider',
+				code: 'providerContentPolicyViolation',
+				hint: 'A safety check refused the request: change the prompt or the image.',
+			},
+		});
+		const envelope = new RecordingHttp().json(200, { errors: [{ code: 'timeoutProvider', message: 'Provider timed out', taskUUID: job.requestId }] });
+		expect(await adapter.getState!(context(envelope), job)).toMatchObject({ status: 'failed', error: { code: 'timeoutProvider' } });
+		const cancelled = new RecordingHttp().json(200, { errors: [{ code: 'taskCancelled', message: 'Cancelled' }] });
+		expect((await adapter.getState!(context(cancelled), job)).status).toBe('cancelled');
+	});
+
+	it('throws for errors about the request itself', async () => {
+		const unknown = new RecordingHttp().json(400, { errors: [{ code: 'taskFailedOrNotFound', message: 'Task not found', taskUUID: job.requestId }] });
+		const e1 = await providerErrorOf(adapter.getState!(context(unknown), job));
+		expect(e1.providerCode).toBe('taskFailedOrNotFound');
+		expect(e1.requestId).toBe(job.requestId);
+		expect(e1.hint).toMatch(/does not know this task/);
+		const key = new RecordingHttp().json(401, { errors: [{ code: 'invalidApiKey', message: 'Invalid API key' }] });
+		expect((await providerErrorOf(adapter.getState!(context(key), job))).httpCode).toBe(401);
+		const shape = new RecordingHttp().json(200, { data: [{ status: 7 }] });
+		expect((await providerErrorOf(adapter.getState!(context(shape), job))).message).toContain(
+			'Runware returned an unexpected response from POST /v1 (getResponse): field `data[0].status` should be a string, got number',
+		);
+	});
+
+	it('classifies Runware’s codes as its SDK does', () => {
+		expect(runwareErrorKind('missingApiKey')).toBe('auth');
+		expect(runwareErrorKind('insufficientCredits')).toBe('quota');
+		expect(runwareErrorKind('nsfwContentDetected')).toBe('safety');
+		expect(runwareErrorKind('timeoutProvider')).toBe('timeout');
+		expect(runwareErrorKind('unsupportedDimensions')).toBe('validation');
+		expect(runwareErrorKind('noAvailableServer')).toBe('server');
+	});
+
+	it('describes its limits', () => {
+		expect(adapter).toMatchObject({
+			name: 'runware',
+			queued: true,
+			maskEditColor: 'white',
+			defaultConcurrency: 4,
+			limits: { maxImagesPerJob: 20 },
+		});
+	});
+});
