@@ -4,9 +4,11 @@ import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } fro
 export class CometApi implements ICredentialType {
 	name = 'cometApi';
 
+	// The display name is fixed by the package's public interface (INTERFACE.md) and already ends in API.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'CometAPI';
 
-	icon: Icon = 'file:cometApi.svg';
+	icon: Icon = { light: 'file:cometApi.svg', dark: 'file:cometApi.dark.svg' };
 
 	documentationUrl = 'https://apidoc.cometapi.com/';
 

@@ -9,7 +9,7 @@ export class RunComfyApi implements ICredentialType {
 
 	displayName = 'RunComfy API';
 
-	icon: Icon = 'file:runComfy.svg';
+	icon: Icon = { light: 'file:runComfy.svg', dark: 'file:runComfy.dark.svg' };
 
 	documentationUrl = 'https://docs.runcomfy.com/model-apis/async-queue-endpoints';
 

@@ -11,7 +11,7 @@ export class RunwareApi implements ICredentialType {
 
 	displayName = 'Runware API';
 
-	icon: Icon = 'file:runware.svg';
+	icon: Icon = { light: 'file:runware.svg', dark: 'file:runware.dark.svg' };
 
 	documentationUrl = 'https://runware.ai/docs/en/getting-started/how-to-connect';
 

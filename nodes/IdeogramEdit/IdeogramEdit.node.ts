@@ -1,19 +1,33 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
 import { promptProperty } from '../shared/descriptions/common';
 import { maskProperties } from '../shared/descriptions/mask';
-import { operationNodeDescription } from '../shared/descriptions/node';
+import { operationProperties, providerSubtitle } from '../shared/descriptions/node';
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramEdit implements INodeType {
-	description: INodeTypeDescription = operationNodeDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Ideogram Edit',
 		name: 'ideogramEdit',
-		operation: 'edit',
+		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: providerSubtitle('Edit'),
 		description: 'Repaint the masked area of an image from a prompt with Ideogram 3.0',
-		fields: [promptProperty('What the masked area should show, e.g. "a red price tag reading $19"'), ...maskProperties],
-	});
+		defaults: { name: 'Ideogram Edit' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'runComfyApi', required: true, displayOptions: { show: { provider: ['runComfy'] } }, testedBy: 'runComfyApiTest' },
+			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
+			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
+			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
+		],
+		properties: operationProperties('edit', [promptProperty('What the masked area should show, e.g. "a red price tag reading $19"'), ...maskProperties]),
+	};
 
 	methods = { credentialTest };
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
-import { providerCredentials, providerProperty, QUEUED_PROVIDERS } from '../shared/descriptions/common';
+import { providerProperty, QUEUED_PROVIDERS } from '../shared/descriptions/common';
 import { outputOptions } from '../shared/descriptions/options';
 import { executePollResult } from '../shared/pipeline/pollResult';
 
@@ -10,7 +10,7 @@ export class IdeogramPollResult implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Poll Result',
 		name: 'ideogramPollResult',
-		icon: 'file:ideogram.svg',
+		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["provider"] }}',
@@ -19,7 +19,10 @@ export class IdeogramPollResult implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: providerCredentials(QUEUED_PROVIDERS),
+		credentials: [
+			{ name: 'runComfyApi', required: true, displayOptions: { show: { provider: ['runComfy'] } }, testedBy: 'runComfyApiTest' },
+			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
+		],
 		properties: [
 			providerProperty(QUEUED_PROVIDERS),
 			{

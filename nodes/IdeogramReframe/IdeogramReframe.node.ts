@@ -1,17 +1,31 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
-import { operationNodeDescription } from '../shared/descriptions/node';
+import { operationProperties, providerSubtitle } from '../shared/descriptions/node';
 import { executeOperation } from '../shared/pipeline/run';
 import { resolutionOptions } from '../shared/providers/resolutions';
 
 export class IdeogramReframe implements INodeType {
-	description: INodeTypeDescription = operationNodeDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Ideogram Reframe',
 		name: 'ideogramReframe',
-		operation: 'reframe',
+		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: providerSubtitle('Reframe'),
 		description: 'Extend an image to a new size and aspect ratio with Ideogram 3.0',
-		fields: [
+		defaults: { name: 'Ideogram Reframe' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'runComfyApi', required: true, displayOptions: { show: { provider: ['runComfy'] } }, testedBy: 'runComfyApiTest' },
+			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
+			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
+			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
+		],
+		properties: operationProperties('reframe', [
 			{
 				displayName: 'Resolution',
 				name: 'resolution',
@@ -22,8 +36,8 @@ export class IdeogramReframe implements INodeType {
 				description:
 					'Target size, one of the 69 Ideogram 3.0 sizes, listed by aspect ratio from widest to tallest (type "16:9" to find those sizes). With an expression, write WIDTHxHEIGHT, e.g. 1280x800.',
 			},
-		],
-	});
+		]),
+	};
 
 	methods = { credentialTest };
 

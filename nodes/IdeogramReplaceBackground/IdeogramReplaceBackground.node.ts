@@ -1,18 +1,32 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
 import { promptProperty } from '../shared/descriptions/common';
-import { operationNodeDescription } from '../shared/descriptions/node';
+import { operationProperties, providerSubtitle } from '../shared/descriptions/node';
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramReplaceBackground implements INodeType {
-	description: INodeTypeDescription = operationNodeDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Ideogram Replace Background',
 		name: 'ideogramReplaceBackground',
-		operation: 'replaceBackground',
+		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: providerSubtitle('Replace Background'),
 		description: 'Keep the subject of an image and replace its background from a prompt with Ideogram 3.0',
-		fields: [promptProperty('The new background, e.g. "a sunlit marble kitchen counter"')],
-	});
+		defaults: { name: 'Ideogram Replace Background' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'runComfyApi', required: true, displayOptions: { show: { provider: ['runComfy'] } }, testedBy: 'runComfyApiTest' },
+			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
+			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
+			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
+		],
+		properties: operationProperties('replaceBackground', [promptProperty('The new background, e.g. "a sunlit marble kitchen counter"')]),
+	};
 
 	methods = { credentialTest };
 

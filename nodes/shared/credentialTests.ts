@@ -26,6 +26,8 @@ function probeTest(probe: Probe): ICredentialTestFunction {
 		const baseUrl = String(data.baseUrl ?? '').trim().replace(/\/+$/, '');
 		if (!apiKey) return { status: 'Error', message: 'The API key is empty' };
 		try {
+			// Credential test functions get only the legacy `request` helper from n8n (CredentialTestContext).
+			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 			const response = (await this.helpers.request({
 				method: probe.method,
 				uri: `${baseUrl}${probe.path}`,

@@ -261,6 +261,7 @@ async function run(command: string, args: string[], options: RunOptions): Promis
 	const started = Date.now();
 	return await new Promise((resolve, reject) => {
 		const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		track(child);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -279,6 +280,18 @@ async function run(command: string, args: string[], options: RunOptions): Promis
 			resolve({ args, exitCode: code ?? (signal ? 128 : 1), stdout, stderr, durationMs: Date.now() - started });
 		});
 	});
+}
+
+/** n8n processes still running: killed when this process exits, so an aborted run leaves none behind. */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of liveChildren) killGroup(child, 'SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+	liveChildren.add(child);
+	child.once('close', () => liveChildren.delete(child));
+	return child;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -507,6 +520,7 @@ async function startServer(install: N8nInstall, baseEnv: NodeJS.ProcessEnv, user
 		options.env,
 	);
 	const child = spawn(process.execPath, [install.bin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	track(child);
 	let logs = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (logs += chunk));
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (logs += chunk));

@@ -1,7 +1,7 @@
 /**
  * Parameters shared by the nodes, built once (names fixed by INTERFACE.md: saved workflows use them).
  */
-import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { ProviderName } from '../providers/types';
 
@@ -10,13 +10,6 @@ const PROVIDER_OPTIONS: Record<ProviderName, INodePropertyOptions> = {
 	runware: { name: 'Runware', value: 'runware', description: 'Queued tasks polled with getResponse' },
 	cometApi: { name: 'CometAPI', value: 'cometApi', description: "A copy of Ideogram's API; answers synchronously" },
 	ideogram: { name: 'Ideogram', value: 'ideogram', description: "Ideogram's own API; answers synchronously" },
-};
-
-const CREDENTIAL_OF: Record<ProviderName, string> = {
-	runComfy: 'runComfyApi',
-	runware: 'runwareApi',
-	cometApi: 'cometApi',
-	ideogram: 'ideogramApi',
 };
 
 export const ALL_PROVIDERS: ProviderName[] = ['runComfy', 'runware', 'cometApi', 'ideogram'];
@@ -30,20 +23,10 @@ export function providerProperty(providers: ProviderName[]): INodeProperties {
 		type: 'options',
 		noDataExpression: true,
 		options: providers.map((p) => PROVIDER_OPTIONS[p]),
-		default: providers[0],
+		// Both provider lists start with RunComfy.
+		default: 'runComfy',
 		description: 'Which service runs Ideogram 3.0. Each has its own credential.',
 	};
-}
-
-/** One credential per provider, shown only when that provider is selected. */
-export function providerCredentials(providers: ProviderName[]): INodeCredentialDescription[] {
-	return providers.map((provider) => ({
-		name: CREDENTIAL_OF[provider],
-		required: true,
-		displayOptions: { show: { provider: [provider] } },
-		// A credential without a free 2xx endpoint is checked by a node-level test (credentialTests.ts).
-		...(provider === 'runware' ? {} : { testedBy: `${CREDENTIAL_OF[provider]}Test` }),
-	}));
 }
 
 export const imageSourceProperties: INodeProperties[] = [

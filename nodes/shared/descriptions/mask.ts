@@ -46,6 +46,7 @@ export const maskProperties: INodeProperties[] = [
 			{
 				displayName: 'Region',
 				name: 'regions',
+				// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items -- a rectangle reads unit, left, top, width, height
 				values: [
 					{
 						displayName: 'Unit',

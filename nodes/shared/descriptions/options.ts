@@ -7,11 +7,17 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { COLOR_PALETTE_PRESETS, titleCase } from '../providers/enums';
 import { stylePresetOptions } from '../providers/stylePresets';
-import type { OperationName } from '../providers/types';
+import { PROVIDERS } from '../providers/registry';
+import type { OperationName, OptionName } from '../providers/types';
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
-type OptionSpec = INodeProperties & { operations?: OperationName[] };
+/**
+ * `operations`: the operations the option belongs to (default all). `providerOption`: the provider
+ * capability behind it; the option is then shown only for the providers whose adapter supports it
+ * for the operation, and left out where none does.
+ */
+type OptionSpec = INodeProperties & { operations?: OperationName[]; providerOption?: OptionName };
 
 export const outputOptions: INodeProperties[] = [
 	{
@@ -52,28 +58,26 @@ const generationOptionList: OptionSpec[] = [
 	{
 		displayName: 'Character Reference Image Field',
 		name: 'characterReferenceImage',
+		providerOption: 'characterReferenceImages',
 		type: 'string',
 		default: '',
-		operations: ['edit'],
-		displayOptions: { hide: { '/provider': ['runComfy'] } },
 		placeholder: 'character',
 		description: 'Name of the binary property with one character reference image (a face or person to keep consistent)',
 	},
 	{
 		displayName: 'Character Reference Mask Field',
 		name: 'characterReferenceMask',
+		providerOption: 'characterReferenceMasks',
 		type: 'string',
 		default: '',
-		operations: ['edit'],
-		displayOptions: { hide: { '/provider': ['runComfy'] } },
 		description:
 			'Name of the binary property with a mask for the character reference image, same size as it (white = the character)',
 	},
 	{
 		displayName: 'Color Palette',
 		name: 'colorPalette',
+		providerOption: 'colorPalette',
 		type: 'options',
-		displayOptions: { hide: { '/provider': ['runware'] } },
 		options: [
 			{ name: 'None', value: '' },
 			...COLOR_PALETTE_PRESETS.map((p) => ({ name: titleCase(p), value: p })),
@@ -84,10 +88,10 @@ const generationOptionList: OptionSpec[] = [
 	},
 	{
 		displayName: 'Custom Palette',
-		name: 'colorPaletteMembers',
+		name: 'customPalette',
+		providerOption: 'colorPalette',
 		type: 'string',
 		default: '',
-		displayOptions: { hide: { '/provider': ['runware'] } },
 		placeholder: '#1E3A8A:0.6, #F59E0B:0.3, #FFFFFF',
 		description:
 			'Up to 8 hex colors, each with an optional weight from 0.05 to 1 after a colon, most important first. Used when Color Palette is Custom Colors or None.',
@@ -104,8 +108,8 @@ const generationOptionList: OptionSpec[] = [
 	{
 		displayName: 'Magic Prompt',
 		name: 'magicPrompt',
+		providerOption: 'magicPrompt',
 		type: 'options',
-		operations: ['edit', 'replaceBackground'],
 		options: [
 			{ name: 'Auto', value: 'AUTO' },
 			{ name: 'On', value: 'ON' },
@@ -162,6 +166,7 @@ const generationOptionList: OptionSpec[] = [
 	{
 		displayName: 'Rendering Speed',
 		name: 'renderingSpeed',
+		providerOption: 'renderingSpeed',
 		type: 'options',
 		options: [
 			{ name: 'Turbo', value: 'TURBO', description: 'Fastest and cheapest' },
@@ -183,6 +188,7 @@ const generationOptionList: OptionSpec[] = [
 	{
 		displayName: 'Style Codes',
 		name: 'styleCodes',
+		providerOption: 'styleCodes',
 		type: 'string',
 		default: '',
 		placeholder: 'AAFF5733, 0133FF57',
@@ -192,6 +198,7 @@ const generationOptionList: OptionSpec[] = [
 	{
 		displayName: 'Style Preset',
 		name: 'stylePreset',
+		providerOption: 'stylePreset',
 		type: 'options',
 		options: [{ name: 'None', value: '' }, ...stylePresetOptions()],
 		default: '',
@@ -200,17 +207,20 @@ const generationOptionList: OptionSpec[] = [
 	{
 		displayName: 'Style Reference Image Fields',
 		name: 'styleReferenceImages',
+		providerOption: 'styleReferenceImages',
 		type: 'string',
 		default: '',
-		displayOptions: { hide: { '/provider': ['runComfy'] } },
 		placeholder: 'style1, style2',
 		description: 'Comma-separated names of binary properties with style reference images (Runware takes up to 4)',
 	},
 	{
 		displayName: 'Style Type',
 		name: 'styleType',
+		providerOption: 'styleType',
 		type: 'options',
 		options: [
+			{ name: '3D Render (Runware Only)', value: 'RENDER_3D' },
+			{ name: 'Anime (Runware Only)', value: 'ANIME' },
 			{ name: 'Auto', value: 'AUTO' },
 			{ name: 'Design', value: 'DESIGN' },
 			{ name: 'Fiction', value: 'FICTION' },
@@ -282,10 +292,21 @@ const runwareOptionList: INodeProperties[] = [
 	},
 ];
 
+/** Shows a provider option only for the providers that support it for this operation. */
+function forProviders(spec: OptionSpec, operation: OperationName): INodeProperties | undefined {
+	const { operations, providerOption, ...option } = spec;
+	if (operations && !operations.includes(operation)) return undefined;
+	if (!providerOption) return option;
+	const supporting = PROVIDERS.filter((p) => p.supportedOptions(operation).has(providerOption)).map((p) => p.name);
+	if (supporting.length === 0) return undefined;
+	if (supporting.length === PROVIDERS.length) return option;
+	return { ...option, displayOptions: { show: { '/provider': supporting } } };
+}
+
 export function operationOptions(operation: OperationName): INodeProperties {
 	const forOperation = generationOptionList
-		.filter((o) => !o.operations || o.operations.includes(operation))
-		.map(({ operations: _operations, ...option }) => option as INodeProperties);
+		.map((spec) => forProviders(spec, operation))
+		.filter((option): option is INodeProperties => option !== undefined);
 	const runware = runwareOptionList.map((o) => ({ ...o, displayOptions: { show: { '/provider': ['runware'] } } }));
 	return {
 		displayName: 'Options',

@@ -45,7 +45,7 @@ export async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Pr
 		promise.catch(() => undefined);
 		throw abortErrorFrom(signal);
 	}
-	let onAbort: (() => void) | undefined;
+	let onAbort = () => {};
 	const aborted = new Promise<never>((_, reject) => {
 		onAbort = () => reject(abortErrorFrom(signal));
 		signal.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +53,7 @@ export async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Pr
 	try {
 		return await Promise.race([promise, aborted]);
 	} finally {
-		signal.removeEventListener('abort', onAbort!);
+		signal.removeEventListener('abort', onAbort);
 		promise.catch(() => undefined);
 	}
 }

@@ -81,16 +81,17 @@ interface DecodedPixels {
 
 /** A file that fails here passed the header check only (truncated, corrupt). */
 async function decodeRaw(pipeline: sharp.Sharp, how: MaskMeaning): Promise<DecodedPixels> {
-	try {
-		const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-		return { data, width: info.width, height: info.height, channels: info.channels };
-	} catch (error) {
-		throw new InputError(
-			`The ${how.label} is not a PNG, JPEG or WebP image that can be decoded (${reasonOf(error)}).`,
-			`Check that the ${how.label} file is complete and not corrupted; re-export it as PNG if in doubt.`,
-			how.maskParameter,
-		);
-	}
+	const { data, info } = await pipeline
+		.raw()
+		.toBuffer({ resolveWithObject: true })
+		.catch((error: unknown) => {
+			throw new InputError(
+				`The ${how.label} is not a PNG, JPEG or WebP image that can be decoded (${reasonOf(error)}).`,
+				`Check that the ${how.label} file is complete and not corrupted; re-export it as PNG if in doubt.`,
+				how.maskParameter,
+			);
+		});
+	return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
 function classifySingleBand(pixels: DecodedPixels, table: Uint8Array): GreyRaster {

@@ -26,7 +26,7 @@ const FORMAT_NAMES: Record<string, string> = {
 
 const CONVERT_HINT = 'Convert it to PNG, JPEG or WebP first (for example with n8n\'s Edit Image node).';
 const NOT_A_FILE_HINT =
-	'Check that the binary property holds the image file itself (PNG, JPEG or WebP), not text, JSON or an HTML page, and that the download succeeded.';
+	'Check that it is the image file itself (PNG, JPEG or WebP), not text, JSON or an HTML page: a binary property holding the file, or a URL that serves the image rather than a page showing it.';
 
 /**
  * Reads an image's format, size and alpha from its header (no pixel decoding), refusing
@@ -36,23 +36,25 @@ export async function readImageInfo(data: Buffer, what = 'image'): Promise<Image
 	return (await readImageHeader(data, what)).info;
 }
 
-/** `readImageInfo`, plus whether the pixels are stored as greyscale (which decodes faster as one band). */
-export async function readImageHeader(data: Buffer, what: string): Promise<{ info: ImageInfo; greyscale: boolean }> {
+/**
+ * `readImageInfo`, plus whether the pixels are stored as greyscale (which decodes faster as one
+ * band). `parameter` is put on the errors: the node parameter the bytes came from.
+ */
+export async function readImageHeader(data: Buffer, what: string, parameter?: string): Promise<{ info: ImageInfo; greyscale: boolean }> {
 	if (data.length === 0) {
-		throw new InputError(`The ${what} is empty (0 bytes), not a PNG, JPEG or WebP image.`, NOT_A_FILE_HINT);
+		throw new InputError(`The ${what} is empty (0 bytes), not a PNG, JPEG or WebP image.`, NOT_A_FILE_HINT, parameter);
 	}
-	let metadata: sharp.Metadata;
-	try {
-		metadata = await sharp(data).metadata();
-	} catch (error) {
-		throw new InputError(`The ${what} is not a PNG, JPEG or WebP image (${reasonOf(error)}).`, NOT_A_FILE_HINT);
-	}
+	const metadata = await sharp(data)
+		.metadata()
+		.catch((error: unknown) => {
+			throw new InputError(`The ${what} is not a PNG, JPEG or WebP image (${reasonOf(error)}).`, NOT_A_FILE_HINT, parameter);
+		});
 	const format = metadata.format;
 	if (!isAcceptedFormat(format)) {
-		throw new InputError(`The ${what} is ${describeFormat(String(format))} image, not a PNG, JPEG or WebP image.`, CONVERT_HINT);
+		throw new InputError(`The ${what} is ${describeFormat(String(format))} image, not a PNG, JPEG or WebP image.`, CONVERT_HINT, parameter);
 	}
 	if (!metadata.width || !metadata.height) {
-		throw new InputError(`The ${what} has no readable width and height; it is not a valid ${format.toUpperCase()} image.`, NOT_A_FILE_HINT);
+		throw new InputError(`The ${what} has no readable width and height; it is not a valid ${format.toUpperCase()} image.`, NOT_A_FILE_HINT, parameter);
 	}
 	const info: ImageInfo = {
 		format,

@@ -5,7 +5,7 @@ import { classifyMaskPixels, type MaskMeaning } from './classify';
 import { readImageHeader } from './imageInfo';
 import { countEditPixels, resizeNearest, type GreyRaster } from './raster';
 import { rasteriseRects, regionsToPixelRects } from './regions';
-import type { ImageInfo, MaskColor, MaskEditColor, MaskRegion, PreparedMask, PrepareMaskInput } from './types';
+import type { MaskColor, MaskEditColor, MaskRegion, PreparedMask, PrepareMaskInput } from './types';
 
 const DEFAULT_THRESHOLD = 128;
 /**
@@ -43,7 +43,7 @@ async function prepareFromImage(mask: Buffer, input: PrepareMaskInput): Promise<
 	const threshold = resolveThreshold(input.threshold);
 	const label = input.label ?? 'mask';
 	const maskParameter = input.maskParameter ?? 'maskBinaryProperty';
-	const header = await readMaskHeader(mask, label, maskParameter);
+	const header = await readImageHeader(mask, label, maskParameter);
 	const { info } = header;
 	const sizeDiffers = info.width !== width || info.height !== height;
 	if (sizeDiffers && input.onSizeMismatch === 'error') {
@@ -74,15 +74,6 @@ function resolveThreshold(threshold: number | undefined): number {
 		throw new InputError(`The mask threshold must be a whole number from 0 to 255 (got ${threshold}).`, 'Leave it at 128 unless your mask uses mid-grey for the edit area.');
 	}
 	return threshold;
-}
-
-async function readMaskHeader(mask: Buffer, label: string, maskParameter: string): Promise<{ info: ImageInfo; greyscale: boolean }> {
-	try {
-		return await readImageHeader(mask, label);
-	} catch (error) {
-		if (error instanceof InputError) throw new InputError(error.message, error.hint, maskParameter);
-		throw error;
-	}
 }
 
 function assertMaskIsPartial(editPixels: number, totalPixels: number, meaning: MaskMeaning): void {

@@ -34,39 +34,49 @@ function providerErrorOf(error: unknown, plan?: ItemPlan): ProviderError | undef
 /** Continue On Fail: the item n8n routes to the error output (keys `error` and `details` only). */
 export function errorItem(error: unknown, itemIndex: number, plan: ItemPlan | undefined, secrets: string[]): INodeExecutionData {
 	const providerError = providerErrorOf(error, plan);
-	const details: IDataObject = {
-		provider: providerError?.provider ?? plan?.adapter.name,
+	const candidates: IDataObject = {
+		provider: plan?.adapter.name ?? providerError?.provider,
 		operation: providerError?.operation ?? plan?.operation,
 		requestId: providerError?.requestId,
 		httpCode: providerError?.httpCode,
 		providerCode: providerError?.providerCode,
+		parameter: error instanceof InputError ? error.parameter : undefined,
 	};
-	if (error instanceof InputError) details.parameter = error.parameter;
-	for (const k of Object.keys(details)) if (details[k] === undefined) delete details[k];
+	const details = Object.fromEntries(Object.entries(candidates).filter(([, value]) => value !== undefined));
 	const message = error instanceof Error ? error.message : String(error);
 	const hint = providerError?.hint ?? (error instanceof InputError ? error.hint : undefined);
 	const full = error instanceof InputError && hint ? `${message}. ${hint}` : message;
 	return { json: { error: redactSecrets(full, secrets), details }, pairedItem: { item: itemIndex } };
 }
 
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[]) {
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[], plan?: ItemPlan) {
 	const node = ctx.getNode();
-	const clean = (text: string | undefined) => (text === undefined ? undefined : redactSecrets(text, secrets));
+	const clean = (text: string) => redactSecrets(text, secrets);
 	if (error instanceof InputError) {
-		return new NodeOperationError(node, clean(error.message)!, { itemIndex, description: clean(error.hint) });
+		const message = clean(error.message);
+		const nodeError = new NodeOperationError(node, message, { itemIndex, description: clean(error.hint) });
+		// As for NodeApiError below: n8n swaps a message mentioning ECONNREFUSED … for a generic one
+		// that no longer says which input (image or mask) or which URL failed.
+		nodeError.message = message;
+		return nodeError;
 	}
-	const providerError = error instanceof ProviderError ? error : undefined;
+	// A TransportError (no answer) becomes a ProviderError too, so it says whether the request may have run.
+	const providerError = providerErrorOf(error, plan);
 	if (providerError) {
-		const message = clean(providerError.message)!;
-		return new NodeApiError(node, { message, code: providerError.providerCode ?? null } as JsonObject, {
+		const message = clean(providerError.message);
+		const nodeError = new NodeApiError(node, { message, code: providerError.providerCode ?? null } as JsonObject, {
 			message: `[item ${itemIndex}] ${message}`,
-			description: clean(providerError.hint),
+			description: providerError.hint ? clean(providerError.hint) : undefined,
 			httpCode: providerError.httpCode ? String(providerError.httpCode) : undefined,
 			itemIndex,
 		});
+		// NodeApiError swaps a message that mentions ECONNRESET, ETIMEDOUT … for a generic sentence
+		// without provider, request id or advice; ours says more.
+		nodeError.message = `[item ${itemIndex}] ${message}`;
+		return nodeError;
 	}
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
-	const message = clean(error instanceof Error ? error.message : String(error))!;
+	const message = clean(error instanceof Error ? error.message : String(error));
 	return new NodeOperationError(node, `[item ${itemIndex}] ${message}`, { itemIndex });
 }
 

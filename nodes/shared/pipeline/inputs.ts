@@ -95,6 +95,7 @@ export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<Loade
 			providerEditColor: plan.providerMaskColor,
 			threshold: plan.maskThreshold,
 			onSizeMismatch: plan.maskSizeMismatch,
+			maskParameter: plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
 		});
 	}
 

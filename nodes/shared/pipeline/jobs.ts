@@ -3,12 +3,14 @@
  * timeout cancel what can still be cancelled, always reporting the request id so the user can
  * pick the job up later with Ideogram Poll Result.
  */
-import { createHttpClient, isAbortError, pollUntilDone, PollTimeoutError, ProviderError, sharedDurations } from '../engine';
+import { createHttpClient, isAbortError, pollUntilDone, PollTimeoutError, ProviderError, settle, sharedDurations } from '../engine';
 import type { Transport } from '../engine';
 import type { JobRef, JobRequest, JobState, JobStatus, ProviderAdapter, ProviderContext } from '../providers/types';
 
 /** The cancel request after a stop or timeout gets its own short time, not the aborted signal. */
 const CANCEL_TIMEOUT_MS = 5_000;
+/** Status checks in a row that may fail transiently before waiting for a job gives up. */
+const MAX_TRANSIENT_CHECK_FAILURES = 3;
 
 export interface JobEnvironment {
 	adapter: ProviderAdapter;
@@ -83,10 +85,21 @@ export async function waitForJob(
 ): Promise<JobState> {
 	const onTimeout = options.onTimeout ?? 'error';
 	let last: JobState | undefined;
-	try {
-		const state = await pollUntilDone(
+	let transientFailures = 0;
+	const polled = await settle(
+		pollUntilDone(
 			async () => {
-				last = await getJobState(env, job, deadline);
+				const checked = await settle(getJobState(env, job, deadline));
+				if (!checked.ok) {
+					// A check that failed in a way that may pass (a truncated body, an outage that outlasted
+					// the client's retries) is not the job's end: check again on the schedule, a few times.
+					const error = checked.error;
+					if (!(error instanceof ProviderError && error.retryable) || ++transientFailures > MAX_TRANSIENT_CHECK_FAILURES) throw error;
+					const pending: JobState = last ?? { requestId: job.requestId, status: 'submitted' };
+					return { done: false, value: pending, queuePosition: pending.queuePosition };
+				}
+				transientFailures = 0;
+				last = checked.value;
 				return {
 					done: TERMINAL.has(last.status),
 					failed: last.status !== 'completed',
@@ -102,28 +115,24 @@ export async function waitForJob(
 				// finds the result quickly without many requests.
 				durations: options.durationKey ? { tracker: sharedDurations, key: options.durationKey } : undefined,
 			},
-		);
-		return failIfTerminalError(env, state, job.operation);
-	} catch (error) {
-		const timedOut = error instanceof PollTimeoutError;
-		if (!timedOut && !isAbortError(error)) throw error;
-		if (timedOut && onTimeout === 'returnState' && last) return last;
-		const stillQueued = !last || last.status === 'queued' || last.status === 'submitted';
-		let cancelNote = '';
-		if (stillQueued && env.adapter.cancel) {
-			const outcome = await cancelJob(env, job).catch(() => undefined);
-			cancelNote = outcome?.cancelled ? ' It was still queued and has been cancelled.' : '';
-		}
-		throw new ProviderError({
-			provider: env.adapter.displayName,
-			operation: job.operation,
-			message: timedOut
-				? `The job did not finish within the timeout (last status: ${last?.status ?? 'unknown'}).${cancelNote}`
-				: `The execution was stopped while waiting for the job.${cancelNote}`,
-			requestId: job.requestId,
-			hint: cancelNote
-				? 'Submit it again when you need it.'
-				: 'The job may still finish: collect it with Ideogram Poll Result using this request ID, or raise Timeout.',
-		});
-	}
+		),
+	);
+	if (polled.ok) return failIfTerminalError(env, polled.value, job.operation);
+	const timedOut = polled.error instanceof PollTimeoutError;
+	if (!timedOut && !isAbortError(polled.error)) throw polled.error;
+	if (timedOut && onTimeout === 'returnState' && last) return last;
+	const stillQueued = !last || last.status === 'queued' || last.status === 'submitted';
+	const cancelled = stillQueued && env.adapter.cancel ? (await settle(cancelJob(env, job))) : undefined;
+	const cancelNote = cancelled?.ok && cancelled.value.cancelled ? ' It was still queued and has been cancelled.' : '';
+	throw new ProviderError({
+		provider: env.adapter.displayName,
+		operation: job.operation,
+		message: timedOut
+			? `The job did not finish within the timeout (last status: ${last?.status ?? 'unknown'}).${cancelNote}`
+			: `The execution was stopped while waiting for the job.${cancelNote}`,
+		requestId: job.requestId,
+		hint: cancelNote
+			? 'Submit it again when you need it.'
+			: 'The job may still finish: collect it with Ideogram Poll Result using this request ID, or raise Timeout.',
+	});
 }

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { downloadImage, ProviderError } from '../engine';
+import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
 import type { Transport } from '../engine';
 import { readImageInfo } from '../mask';
 import type { GeneratedImage, JobState, OperationName, ProviderName } from '../providers/types';
@@ -30,6 +30,8 @@ export interface DownloadEnvironment {
 	download: Transport;
 	signal: AbortSignal;
 	deadline: number;
+	/** The job's state fetched again (fresh result links), for providers that keep jobs. */
+	refresh?: (job: JobState) => Promise<JobState>;
 }
 
 function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImage, imageIndex: number): IDataObject {
@@ -56,24 +58,47 @@ function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImag
 	return json;
 }
 
-async function fetchImageBytes(env: DownloadEnvironment, image: GeneratedImage, settings: OutputSettings, requestId: string) {
+async function fetchImageBytes(env: DownloadEnvironment, image: GeneratedImage, url: string, settings: OutputSettings, requestId: string) {
 	if (image.inline) return image.inline;
-	try {
-		const remaining = Math.max(1_000, env.deadline - Date.now());
-		const result = await downloadImage(env.download, image.url!, {
+	const remaining = Math.max(1_000, env.deadline - Date.now());
+	const downloaded = await settle(
+		downloadImage(env.download, url, {
 			maxBytes: MAX_RESULT_BYTES,
 			timeoutMs: Math.min(RESULT_DOWNLOAD_TIMEOUT_MS, remaining),
 			signal: env.signal,
-		});
-		return result.data;
-	} catch (error) {
-		throw new ProviderError({
-			provider: settings.providerDisplayName,
-			operation: settings.operation,
-			message: `The result image could not be downloaded: ${(error as Error).message}`,
-			requestId,
-			hint: `The job completed and was billed. Its image URL: ${image.url}. Download it before it expires, or collect the job again with Ideogram Poll Result.`,
-		});
+		}),
+	);
+	if (downloaded.ok) return downloaded.value.data;
+	throw new ProviderError({
+		cause: downloaded.error,
+		provider: settings.providerDisplayName,
+		operation: settings.operation,
+		message: `The result image could not be downloaded: ${(downloaded.error as Error).message}`,
+		requestId,
+		hint: `The job completed and was billed. Its image URL: ${url}. Download it before it expires, or collect the job again with Ideogram Poll Result.`,
+	});
+}
+
+/**
+ * Downloads one result image, with one second chance: a link that expired is fetched afresh from
+ * the job (providers that keep jobs), and a body cut short on the way is downloaded again.
+ */
+async function resultImage(env: DownloadEnvironment, settings: OutputSettings, job: JobState, image: GeneratedImage) {
+	let url = image.url ?? '';
+	for (let attempt = 1; ; attempt++) {
+		const data = await settle(fetchImageBytes(env, image, url, settings, job.requestId));
+		if (!data.ok) {
+			const cause = (data.error as { cause?: unknown }).cause;
+			if (attempt === 1 && env.refresh && cause instanceof DownloadError && cause.expired) {
+				const fresh = await env.refresh(job);
+				url = fresh.images?.[job.images?.indexOf(image) ?? -1]?.url ?? url;
+				continue;
+			}
+			throw data.error;
+		}
+		const info = await settle(readImageInfo(data.value, 'result image'));
+		if (info.ok) return { data: data.value, info: info.value };
+		if (attempt > 1 || image.inline) throw info.error;
 	}
 }
 
@@ -95,8 +120,7 @@ export async function buildImageItems(
 				json.isImageSafe = false;
 				delete json.imageUrl;
 			} else if (settings.downloadImages) {
-				const data = await fetchImageBytes(env, image, settings, job.requestId);
-				const info = await readImageInfo(data, 'result image');
+				const { data, info } = await resultImage(env, settings, job, image);
 				const size = `${info.width}x${info.height}`;
 				json.resolution ??= size;
 				const fileName = `${settings.operation}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;

@@ -95,7 +95,7 @@ function parseCommaList(value: string | undefined): string[] {
 export function parsePaletteMembers(text: string): ColorPalette {
 	const entries = parseCommaList(text);
 	if (entries.length > 8) {
-		throw new InputError(`Custom Palette has ${entries.length} colors`, 'Give at most 8 colors.', 'colorPaletteMembers');
+		throw new InputError(`Custom Palette has ${entries.length} colors`, 'Give at most 8 colors.', 'customPalette');
 	}
 	return {
 		members: entries.map((entry) => {
@@ -104,7 +104,7 @@ export function parsePaletteMembers(text: string): ColorPalette {
 				throw new InputError(
 					`Custom Palette color "${hex}" is not a hex color`,
 					'Write each color as #RRGGBB or #RGB, optionally followed by :weight (0.05–1), e.g. "#1E3A8A:0.6, #F59E0B".',
-					'colorPaletteMembers',
+					'customPalette',
 				);
 			}
 			if (weightText === undefined) return { colorHex: hex };
@@ -113,7 +113,7 @@ export function parsePaletteMembers(text: string): ColorPalette {
 				throw new InputError(
 					`Custom Palette weight "${weightText}" for ${hex} is out of range`,
 					'Weights go from 0.05 to 1.',
-					'colorPaletteMembers',
+					'customPalette',
 				);
 			}
 			return { colorHex: hex, colorWeight: weight };
@@ -123,13 +123,13 @@ export function parsePaletteMembers(text: string): ColorPalette {
 
 function readColorPalette(options: IDataObject): ColorPalette | undefined {
 	const preset = String(options.colorPalette ?? '');
-	const members = String(options.colorPaletteMembers ?? '').trim();
+	const members = String(options.customPalette ?? '').trim();
 	if (preset === 'CUSTOM' || (!preset && members)) {
 		if (!members) {
 			throw new InputError(
 				'Color Palette is Custom Colors but Custom Palette is empty',
 				'Add colors to Custom Palette, e.g. "#1E3A8A:0.6, #F59E0B", or pick a preset.',
-				'colorPaletteMembers',
+				'customPalette',
 			);
 		}
 		return parsePaletteMembers(members);

@@ -6,14 +6,14 @@
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { ProviderError } from '../engine';
+import { InputError } from '../mask';
 import type { JobRequest, JobState, OperationName } from '../providers/types';
 import { cachedResult, rememberResult } from './completedItems';
 import { mapWithConcurrency } from './concurrency';
 import { credentialEnvironment, type ExecutionEnvironment } from './environment';
 import { errorItem, toNodeError, withFinishedItems, type FinishedItem } from './failures';
 import { loadInputs } from './inputs';
-import { submitJob, waitForJob } from './jobs';
+import { getJobState, submitJob, waitForJob } from './jobs';
 import { buildImageItems, submittedItem, type OutputSettings } from './outputs';
 import { readItemPlan, type ItemPlan } from './params';
 
@@ -65,7 +65,8 @@ async function processItem(
 	);
 	for (const request of requests) {
 		const problem = plan.adapter.validate?.(request);
-		if (problem) throw new ProviderError({ provider: plan.adapter.displayName, operation: plan.operation, message: problem, hint: 'Change the option and run again; nothing was sent.' });
+		// A value this provider cannot take is the user's input to change, not an answer from the provider.
+		if (problem) throw new InputError(problem, 'Change the option and run again; nothing was sent.');
 	}
 
 	const settings: OutputSettings = {
@@ -93,7 +94,12 @@ async function processItem(
 	if (!plan.waitForCompletion && plan.adapter.queued) {
 		return finished.map((job, n) => submittedItem(settings, job, requests[n].options.numImages, itemIndex));
 	}
-	return await buildImageItems({ ctx, itemIndex, download: env.download, signal: env.signal, deadline }, settings, finished);
+	// A result link that expired before the download: the job's state is read again for fresh links.
+	const refresh = plan.adapter.getState
+		? (job: JobState) =>
+				getJobState(jobEnv, { provider: plan.adapter.name, operation: plan.operation, requestId: job.requestId, numImages: job.images?.length }, deadline)
+		: undefined;
+	return await buildImageItems({ ctx, itemIndex, download: env.download, signal: env.signal, deadline, refresh }, settings, finished);
 }
 
 export async function executeOperation(this: IExecuteFunctions, operation: OperationName): Promise<INodeExecutionData[][]> {
@@ -122,7 +128,11 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		try {
 			if (plan instanceof Error) throw plan;
 			const cached = cachedResult(this, i, plan);
-			if (cached) return cached;
+			if (cached) {
+				// Still paid results of this execution: a later failure lists them too.
+				finishedItems.push({ itemIndex: i, items: cached });
+				return cached;
+			}
 			const output = await processItem(this, env, plan, i);
 			rememberResult(this, i, plan, output);
 			finishedItems.push({ itemIndex: i, items: output });
@@ -134,7 +144,8 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		}
 	});
 	if (failure) {
-		const nodeError = toNodeError(this, failure.error, failure.itemIndex, env.secrets());
+		const failedPlan = plans[failure.itemIndex];
+		const nodeError = toNodeError(this, failure.error, failure.itemIndex, env.secrets(), failedPlan instanceof Error ? undefined : failedPlan);
 		throw finishedItems.length ? withFinishedItems(nodeError, finishedItems) : nodeError;
 	}
 	return [results.flatMap((r) => r ?? [])];

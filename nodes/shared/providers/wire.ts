@@ -96,7 +96,7 @@ const UNEXPECTED_HINT =
 	"The provider's API may have changed. If this persists, report it together with this message.";
 
 /** The error for a body we cannot read: it names provider, endpoint and what was wrong. */
-export function unexpectedResponse(where: Where, httpCode: number, problem: string): ProviderError {
+export function unexpectedResponse(where: Where, httpCode: number, problem: string, retryable = false): ProviderError {
 	return new ProviderError({
 		provider: where.provider,
 		operation: where.operation,
@@ -104,7 +104,7 @@ export function unexpectedResponse(where: Where, httpCode: number, problem: stri
 		requestId: where.requestId,
 		message: `${where.provider} returned an unexpected response from ${where.endpoint}: ${problem}`,
 		hint: UNEXPECTED_HINT,
-		retryable: false,
+		retryable,
 	});
 }
 
@@ -148,7 +148,9 @@ export function parseWith<S extends z.ZodTypeAny>(
 ): z.output<S> {
 	if (body.json === undefined) {
 		const problem = body.text.trim() ? `the body is not JSON: ${snippet(body.text)}` : 'the body is empty';
-		throw unexpectedResponse(where, httpCode, problem);
+		// A truncated or empty body is most often a glitch on the way (proxy, dropped connection):
+		// reading it again may work, so waiting for a job does not give up on it at once.
+		throw unexpectedResponse(where, httpCode, problem, true);
 	}
 	const result = schema.safeParse(body.json);
 	if (!result.success) throw unexpectedResponse(where, httpCode, describeIssue(result.error.issues[0]));
@@ -157,6 +159,7 @@ export function parseWith<S extends z.ZodTypeAny>(
 
 /** Common advice per HTTP status; adapters add their provider's own. */
 export function statusHint(status: number, credentialName: string): string | undefined {
+	if (status === 400) return 'The provider refused the request as invalid: check the options and inputs the message names, then run again.';
 	if (status === 401 || status === 403) return `Check the API key in the ${credentialName} credential.`;
 	if (status === 402) return 'Your balance with the provider is used up: top it up, then run the workflow again.';
 	if (status === 408 || status === 504) return 'The provider timed out: retry later.';

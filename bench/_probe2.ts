@@ -1,0 +1,21 @@
+import { runWorkflow } from '../test/harness/engine';
+import { imageItem, makeImage, singleNode } from '../test/harness/workflows';
+import { startFake } from '../test/fakes';
+import { credentialsFor } from './lib/common';
+import { Session } from 'node:inspector/promises';
+import fs from 'node:fs';
+(async () => {
+  const image = await makeImage({ width: 256, height: 192 });
+  const provider = (process.env.P ?? 'ideogram') as 'ideogram';
+  const fake = await startFake(provider, { jobDurationMs: 0 });
+  const wf = (n: number) => singleNode('ideogramReplaceBackground', { provider, imageSource: 'binary', prompt: 'x', options: { concurrency: 1 } }, Array.from({ length: n }, () => imageItem(image)));
+  await runWorkflow(wf(3), { credentials: credentialsFor(fake) });
+  const session = new Session(); session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 100 }); await session.post('Profiler.start');
+  const c0 = process.cpuUsage(); const t0 = performance.now();
+  const r = await runWorkflow(wf(40), { credentials: credentialsFor(fake) });
+  const c = process.cpuUsage(c0); const t = performance.now() - t0;
+  const { profile } = await session.post('Profiler.stop'); fs.writeFileSync('/tmp/prof/x.cpuprofile', JSON.stringify(profile));
+  console.log('wall', t.toFixed(0), 'cpu user', (c.user/1000).toFixed(0), 'sys', (c.system/1000).toFixed(0), 'node', r.run.data.resultData.runData['Ideogram'][0].executionTime);
+  const reqs = fake.requests; for (let i = 0; i < 8; i++) console.log(reqs[i].kind, reqs[i].at - reqs[0].at);
+  await fake.close(); process.exit(0);
+})();

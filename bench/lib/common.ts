@@ -1,0 +1,185 @@
+/** Shared plumbing of the benchmarks: statistics, durations, an image server, the package's internals. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import type { FakeServer, JobSnapshot, ProviderName, RecordedRequest } from '../../test/fakes';
+
+export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+export const CREDENTIAL_TYPE: Record<ProviderName, string> = {
+	runComfy: 'runComfyApi',
+	runware: 'runwareApi',
+	cometApi: 'cometApi',
+	ideogram: 'ideogramApi',
+};
+
+export const PROVIDER_LABEL: Record<ProviderName, string> = {
+	runComfy: 'RunComfy',
+	runware: 'Runware',
+	cometApi: 'CometAPI',
+	ideogram: 'Ideogram',
+};
+
+export function credentialsFor(fake: FakeServer) {
+	return { [CREDENTIAL_TYPE[fake.provider]]: { apiKey: fake.apiKey, baseUrl: fake.url } };
+}
+
+/** Job durations drawn uniformly in mean × [1 - spread, 1 + spread], so no schedule can aim at fixed instants. */
+export function randomDuration(meanMs: number, spread: number): () => number {
+	return () => meanMs * (1 - spread + 2 * spread * Math.random());
+}
+
+// ───────────── statistics ─────────────
+
+/** Nearest-rank percentile (p in 0–100). */
+export function percentile(values: readonly number[], p: number): number {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = Math.ceil((p / 100) * sorted.length);
+	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+export const median = (values: readonly number[]) => percentile(values, 50);
+export const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+export const max = (values: readonly number[]) => values.reduce((a, b) => Math.max(a, b), -Infinity);
+
+export function round(value: number, digits = 2): number {
+	const f = 10 ** digits;
+	return Math.round(value * f) / f;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ───────────── jobs and requests on a fake ─────────────
+
+const POLL_KINDS = new Set(['status', 'getResponse']);
+
+export interface JobTiming {
+	id: string;
+	createdAt: number;
+	completedAt: number;
+	durationMs: number;
+	/** Status checks (RunComfy `status`, Runware `getResponse`) that named this job. */
+	statusRequests: number;
+	/** Result reads (RunComfy `result`). */
+	resultRequests: number;
+	/** When the first download of one of its images reached the fake. */
+	downloadAt?: number;
+}
+
+/** Per-job timings and request counts from a fake's records (requests matched by job id in path or body). */
+export function jobTimings(fake: FakeServer): JobTiming[] {
+	const jobs = fake.jobs().filter((j): j is JobSnapshot & { completedAt: number } => j.completedAt !== undefined);
+	const byId = new Map<string, JobTiming>();
+	const byImagePath = new Map<string, JobTiming>();
+	for (const j of jobs) {
+		const t: JobTiming = {
+			id: j.id,
+			createdAt: j.createdAt,
+			completedAt: j.completedAt,
+			durationMs: j.completedAt - j.createdAt,
+			statusRequests: 0,
+			resultRequests: 0,
+		};
+		byId.set(j.id, t);
+		for (const url of j.images) byImagePath.set(new URL(url).pathname, t);
+	}
+	for (const r of fake.requests) {
+		if (r.kind === 'download') {
+			const t = byImagePath.get(r.path);
+			if (t && t.downloadAt === undefined) t.downloadAt = r.at;
+			continue;
+		}
+		if (!r.kind || (!POLL_KINDS.has(r.kind) && r.kind !== 'result')) continue;
+		for (const id of idsIn(r, byId)) {
+			const t = byId.get(id)!;
+			if (r.kind === 'result') t.resultRequests++;
+			else t.statusRequests++;
+		}
+	}
+	return [...byId.values()];
+}
+
+function idsIn(r: RecordedRequest, byId: Map<string, JobTiming>): string[] {
+	const m = /\/v1\/requests\/([^/]+)\//.exec(r.path);
+	if (m) return byId.has(m[1]) ? [m[1]] : [];
+	const body = r.body.toString('utf8');
+	return [...byId.keys()].filter((id) => body.includes(id));
+}
+
+// ───────────── input images over HTTP ─────────────
+
+export interface ImageServer {
+	url(name: string): string;
+	close(): Promise<void>;
+}
+
+/** Serves fixed files (the inputs the hand-built loops and the package send as URLs). */
+export async function startImageServer(files: Record<string, { data: Buffer; mimeType: string }>): Promise<ImageServer> {
+	const server = http.createServer((req, res) => {
+		const file = files[(req.url ?? '/').slice(1).split('?')[0]];
+		if (!file) {
+			res.writeHead(404).end('Not Found');
+			return;
+		}
+		res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.data.length) });
+		res.end(file.data);
+	});
+	server.keepAliveTimeout = 30_000;
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return {
+		url: (name) => `${base}/${name}`,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+// ───────────── the built package's internals ─────────────
+
+interface DurationTrackerLike {
+	clear(): void;
+	expected(key: string): { lowMs: number; highMs: number } | undefined;
+}
+interface ClockLike {
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The process-wide learned job durations of the BUILT package (dist/), the very module instance
+ * the nodes use (n8n-core loads node files with the process's require).
+ */
+export function packageDurations(): DurationTrackerLike {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return (require(path.join(REPO_ROOT, 'dist/nodes/shared/engine/poll.js')) as { sharedDurations: DurationTrackerLike })
+		.sharedDurations;
+}
+
+/** Measures the time the package spends in scheduled waits (poll gaps, retry back-off) while `fn` runs (sequential use). */
+export async function withSleepMeter<T>(fn: () => Promise<T>): Promise<{ value: T; sleptMs: number }> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const clock = (require(path.join(REPO_ROOT, 'dist/nodes/shared/engine/clock.js')) as { systemClock: ClockLike }).systemClock;
+	const original = clock.sleep;
+	let sleptMs = 0;
+	clock.sleep = async function (ms: number, signal?: AbortSignal) {
+		const start = performance.now();
+		await original.call(this, ms, signal);
+		// Only waits that ran their course: timers that guard a request (timeouts) are aborted
+		// when it ends and run alongside it, not instead of it.
+		sleptMs += performance.now() - start;
+	};
+	try {
+		const value = await fn();
+		return { value, sleptMs };
+	} finally {
+		clock.sleep = original;
+	}
+}
+
+/** Formats a number for the tables. */
+export function fmt(value: number | undefined, digits = 2): string {
+	if (value === undefined || Number.isNaN(value)) return '–';
+	return value.toFixed(digits);
+}
