@@ -38,7 +38,7 @@ async function productPhoto(): Promise<Buffer> {
 	return await sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-function demoWorkflow(provider: Provider, imageUrl?: string): WorkflowJson {
+function demoWorkflow(provider: Provider, photo: Buffer, imageUrl?: string): WorkflowJson {
 	const image = imageUrl ? { imageSource: 'url', imageUrl } : { imageSource: 'binary', imageBinaryProperty: 'data' };
 	const background = packageNode('Replace Background', 'ideogramReplaceBackground', {
 		provider,
@@ -61,7 +61,7 @@ function demoWorkflow(provider: Provider, imageUrl?: string): WorkflowJson {
 		maskRegions: { regions: [{ unit: 'percent', x: 55, y: 55, width: 35, height: 25 }] },
 		options: { renderingSpeed: 'TURBO' },
 	});
-	const workflow = chain([imageItem(Buffer.alloc(0))], background);
+	const workflow = chain([imageItem(photo)], background);
 	workflow.nodes.push(wide, tall, priceTag);
 	workflow.connections['Replace Background'] = {
 		main: [[
@@ -86,9 +86,7 @@ async function main() {
 	}
 	console.log(`Demo: ${provider} ${realKey ? '(real API, this costs credit)' : `(local sandbox at ${fake!.url}, no key needed)`}`);
 
-	const workflow = demoWorkflow(provider, process.env.DEMO_IMAGE_URL);
-	const start = workflow.nodes[0];
-	start.parameters.items = JSON.stringify([imageItem(await productPhoto())]);
+	const workflow = demoWorkflow(provider, await productPhoto(), process.env.DEMO_IMAGE_URL);
 	const started = Date.now();
 	const result = await runWorkflow(workflow, { credentials: { [spec.credential]: credentials } });
 

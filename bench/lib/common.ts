@@ -143,38 +143,93 @@ interface DurationTrackerLike {
 	clear(): void;
 	expected(key: string): { lowMs: number; highMs: number } | undefined;
 }
-interface ClockLike {
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
 /**
  * The process-wide learned job durations of the BUILT package (dist/), the very module instance
  * the nodes use (n8n-core loads node files with the process's require).
  */
 export function packageDurations(): DurationTrackerLike {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	return (require(path.join(REPO_ROOT, 'dist/nodes/shared/engine/poll.js')) as { sharedDurations: DurationTrackerLike })
-		.sharedDurations;
+	return distModule<{ sharedDurations: DurationTrackerLike }>('engine/poll.js').sharedDurations;
 }
 
-/** Measures the time the package spends in scheduled waits (poll gaps, retry back-off) while `fn` runs (sequential use). */
-export async function withSleepMeter<T>(fn: () => Promise<T>): Promise<{ value: T; sleptMs: number }> {
+function distModule<T>(file: string): T {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const clock = (require(path.join(REPO_ROOT, 'dist/nodes/shared/engine/clock.js')) as { systemClock: ClockLike }).systemClock;
-	const original = clock.sleep;
-	let sleptMs = 0;
-	clock.sleep = async function (ms: number, signal?: AbortSignal) {
+	return require(path.join(REPO_ROOT, 'dist/nodes/shared', file)) as T;
+}
+
+type AsyncFn = (...args: never[]) => Promise<unknown>;
+
+/**
+ * Adds up the time spent in calls of `target[key]` (an async function) while installed; with
+ * `onlyFulfilled`, calls that reject are not counted. For sequential use (calls must not overlap).
+ */
+function meter(target: Record<string, unknown>, key: string, onlyFulfilled: boolean) {
+	const original = target[key] as AsyncFn;
+	let total = 0;
+	target[key] = async function (this: unknown, ...args: never[]) {
 		const start = performance.now();
-		await original.call(this, ms, signal);
-		// Only waits that ran their course: timers that guard a request (timeouts) are aborted
-		// when it ends and run alongside it, not instead of it.
-		sleptMs += performance.now() - start;
+		if (onlyFulfilled) {
+			const value = await original.apply(this, args);
+			total += performance.now() - start;
+			return value;
+		}
+		try {
+			return await original.apply(this, args);
+		} finally {
+			total += performance.now() - start;
+		}
+	};
+	return {
+		take() {
+			const t = total;
+			total = 0;
+			return t;
+		},
+		restore() {
+			target[key] = original;
+		},
+	};
+}
+
+export interface PackageTimes {
+	/** Scheduled waits that ran their course (poll gaps, back-off). Timers that guard a request
+	 * (its timeout) are aborted when it ends and run alongside it, so they are not counted. */
+	sleptMs: number;
+	/** Inside the package's transport: its HTTP requests as n8n's request helpers make them. */
+	httpMs: number;
+	/** Inside n8n's binary data store (writing outputs, reading inputs; filesystem mode). */
+	binaryMs: number;
+}
+
+/** Runs `fn` with meters on the package's clock and transport and on n8n's binary data service. */
+export async function withPackageMeters<T>(fn: () => Promise<T>): Promise<{ value: T; times: PackageTimes }> {
+	const clock = distModule<{ systemClock: Record<string, unknown> }>('engine/clock.js').systemClock;
+	const transportModule = distModule<Record<string, unknown>>('engine/n8nTransport.js');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { BinaryDataService } = require('n8n-core') as { BinaryDataService: { prototype: Record<string, unknown> } };
+	const sleep = meter(clock, 'sleep', true);
+	const binaryStore = meter(BinaryDataService.prototype, 'store', false);
+	const binaryRead = meter(BinaryDataService.prototype, 'getAsBuffer', false);
+	const createTransport = transportModule.createN8nTransport as (...args: unknown[]) => AsyncFn;
+	let httpMs = 0;
+	transportModule.createN8nTransport = (...args: unknown[]) => {
+		const transport = createTransport(...args);
+		return async (...request: never[]) => {
+			const start = performance.now();
+			try {
+				return await transport(...request);
+			} finally {
+				httpMs += performance.now() - start;
+			}
+		};
 	};
 	try {
 		const value = await fn();
-		return { value, sleptMs };
+		return { value, times: { sleptMs: sleep.take(), httpMs, binaryMs: binaryStore.take() + binaryRead.take() } };
 	} finally {
-		clock.sleep = original;
+		sleep.restore();
+		binaryStore.restore();
+		binaryRead.restore();
+		transportModule.createN8nTransport = createTransport;
 	}
 }
 

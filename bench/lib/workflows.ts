@@ -7,7 +7,8 @@
  * - the same loop wrapped in Loop Over Items (batch size 1), one item at a time.
  * The loops talk to RunComfy's API as its docs show (Bearer header, JSON body with image URLs).
  */
-import type { INode, INodeParameters } from 'n8n-workflow';
+import type { INode, INodeConnections, INodeParameters } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../../test/harness/engine';
 import { chain, packageNode, type NodeName } from '../../test/harness/workflows';
@@ -80,8 +81,8 @@ function http(name: string, method: 'GET' | 'POST', url: string, apiKey: string 
 	});
 }
 
-const main = (...targets: Array<Array<{ node: string; index?: number }>>) => ({
-	main: targets.map((outputs) => outputs.map((t) => ({ node: t.node, type: 'main', index: t.index ?? 0 }))),
+const main = (...targets: Array<Array<{ node: string; index?: number }>>): INodeConnections => ({
+	main: targets.map((outputs) => outputs.map((t) => ({ node: t.node, type: NodeConnectionTypes.Main, index: t.index ?? 0 }))),
 });
 
 interface LoopNodes {

@@ -321,7 +321,8 @@ const workRoot = path.join(os.tmpdir(), 'n8n-ideogram-e2e');
 
 /** `npm pack` of a package directory into a temp dir. */
 export async function packPackage(packageDir = REPO_ROOT): Promise<PackedPackage> {
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-pack-'));
+	fs.mkdirSync(workRoot, { recursive: true });
+	const dest = fs.mkdtempSync(path.join(workRoot, 'pack-'));
 	const result = await run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: packageDir, env: cleanEnv() });
 	if (result.exitCode !== 0) throw new Error(`npm pack failed:\n${result.stderr}\n${result.stdout}`);
 	const [info] = JSON.parse(result.stdout) as Array<{ filename: string; name: string; version: string; files: Array<{ path: string }> }>;
@@ -358,6 +359,13 @@ export async function installLikeN8n(tarball: string, nodesDir: string): Promise
 		fs.writeFileSync(path.join(staging, '.complete'), '');
 		fs.rmSync(template, { recursive: true, force: true });
 		fs.renameSync(staging, template);
+		// every build makes a new tarball: keep only the three most recently used templates
+		const templates = fs
+			.readdirSync(workRoot)
+			.filter((e) => /^pkg-[0-9a-f]{16}$/.test(e))
+			.map((e) => ({ dir: path.join(workRoot, e), mtime: fs.statSync(path.join(workRoot, e)).mtimeMs }))
+			.sort((a, b) => b.mtime - a.mtime);
+		for (const old of templates.slice(3)) fs.rmSync(old.dir, { recursive: true, force: true });
 	}
 	const now = new Date();
 	fs.utimesSync(template, now, now); // in use: keep it from pruneWorkRoot
@@ -403,6 +411,7 @@ export async function startN8nScratch(options: ScratchOptions = {}): Promise<N8n
 	const userFolder = fs.mkdtempSync(path.join(workRoot, 'scratch-'));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const pkg = await installLikeN8n(tarball, nodesDir);
+	if (!options.tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 
 	const env = applyEnv(
 		{

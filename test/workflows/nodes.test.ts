@@ -4,7 +4,7 @@
  * workflow; Continue On Fail (regular and error output) and the error without it; item order and
  * pairing under concurrency; images withheld by the safety check.
  */
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { shutdownEngine, testBinary, type TestItem } from '../harness/engine';
 import { chain, imageItem, makeImage, makeMask, packageNode } from '../harness/workflows';
@@ -14,7 +14,6 @@ import {
 	checkImageBinary,
 	decodeDataUri,
 	downloads,
-	imageMeta,
 	keysOf,
 	maskMismatches,
 	multipartFields,
@@ -174,11 +173,11 @@ describe('multiple images (numImages: 3)', () => {
 });
 
 function pollNode(provider: ProviderName, operation: string, options: IDataObject = {}): INode {
-	return { ...packageNode('Poll', 'ideogramPollResult', { provider, operation, requestId: '={{ $json.requestId }}', options }), position: [400, 0] };
+	return { ...packageNode('Poll', 'ideogramPollResult', { provider, operation, requestId: '={{ $json.requestId }}', options } as INodeParameters), position: [400, 0] };
 }
 
 function submitOnly(provider: ProviderName, options: IDataObject = {}) {
-	return packageNode('Ideogram', 'ideogramReframe', parameters('reframe', provider, { waitForCompletion: false }, options));
+	return packageNode('Ideogram', 'ideogramReframe', parameters('reframe', provider, { waitForCompletion: false }, options) as INodeParameters);
 }
 
 describe('submit only, then Ideogram Poll Result in the same workflow', () => {
@@ -296,21 +295,24 @@ describe('submit only, then Ideogram Poll Result in the same workflow', () => {
 });
 
 describe('Continue On Fail', () => {
-	/** Items: 0 good, 1 its job fails at the provider, 2 has no image, 3 good; one at a time. */
-	function mixedRun(settings: { onError?: 'continueRegularOutput' | 'continueErrorOutput' }, itemCount = 4) {
+	/**
+	 * RunComfy, one item at a time. `failJob`: the n-th job the fake creates fails at the provider
+	 * (after it got its request id). Items: `ok` has an image, `none` has none (fails before any request).
+	 */
+	function runItems(kinds: Array<'ok' | 'none'>, failJob: number, settings: { onError?: 'continueRegularOutput' | 'continueErrorOutput' } = {}) {
 		const fake = fakes.runComfy;
 		let created = 0;
 		fake.setOptions({
 			jobDurationMs: () => {
-				// The second job created is item 1's: make the fake fail it.
-				if (++created === 2) fake.inject({ on: 'any', kind: 'jobFailed' });
+				if (++created === failJob) fake.inject({ on: 'any', kind: 'jobFailed' });
 				return 10;
 			},
 		});
-		const items: TestItem[] = [imageItem(image), imageItem(image), { json: { note: 'no image' } }, imageItem(image)].slice(0, itemCount);
-		const node = packageNode('Ideogram', 'ideogramReplaceBackground', parameters('replaceBackground', 'runComfy', {}, { concurrency: 1 }), settings);
+		const items: TestItem[] = kinds.map((k) => (k === 'ok' ? imageItem(image) : { json: { note: 'no image' } }));
+		const node = packageNode('Ideogram', 'ideogramReplaceBackground', parameters('replaceBackground', 'runComfy', {}, { concurrency: 1 }) as INodeParameters, settings);
 		return run(chain(items, node), [fake]);
 	}
+	const failedJobId = () => fakes.runComfy.jobs().find((j) => j.status === 'failed')!.id;
 
 	function expectErrorItem(item: INodeExecutionData, itemIndex: number, details: IDataObject, message: RegExp) {
 		expect(keysOf(item)).toEqual(['details', 'error']);
@@ -320,45 +322,41 @@ describe('Continue On Fail', () => {
 	}
 
 	test("onError 'continueRegularOutput': error items in the main output, paired to their input, the others go on", async () => {
-		const result = await mixedRun({ onError: 'continueRegularOutput' });
+		// Item 0's job fails at RunComfy, item 1 has no image, item 2 is fine.
+		const result = await runItems(['ok', 'none', 'ok'], 1, { onError: 'continueRegularOutput' });
 		expect(result.error('Ideogram')).toBeUndefined();
-		const failedJob = fakes.runComfy.jobs().find((j) => j.status === 'failed')!;
 		const out = result.output('Ideogram');
-		expect(out).toHaveLength(4);
-		expect(out[0].json).toMatchObject({ status: 'completed' });
-		expect(out[0].pairedItem).toEqual({ item: 0 });
-		expectErrorItem(out[1], 1, { provider: 'runComfy', operation: 'replaceBackground', requestId: failedJob.id }, /failed|could not generate/i);
-		expectErrorItem(out[2], 2, { provider: 'runComfy', operation: 'replaceBackground', parameter: 'imageBinaryProperty' }, /binary field "data"/);
-		expect(out[3].json).toMatchObject({ status: 'completed' });
-		expect(out[3].pairedItem).toEqual({ item: 3 });
-		expect(out[3].binary?.data).toBeDefined();
-		expect(fakes.runComfy.jobs()).toHaveLength(3);
+		expect(out).toHaveLength(3);
+		expectErrorItem(out[0], 0, { provider: 'runComfy', operation: 'replaceBackground', requestId: failedJobId() }, /could not generate/i);
+		expectErrorItem(out[1], 1, { provider: 'runComfy', operation: 'replaceBackground', parameter: 'imageBinaryProperty' }, /binary field "data"/);
+		expect(out[2].json).toMatchObject({ provider: 'runComfy', status: 'completed' });
+		expect(out[2].pairedItem).toEqual({ item: 2 });
+		expect(out[2].binary?.data).toBeDefined();
+		expect(fakes.runComfy.jobs()).toHaveLength(2);
 	});
 
 	test("onError 'continueErrorOutput': n8n routes error items to output 1, good items stay on output 0", async () => {
-		const result = await mixedRun({ onError: 'continueErrorOutput' });
+		const result = await runItems(['ok', 'none', 'ok'], 1, { onError: 'continueErrorOutput' });
 		expect(result.error('Ideogram')).toBeUndefined();
 		const good = result.output('Ideogram', 0);
+		expect(good.map((i) => i.pairedItem)).toEqual([{ item: 2 }]);
+		expect(good[0].json.status).toBe('completed');
 		const bad = result.output('Ideogram', 1);
-		expect(good.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 3 }]);
-		for (const g of good) expect(g.json.status).toBe('completed');
 		expect(bad).toHaveLength(2);
-		expectErrorItem(bad[0], 1, { provider: 'runComfy', requestId: fakes.runComfy.jobs().find((j) => j.status === 'failed')!.id }, /./);
+		expectErrorItem(bad[0], 0, { provider: 'runComfy', requestId: failedJobId() }, /could not generate/i);
 		// n8n puts the input item's fields beside `error` and `details` on the error output.
 		const { note, ...rest } = bad[1].json;
 		expect(note).toBe('no image');
-		expectErrorItem({ ...bad[1], json: rest }, 2, { provider: 'runComfy', parameter: 'imageBinaryProperty' }, /binary/);
+		expectErrorItem({ ...bad[1], json: rest }, 1, { provider: 'runComfy', parameter: 'imageBinaryProperty' }, /binary/);
 	});
 
 	test('without it, the error names the item, the provider and the request id, and lists what already completed', async () => {
-		const result = await mixedRun({}, 2);
+		const result = await runItems(['ok', 'ok'], 2);
 		const error = nodeError(result);
-		const jobs = fakes.runComfy.jobs();
-		const failed = jobs.find((j) => j.status === 'failed')!;
-		const completed = jobs.find((j) => j.status === 'completed')!;
+		const completed = fakes.runComfy.jobs().find((j) => j.status === 'completed')!;
 		expect(error.message).toContain('[item 1]');
 		expect(error.message).toContain('RunComfy');
-		expect(error.message).toContain(failed.id);
+		expect(error.message).toContain(failedJobId());
 		// Item 0 was paid for: its request id is in the error so it can be collected.
 		expect(error.description).toContain(completed.id);
 		expect(result.output('Ideogram')).toHaveLength(0);
@@ -415,8 +413,4 @@ describe('safety check', () => {
 		expect(downloads(fake)).toHaveLength(0);
 		expect(fake.paidJobs()).toBe(1); // billed: the user sees it
 	});
-});
-
-test('the URL image the node sends to a multipart provider is the one served (sanity of the fixture server)', async () => {
-	expect((await imageMeta(urlImage)).format).toBe('jpeg');
 });

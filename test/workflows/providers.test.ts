@@ -4,12 +4,11 @@
  * INTERFACE.md exactly, enum and format translations are per provider, and options a provider
  * lacks are refused before any request.
  */
-import type { INodeExecutionData, IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { shutdownEngine } from '../harness/engine';
+import { shutdownEngine, testBinary } from '../harness/engine';
 import { imageItem, makeImage, makeMask } from '../harness/workflows';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName, type RecordedRequest } from '../fakes';
-import { testBinary } from '../harness/engine';
+import { PROVIDERS, startFake, type FakeServer, type ProviderName } from '../fakes';
 import {
 	NODE_OF,
 	OPERATION_PATH,
@@ -60,8 +59,10 @@ afterAll(async () => {
 	await shutdownEngine();
 });
 
-function parameters(operation: Operation, provider: ProviderName, options: IDataObject) {
+/** `submitOnly`: queued providers only submit (for tests that look at the request alone). */
+function parameters(operation: Operation, provider: ProviderName, options: IDataObject, submitOnly = false) {
 	const base: IDataObject = { provider, imageSource: 'binary', imageBinaryProperty: 'data', options };
+	if (submitOnly && (provider === 'runComfy' || provider === 'runware')) base.waitForCompletion = false;
 	if (operation === 'edit') return { ...base, prompt: PROMPT.edit!, maskSource: 'binary', maskBinaryProperty: 'mask' };
 	if (operation === 'reframe') return { ...base, resolution: '1280x800' };
 	return { ...base, prompt: PROMPT.replaceBackground! };
@@ -71,8 +72,14 @@ function parameters(operation: Operation, provider: ProviderName, options: IData
 const matrixOptions = (operation: Operation): IDataObject =>
 	operation === 'reframe' ? { renderingSpeed: 'DEFAULT', seed: 12345 } : { renderingSpeed: 'DEFAULT', seed: 12345, magicPrompt: 'ON' };
 
-async function runOperation(provider: ProviderName, operation: Operation, options: IDataObject, items = [imageItem(image, { mask })]) {
-	const result = await run(oneNode(NODE_OF[operation], parameters(operation, provider, options), items), [fakes[provider]]);
+async function runOperation(
+	provider: ProviderName,
+	operation: Operation,
+	options: IDataObject,
+	items = [imageItem(image, { mask })],
+	submitOnly = false,
+) {
+	const result = await run(oneNode(NODE_OF[operation], parameters(operation, provider, options, submitOnly), items), [fakes[provider]]);
 	const error = result.error('Ideogram');
 	if (error) throw new Error(`node failed: ${error.message} ${(error as { description?: string }).description ?? ''}`);
 	return result;
@@ -176,11 +183,11 @@ describe('RunComfy: JSON to /v1/models/ideogram/ideogram-v3/<op>', () => {
 		const files = await startFileServer({ '/in/photo.png': { body: image, type: 'image/png' } });
 		try {
 			const url = `${files.url}/in/photo.png`;
-			const params = { ...parameters('replaceBackground', 'runComfy', {}), imageSource: 'url', imageUrl: url };
+			const params = { ...parameters('replaceBackground', 'runComfy', {}, true), imageSource: 'url', imageUrl: url };
 			const result = await run(oneNode('ideogramReplaceBackground', params, [{ json: {} }]), [fakes.runComfy]);
 			expect(result.error('Ideogram')).toBeUndefined();
 			expect((submits(fakes.runComfy)[0].json as IDataObject).image).toBe(url);
-			// The node read the image itself too (to check it), without any credential.
+			// Whoever fetched it (the node to check it, the provider to use it) sent no credential.
 			expect(files.requests.length).toBeGreaterThanOrEqual(1);
 			for (const r of files.requests) expect(r.headers.authorization ?? r.headers['api-key']).toBeUndefined();
 		} finally {
@@ -296,12 +303,8 @@ describe.each([
 describe('enum and format translations', () => {
 	test('RunComfy: speed, title-case style object, palette preset and members, style codes', async () => {
 		const fake = fakes.runComfy;
-		await runOperation('runComfy', 'edit', {
-			renderingSpeed: 'QUALITY',
-			styleType: 'REALISTIC',
-			stylePreset: 'ART_DECO',
-			colorPalette: 'EMBER',
-		});
+		const submitOnly = true;
+		await runOperation('runComfy', 'edit', { renderingSpeed: 'QUALITY', styleType: 'REALISTIC', stylePreset: 'ART_DECO', colorPalette: 'EMBER' }, undefined, submitOnly);
 		let body = submits(fake)[0].json as IDataObject;
 		expect(body.rendering_speed).toBe('QUALITY');
 		expect(body.style).toEqual({ style_type: 'Realistic', style_preset: 'ART_DECO' });
@@ -314,7 +317,7 @@ describe('enum and format translations', () => {
 			styleCodes: 'AAFF5733, 0133ff57',
 			colorPalette: 'CUSTOM',
 			customPalette: '#1E3A8A:0.6, #F59E0B',
-		});
+		}, undefined, submitOnly);
 		body = submits(fake)[0].json as IDataObject;
 		expect(body.rendering_speed).toBe('TURBO');
 		expect(body.style).toEqual({ style_codes: ['AAFF5733', '0133ff57'] });
@@ -324,7 +327,7 @@ describe('enum and format translations', () => {
 
 	test('Runware: providerSettings.ideogram casing, one styleCode, width/height, Runware-only output options', async () => {
 		const fake = fakes.runware;
-		await runOperation('runware', 'edit', { renderingSpeed: 'QUALITY', styleType: 'REALISTIC', stylePreset: 'ART_DECO', magicPrompt: 'OFF' });
+		await runOperation('runware', 'edit', { renderingSpeed: 'QUALITY', styleType: 'REALISTIC', stylePreset: 'ART_DECO', magicPrompt: 'OFF' }, undefined, true);
 		let task = (submits(fake)[0].json as IDataObject[])[0];
 		expect(task.providerSettings).toEqual({
 			ideogram: { renderingSpeed: 'QUALITY', magicPrompt: 'OFF', styleType: 'REALISTIC', stylePreset: 'ART_DECO' },
@@ -441,7 +444,7 @@ describe('options a provider does not support never reach it', () => {
 	test.each(cases)('$name', async ({ provider, operation, options, option, words, wire, extraBinary }) => {
 		const item = imageItem(image, { mask });
 		if (extraBinary) item.binary!.style1 = testBinary(image, 'style.png', 'image/png');
-		const params = parameters(operation, provider, options);
+		const params = parameters(operation, provider, options, true);
 		const result = await run(oneNode(NODE_OF[operation], params, [item]), [fakes[provider]]);
 		if (await optionReachesNode(NODE_OF[operation], params, option)) {
 			const error = nodeError(result);

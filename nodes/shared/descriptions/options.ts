@@ -180,6 +180,8 @@ const generationOptionList: OptionSpec[] = [
 		displayName: 'Seed',
 		name: 'seed',
 		type: 'number',
+		// Runware's Ideogram 3.0 models take no seed (each result gets its own, reported in the output).
+		displayOptions: { hide: { '/provider': ['runware'] } },
 		typeOptions: { minValue: 0, maxValue: 2147483647 },
 		default: 0,
 		description:

@@ -81,7 +81,13 @@ export async function waitForJob(
 	env: JobEnvironment,
 	job: JobRef,
 	deadline: number,
-	options: { onTimeout?: 'error' | 'returnState'; submittedAt?: number; durationKey?: string } = {},
+	options: {
+		onTimeout?: 'error' | 'returnState';
+		submittedAt?: number;
+		durationKey?: string;
+		/** Cancel a still-queued job when giving up: yes for a job this node submitted, no for one it only polls. */
+		cancelWhenGivingUp?: boolean;
+	} = {},
 ): Promise<JobState> {
 	const onTimeout = options.onTimeout ?? 'error';
 	let last: JobState | undefined;
@@ -122,7 +128,7 @@ export async function waitForJob(
 	if (!timedOut && !isAbortError(polled.error)) throw polled.error;
 	if (timedOut && onTimeout === 'returnState' && last) return last;
 	const stillQueued = !last || last.status === 'queued' || last.status === 'submitted';
-	const cancelled = stillQueued && env.adapter.cancel ? (await settle(cancelJob(env, job))) : undefined;
+	const cancelled = stillQueued && options.cancelWhenGivingUp && env.adapter.cancel ? await settle(cancelJob(env, job)) : undefined;
 	const cancelNote = cancelled?.ok && cancelled.value.cancelled ? ' It was still queued and has been cancelled.' : '';
 	throw new ProviderError({
 		provider: env.adapter.displayName,

@@ -236,6 +236,13 @@ export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i
 	if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2147483647)) {
 		throw new InputError(`Seed ${String(seedValue)} is out of range`, 'Use a whole number from 0 to 2147483647, or leave it empty for a random seed.', 'seed');
 	}
+	if (seed !== undefined && providerName === 'runware') {
+		throw new InputError(
+			"Seed is not available on Runware: its Ideogram 3.0 models take no seed",
+			'Remove Seed; the output reports the seed Runware used for each image.',
+			'seed',
+		);
+	}
 	const numImages = Number(options.numImages ?? 1);
 	if (!Number.isInteger(numImages) || numImages < 1 || numImages > 8) {
 		throw new InputError(`Number of Images ${String(options.numImages)} is out of range`, 'Use a whole number from 1 to 8.', 'numImages');

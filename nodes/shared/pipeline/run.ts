@@ -88,7 +88,7 @@ async function processItem(
 			if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
 			const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages: request.options.numImages };
 			const durationKey = [plan.adapter.name, plan.operation, request.options.renderingSpeed ?? 'DEFAULT', request.options.numImages].join(':');
-			return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey });
+			return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
 		}),
 	);
 	if (!plan.waitForCompletion && plan.adapter.queued) {

@@ -122,7 +122,30 @@ export function buildIdeogramForm(request: JobRequest): { body: Buffer; contentT
 		for (const image of o.characterReferenceMasks ?? []) appendImage(form, 'character_reference_images_mask', image);
 	}
 	const headers = form.getHeaders() as Record<string, string>;
-	return { body: form.getBuffer(), contentType: headers['content-type'] };
+	return { body: renderForm(form), contentType: headers['content-type'] };
+}
+
+/**
+ * The bytes `form.getBuffer()` returns, copied once. form-data's getBuffer re-concatenates
+ * everything rendered so far for every part and line break after it, so a 10 MB image followed
+ * by a dozen small fields is copied some twenty times (≈ 200 MB of garbage at once; the peak of a
+ * large edit). Falls back to getBuffer if form-data's internals ever change shape.
+ */
+function renderForm(form: FormData): Buffer {
+	const parts = (form as unknown as { _streams?: unknown })._streams;
+	if (!Array.isArray(parts) || parts.some((p) => typeof p !== 'function' && typeof p !== 'string' && !Buffer.isBuffer(p))) {
+		return form.getBuffer();
+	}
+	const boundary = form.getBoundary();
+	const lineBreak = Buffer.from('\r\n');
+	const chunks: Buffer[] = [];
+	for (const part of parts as Array<string | Buffer | (() => void)>) {
+		if (typeof part === 'function') continue; // getBuffer renders the line breaks itself, below
+		chunks.push(typeof part === 'string' ? Buffer.from(part) : part);
+		if (typeof part !== 'string' || part.substring(2, boundary.length + 2) !== boundary) chunks.push(lineBreak);
+	}
+	chunks.push(Buffer.from(`--${boundary}--\r\n`));
+	return Buffer.concat(chunks);
 }
 
 // ---------------------------------------------------------------- response

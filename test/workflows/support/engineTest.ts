@@ -41,8 +41,8 @@ export async function run(workflow: WorkflowJson, fakes: FakeServer[], cancelAft
 }
 
 /** Start → one package node named `Ideogram`. */
-export function oneNode(type: NodeName, parameters: INodeParameters, items: TestItem[], settings?: NodeSettings): WorkflowJson {
-	return chain(items, packageNode('Ideogram', type, parameters, settings));
+export function oneNode(type: NodeName, parameters: IDataObject, items: TestItem[], settings?: NodeSettings): WorkflowJson {
+	return chain(items, packageNode('Ideogram', type, parameters as INodeParameters, settings));
 }
 
 export const submits = (fake: FakeServer) => fake.requests.filter((r) => r.kind === 'submit');

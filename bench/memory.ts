@@ -1,0 +1,180 @@
+/**
+ * 4. Memory while editing a large PNG on each provider: one child process per case (fresh
+ * baseline; see memoryChild.ts), the fake server in this process so its own copies of the upload
+ * do not count. Peak RSS and external memory over the baseline, as multiples of the image file.
+ *
+ * The image: 4096×4096 (photo-like: gradients plus noise, so it compresses like a photo, ~30 MB
+ * as PNG). Ideogram and CometAPI take at most 10 MB per image: there the package downscales the
+ * 4096² image (allowDownscale, on by default), and the largest PNG they accept is measured too.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+
+import { startFake, type ProviderName } from '../test/fakes';
+import { REPO_ROOT, startImageServer } from './lib/common';
+import type { MemoryChildInput, MemoryChildOutput } from './memoryChild';
+
+export interface MemoryConfig {
+	/** Side of the large image (4096 for the real run). */
+	side: number;
+	/** Byte limit of Ideogram/CometAPI uploads (the fakes' and the package's: 10 MB). */
+	smallLimitBytes: number;
+	log: (line: string) => void;
+}
+
+export interface MemoryRow {
+	provider: ProviderName;
+	image: string;
+	imageBytes: number;
+	path: string;
+	rssOverBaseline: number;
+	externalOverBaseline: number;
+	heapOverBaseline: number;
+	rssMultiple: number;
+	externalMultiple: number;
+	wallMs: number;
+	peakRssFromKernel: boolean;
+	error?: string;
+}
+
+const CACHE = path.join(os.tmpdir(), 'n8n-ideogram-bench');
+
+/** A deterministic photo-like RGB image: gradients plus ±4 noise (a PNG of ~1.9 bytes per pixel). */
+async function photoPng(side: number): Promise<Buffer> {
+	const raw = Buffer.alloc(side * side * 3);
+	let seed = 1;
+	const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+	for (let y = 0; y < side; y++) {
+		for (let x = 0; x < side; x++) {
+			const i = (y * side + x) * 3;
+			const n = (rnd() - 0.5) * 8;
+			raw[i] = ((x * 255) / side + n) & 255;
+			raw[i + 1] = ((y * 255) / side + n) & 255;
+			raw[i + 2] = (((x + y) * 127) / side + n) & 255;
+		}
+	}
+	return await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
+}
+
+/** Black with a white rectangle in the middle (white marks the area to repaint). */
+async function maskPng(side: number): Promise<Buffer> {
+	const w = Math.round(side / 3);
+	const patch = await sharp({ create: { width: w, height: w, channels: 3, background: '#fff' } }).png().toBuffer();
+	return await sharp({ create: { width: side, height: side, channels: 3, background: '#000' } })
+		.composite([{ input: patch, left: w, top: w }])
+		.png()
+		.toBuffer();
+}
+
+async function cachedFile(name: string, make: () => Promise<Buffer>): Promise<string> {
+	fs.mkdirSync(CACHE, { recursive: true });
+	const file = path.join(CACHE, name);
+	if (!fs.existsSync(file)) {
+		const tmp = `${file}.${process.pid}.tmp`;
+		fs.writeFileSync(tmp, await make());
+		fs.renameSync(tmp, file);
+	}
+	return file;
+}
+
+/** The largest photo-like PNG (square, side a multiple of 16) under `limit` bytes. */
+async function largestUnder(limit: number, largeSide: number, largeBytes: number): Promise<{ side: number; file: string }> {
+	let side = Math.floor((largeSide * Math.sqrt((limit * 0.97) / largeBytes)) / 16) * 16;
+	for (;;) {
+		const file = await cachedFile(`photo-${side}.png`, () => photoPng(side));
+		if (fs.statSync(file).size <= limit) return { side, file };
+		side -= 32;
+	}
+}
+
+function runChild(input: MemoryChildInput): Promise<MemoryChildOutput> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memoryChild.ts'), JSON.stringify(input)], {
+			cwd: REPO_ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+		child.on('close', () => {
+			const line = stdout.trim().split('\n').pop() ?? '';
+			try {
+				resolve(JSON.parse(line) as MemoryChildOutput);
+			} catch {
+				resolve({ ok: false, error: `child printed no result: ${stderr.slice(-500)}` } as MemoryChildOutput);
+			}
+		});
+	});
+}
+
+export async function benchMemory(config: MemoryConfig): Promise<MemoryRow[]> {
+	const side = config.side;
+	const large = await cachedFile(`photo-${side}.png`, () => photoPng(side));
+	const largeMask = await cachedFile(`mask-${side}.png`, () => maskPng(side));
+	const largeBytes = fs.statSync(large).size;
+	const small = await largestUnder(config.smallLimitBytes, side, largeBytes);
+	const smallMask = await cachedFile(`mask-${small.side}.png`, () => maskPng(small.side));
+	const warmImage = await cachedFile('photo-256.png', () => photoPng(256));
+	const warmMask = await cachedFile('mask-256.png', () => maskPng(256));
+	const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+
+	// Image Source: URL, served from this process: the package downloads the files to check them,
+	// RunComfy fetches them itself.
+	const server = await startImageServer({
+		'photo.png': { data: fs.readFileSync(large), mimeType: 'image/png' },
+		'mask.png': { data: fs.readFileSync(largeMask), mimeType: 'image/png' },
+	});
+	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean }> = [
+		{ provider: 'runComfy', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
+		{ provider: 'runComfy', image: server.url('photo.png'), mask: server.url('mask.png'), side, path: 'given as URLs (Image Source: URL)', asUrls: true },
+		{ provider: 'runware', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
+		{ provider: 'ideogram', image: large, mask: largeMask, side, path: 'downscaled to fit 10 MB (multipart)' },
+		{ provider: 'cometApi', image: large, mask: largeMask, side, path: 'downscaled to fit 10 MB (multipart)' },
+		{ provider: 'ideogram', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
+		{ provider: 'cometApi', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
+	];
+	const rows: MemoryRow[] = [];
+	for (const c of cases) {
+		const fake = await startFake(c.provider, { jobDurationMs: 200, recordBodies: false });
+		try {
+			const imageBytes = c.asUrls ? largeBytes : fs.statSync(c.image).size;
+			const out = await runChild({
+				provider: c.provider,
+				fakeUrl: fake.url,
+				apiKey: fake.apiKey,
+				image: c.image,
+				mask: c.mask,
+				warmImage,
+				warmMask,
+				asUrls: c.asUrls,
+			});
+			const path = c.path.startsWith('downscaled') && !out.downscaledFrom ? 'sent as is (multipart)' : c.path;
+			const row: MemoryRow = {
+				provider: c.provider,
+				image: `${c.side}×${c.side} PNG, ${mb(imageBytes)}`,
+				imageBytes,
+				path,
+				rssOverBaseline: out.peakRss - out.baselineRss,
+				externalOverBaseline: out.peakExternal - out.baselineExternal,
+				heapOverBaseline: out.peakHeapUsed - out.baselineHeapUsed,
+				rssMultiple: (out.peakRss - out.baselineRss) / imageBytes,
+				externalMultiple: (out.peakExternal - out.baselineExternal) / imageBytes,
+				wallMs: out.wallMs,
+				peakRssFromKernel: out.peakRssFromKernel,
+				...(out.ok ? {} : { error: out.error ?? 'no output image' }),
+			};
+			config.log(
+				`memory ${c.provider} ${row.image}: RSS +${mb(row.rssOverBaseline)} (${row.rssMultiple.toFixed(2)}×), external +${mb(row.externalOverBaseline)} (${row.externalMultiple.toFixed(2)}×)${row.error ? ` ERROR ${row.error}` : ''}`,
+			);
+			rows.push(row);
+		} finally {
+			await fake.close();
+		}
+	}
+	await server.close();
+	return rows;
+}

@@ -1,0 +1,210 @@
+/**
+ * Child process of the memory benchmark (bench/memory.ts): one Edit of one large image through
+ * n8n's engine with binary data in filesystem mode, measured from a fresh baseline.
+ *
+ * The input files enter n8n the way a Read File node brings them: streamed into the binary data
+ * store, so the process holds no copy of them before the package's node runs. After a warm-up
+ * run on a small image (modules, sharp, connections), the baseline is taken after two GCs, the
+ * kernel's peak-RSS mark is reset (/proc/self/clear_refs) and memory is sampled every 10 ms; the
+ * peak RSS is the kernel's high-water mark (VmHWM), which a sample can miss but the kernel cannot.
+ * Prints one JSON line.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { runWorkflow, type WorkflowJson } from '../test/harness/engine';
+import { packageNode } from '../test/harness/workflows';
+import { CREDENTIAL_TYPE } from './lib/common';
+import { registerNodeType } from './lib/n8nBase';
+
+export interface MemoryChildInput {
+	provider: 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
+	fakeUrl: string;
+	apiKey: string;
+	image: string;
+	mask: string;
+	warmImage: string;
+	warmMask: string;
+	/** Give the image and mask as URLs (Image Source: URL) instead of binary data: `image`/`mask` are then URLs. */
+	asUrls?: boolean;
+}
+
+export interface MemoryChildOutput {
+	ok: boolean;
+	error?: string;
+	wallMs: number;
+	baselineRss: number;
+	peakRss: number;
+	/** Whether the peak RSS is the kernel's high-water mark (else the largest 10 ms sample). */
+	peakRssFromKernel: boolean;
+	baselineExternal: number;
+	peakExternal: number;
+	baselineHeapUsed: number;
+	peakHeapUsed: number;
+	samples: number;
+	downscaledFrom?: string;
+	sentImageBytes?: number;
+}
+
+const FILE_ITEMS = 'bench.fileItems';
+
+/** Emits one item whose binaries are streamed from files into n8n's binary data store. */
+class FileItemsNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'File Items',
+		name: FILE_ITEMS,
+		group: ['trigger'],
+		version: 1,
+		description: 'Reads files into binary data',
+		defaults: { name: 'Files' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '{}' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Record<string, string>;
+		const binary: INodeExecutionData['binary'] = {};
+		for (const [property, file] of Object.entries(files)) {
+			binary[property] = await this.helpers.prepareBinaryData(fs.createReadStream(file), path.basename(file), 'image/png');
+		}
+		return [[{ json: {}, binary }]];
+	}
+}
+
+function workflow(input: MemoryChildInput, image: string, mask: string, asUrls = false): WorkflowJson {
+	const files: import('n8n-workflow').INode = {
+		id: 'files-id',
+		name: 'Files',
+		type: FILE_ITEMS,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { files: JSON.stringify(asUrls ? {} : { data: image, mask }) },
+	};
+	const sources = asUrls
+		? { imageSource: 'url', imageUrl: image, maskSource: 'url', maskUrl: mask }
+		: { imageSource: 'binary', maskSource: 'binary' };
+	const edit = packageNode('Ideogram', 'ideogramEdit', {
+		provider: input.provider,
+		...sources,
+		prompt: 'a bowl of lemons',
+		maskEditColor: 'white',
+		options: {},
+	});
+	return { nodes: [files, edit], connections: { Files: { main: [[{ node: 'Ideogram', type: 'main', index: 0 }]] } } };
+}
+
+function traceStages(base: NodeJS.MemoryUsage): void {
+	const mb = (n: number) => (n / 1048576).toFixed(0).padStart(5);
+	const show = (label: string) => {
+		const m = process.memoryUsage();
+		process.stderr.write(
+			`${label.padEnd(28)} rss ${mb(m.rss - base.rss)} heap ${mb(m.heapUsed - base.heapUsed)} ext ${mb(m.external - base.external)} hwm ${mb((kernelPeakRss() ?? 0) - base.rss)}\n`,
+		);
+	};
+	const wrap = (file: string, name: string) => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const mod = require(path.join(__dirname, '..', 'dist/nodes/shared', file)) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+		const original = mod[name];
+		mod[name] = async (...args: unknown[]) => {
+			show(`> ${name}`);
+			try {
+				return await original(...args);
+			} finally {
+				show(`< ${name}`);
+			}
+		};
+	};
+	wrap('pipeline/inputs.js', 'loadInputs');
+	wrap('mask/index.js', 'prepareMask');
+	wrap('mask/index.js', 'fitToLimit');
+	wrap('pipeline/jobs.js', 'submitJob');
+	wrap('pipeline/jobs.js', 'waitForJob');
+	wrap('pipeline/outputs.js', 'buildImageItems');
+}
+
+function kernelPeakRss(): number | undefined {
+	try {
+		const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+		return m ? Number(m[1]) * 1024 : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function resetKernelPeak(): boolean {
+	try {
+		fs.writeFileSync('/proc/self/clear_refs', '5');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+async function main(): Promise<MemoryChildOutput> {
+	const input = JSON.parse(process.argv[2]) as MemoryChildInput;
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (!gc) throw new Error('run with --expose-gc');
+	await registerNodeType(FILE_ITEMS, new FileItemsNode());
+	const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
+
+	const warm = await runWorkflow(workflow(input, input.warmImage, input.warmMask), { credentials });
+	if (warm.run.data.resultData.error) throw new Error(`warm-up failed: ${warm.run.data.resultData.error.message}`);
+
+	gc();
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	gc();
+	const base = process.memoryUsage();
+	const kernel = resetKernelPeak() && kernelPeakRss() !== undefined;
+	let peakRss = base.rss;
+	let peakExternal = base.external;
+	let peakHeapUsed = base.heapUsed;
+	let samples = 0;
+	const sample = () => {
+		const m = process.memoryUsage();
+		peakRss = Math.max(peakRss, m.rss);
+		peakExternal = Math.max(peakExternal, m.external);
+		peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
+		samples++;
+	};
+	const timer = setInterval(sample, 10);
+	// BENCH_MEMORY_TRACE=1: print memory at the start and end of the package's phases (diagnosis).
+	if (process.env.BENCH_MEMORY_TRACE) traceStages(base);
+	const start = Date.now();
+	const result = await runWorkflow(workflow(input, input.image, input.mask, input.asUrls), { credentials });
+	const wallMs = Date.now() - start;
+	sample();
+	clearInterval(timer);
+	if (kernel) peakRss = Math.max(peakRss, kernelPeakRss() ?? 0);
+
+	const error = result.run.data.resultData.error;
+	const out = result.output('Ideogram')[0];
+	const json = (out?.json ?? {}) as Record<string, unknown>;
+	return {
+		ok: !error && !!out?.binary,
+		...(error ? { error: `${error.message} ${(error as { description?: string }).description ?? ''}`.trim() } : {}),
+		wallMs,
+		baselineRss: base.rss,
+		peakRss,
+		peakRssFromKernel: kernel,
+		baselineExternal: base.external,
+		peakExternal,
+		baselineHeapUsed: base.heapUsed,
+		peakHeapUsed,
+		samples,
+		...(typeof json.downscaledFrom === 'string' ? { downscaledFrom: json.downscaledFrom } : {}),
+	};
+}
+
+main().then(
+	(output) => {
+		process.stdout.write(`${JSON.stringify(output)}\n`);
+		process.exit(0);
+	},
+	(error: unknown) => {
+		process.stdout.write(`${JSON.stringify({ ok: false, error: String((error as Error).stack ?? error) })}\n`);
+		process.exit(1);
+	},
+);

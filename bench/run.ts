@@ -1,0 +1,191 @@
+/**
+ * `npm run bench`: the package against the loops built from n8n's own nodes, through n8n's
+ * engine, against the package's fake providers. Prints the tables and writes BENCHMARKS.md.
+ *
+ * Environment (all optional):
+ *   BENCH_QUICK=1          short smoke run (writes bench/.out/BENCHMARKS.quick.md, not BENCHMARKS.md)
+ *   BENCH_ONLY=a,b         sections: batch, latency, memory, overhead, mask (BENCHMARKS.md is then
+ *                          only written when BENCH_OUT is set)
+ *   BENCH_OUT=path         where to write the report
+ *   BENCH_SPREAD=0.2       job lengths are drawn in mean × [1 - spread, 1 + spread]
+ *   BENCH_ITEMS=20  BENCH_LOOP_ITEMS=5  BENCH_BATCH_MEANS=3,12  BENCH_LATENCY_MEANS=2,10,60 (s)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { makeImage, makeMask } from '../test/harness/workflows';
+import { shutdownEngine } from '../test/harness/engine';
+import { benchBatch, benchOneAtATime, type BatchConfig } from './batch';
+import { benchLatency, type LatencyClass } from './latency';
+import { benchMaskPreparation } from './mask';
+import { benchMemory } from './memory';
+import { benchOverhead } from './overhead';
+import { consoleReport, markdownReport, type Results } from './report';
+import { REPO_ROOT, startImageServer } from './lib/common';
+import { registerN8nBaseNodes } from './lib/n8nBase';
+
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+const SECTIONS = ['batch', 'latency', 'memory', 'overhead', 'mask'] as const;
+type Section = (typeof SECTIONS)[number];
+const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
+const enabled = (s: Section) => !only || only.has(s);
+
+const seconds = (text: string | undefined, fallback: number[]) =>
+	text ? text.split(',').map((v) => Math.round(Number(v) * 1000)) : fallback.map((v) => v * 1000);
+const SPREAD = Number(env.BENCH_SPREAD ?? 0.2);
+const ITEMS = Number(env.BENCH_ITEMS ?? (QUICK ? 6 : 20));
+const LOOP_ITEMS = Number(env.BENCH_LOOP_ITEMS ?? (QUICK ? 2 : 5));
+const BATCH_MEANS = seconds(env.BENCH_BATCH_MEANS, QUICK ? [1.5] : [3, 12]);
+const LATENCY_MEANS = seconds(env.BENCH_LATENCY_MEANS, QUICK ? [1, 3, 8] : [2, 10, 60]);
+const SPEEDS: LatencyClass['renderingSpeed'][] = ['TURBO', 'DEFAULT', 'QUALITY'];
+
+const started = Date.now();
+const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+function version(pkgDir: string): string {
+	try {
+		return (JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+	} catch {
+		return '?';
+	}
+}
+
+const MEMORY_NOTES = `### Memory: where it goes
+
+The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
+store; the providers need the bytes, and sharp reads the header from them). On top of that:
+
+- **RunComfy and Runware** take images inside a JSON body, as a base64 data URI (when the image is not given as a URL):
+  the data URI is a string 4/3 of the image, the JSON body another copy of it, and n8n's request helper (axios) turns
+  the body into a Buffer of the same size, so sending alone needs ≈ 1 + 3 × 4/3 = 5× the image at its peak, before the
+  garbage of preparing the mask (a 4096² mask is decoded to raw pixels, thresholded and re-encoded: tens of MB of
+  short-lived Buffers that V8 frees only at its next GC). Giving the image as a URL (Image Source: URL) avoids all of it:
+  RunComfy and Runware fetch the image themselves.
+- **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is downscaled first (sharp
+  decodes it to raw pixels, 48 MB for 4096² RGB, resizes and re-encodes it), so the peak is the decode, not the upload.
+  The multipart body is rendered once into a Buffer the size of the files.`;
+
+async function main() {
+	const results: Results = {
+		env: {
+			date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+			cpus: os.cpus().length,
+			cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown CPU',
+			memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+			node: process.versions.node,
+			n8nCore: version(path.join(REPO_ROOT, 'node_modules/n8n-core')),
+			n8nNodesBase: '?',
+			platform: `${os.type()} ${os.release()}`,
+			quick: QUICK,
+			spread: SPREAD,
+			command: 'npm run bench',
+		},
+		failures: [],
+	};
+	const attempt = async <T>(section: string, fn: () => Promise<T>): Promise<T | undefined> => {
+		try {
+			return await fn();
+		} catch (error) {
+			const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+			log(`${section} FAILED: ${message}`);
+			results.failures.push({ section, error: message.split('\n')[0] });
+			return undefined;
+		}
+	};
+
+	if (enabled('mask')) {
+		log('mask preparation');
+		results.mask = await attempt('mask', () => benchMaskPreparation(QUICK ? 5 : 15));
+	}
+
+	if (enabled('batch') || enabled('latency')) {
+		log('loading n8n-nodes-base (HTTP Request, Wait, IF, Loop Over Items, No Operation)');
+		results.env.n8nNodesBase = await registerN8nBaseNodes();
+	}
+	const photo = await makeImage({ width: 256, height: 192 });
+	const mask = await makeMask(256, 192, { left: 64, top: 48, width: 96, height: 72 }, 'white');
+	const images = await startImageServer({
+		'photo.png': { data: photo, mimeType: 'image/png' },
+		'mask.png': { data: mask, mimeType: 'image/png' },
+	});
+	const inputs = { imageUrl: images.url('photo.png'), maskUrl: images.url('mask.png') };
+
+	const batchConfig: BatchConfig = {
+		items: ITEMS,
+		loopItems: LOOP_ITEMS,
+		meansMs: BATCH_MEANS,
+		operations: ['replaceBackground', 'edit'],
+		spread: SPREAD,
+		otherProvidersMeanMs: BATCH_MEANS[0],
+		inputs,
+		log,
+	};
+
+	if (enabled('batch')) {
+		log(`batch: ${ITEMS} items, jobs of ${BATCH_MEANS.map((m) => m / 1000).join(' / ')} s`);
+		results.batch = await attempt('batch', () => benchBatch(batchConfig));
+	}
+
+	// The one-at-a-time loops only wait on timers and sockets, as the latency runs do: side by side.
+	const oneAtATime = enabled('batch') ? attempt('one-at-a-time loop', () => benchOneAtATime(batchConfig)) : Promise.resolve(undefined);
+	if (enabled('latency')) {
+		log(`latency: jobs of ${LATENCY_MEANS.map((m) => m / 1000).join(' / ')} s`);
+		results.latency = await attempt('latency', () =>
+			benchLatency({
+				classes: LATENCY_MEANS.map((meanMs, i) => ({ meanMs, renderingSpeed: SPEEDS[i % SPEEDS.length] })),
+				providers: [
+					{ provider: 'runComfy', items: QUICK ? 6 : 20 },
+					{ provider: 'runware', items: QUICK ? 2 : 4 },
+				],
+				longWarmRounds: 1,
+				minWarmRounds: QUICK ? 1 : 2,
+				maxWarmRounds: QUICK ? 3 : 12,
+				spread: SPREAD,
+				inputs,
+				log,
+			}),
+		);
+	}
+	results.oneAtATime = await oneAtATime;
+	if (results.oneAtATime && results.batch) {
+		// The 20-item ideal of the same case (the one-at-a-time loop ran fewer items).
+		for (const r of results.oneAtATime) {
+			const same = results.batch.filter((b) => b.provider === r.provider && b.operation === r.operation && b.meanMs === r.meanMs);
+			if (same.length) r.idealMs = same.reduce((a, b) => a + b.idealMs, 0) / same.length;
+		}
+	}
+	await images.close();
+
+	if (enabled('overhead')) {
+		log('per-item overhead');
+		results.overhead = await attempt('overhead', () =>
+			benchOverhead({ providers: ['runComfy', 'runware', 'cometApi', 'ideogram'], counts: QUICK ? [3, 8] : [5, 25], log }),
+		);
+	}
+	if (enabled('memory')) {
+		log('memory (child processes)');
+		results.memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, smallLimitBytes: 10 * 1024 * 1024, log }));
+	}
+
+	results.env.runtimeS = (Date.now() - started) / 1000;
+	console.log(`\n${consoleReport(results)}\n`);
+
+	const out = env.BENCH_OUT ?? (QUICK ? path.join(__dirname, '.out', 'BENCHMARKS.quick.md') : only ? undefined : path.join(REPO_ROOT, 'BENCHMARKS.md'));
+	if (out) {
+		fs.mkdirSync(path.dirname(out), { recursive: true });
+		fs.writeFileSync(out, markdownReport(results, { memoryNotes: MEMORY_NOTES }));
+		log(`wrote ${path.relative(process.cwd(), out)}`);
+	}
+	await shutdownEngine();
+	return results.failures.length ? 1 : 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
