@@ -90,7 +90,17 @@ async function largestUnder(limit: number, largeSide: number, largeBytes: number
 	}
 }
 
-function runChild(input: MemoryChildInput): Promise<MemoryChildOutput> {
+/** One child run; retried when it fails before measuring (e.g. dist/ being rebuilt at that moment by another process). */
+async function runChild(input: MemoryChildInput): Promise<MemoryChildOutput> {
+	let out = await runChildOnce(input);
+	for (let retry = 0; retry < 3 && !out.ok && out.baselineRss === undefined; retry++) {
+		await new Promise((resolve) => setTimeout(resolve, 5000));
+		out = await runChildOnce(input);
+	}
+	return out;
+}
+
+function runChildOnce(input: MemoryChildInput): Promise<MemoryChildOutput> {
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memoryChild.ts'), JSON.stringify(input)], {
 			cwd: REPO_ROOT,
@@ -111,7 +121,22 @@ function runChild(input: MemoryChildInput): Promise<MemoryChildOutput> {
 	});
 }
 
-export async function benchMemory(config: MemoryConfig): Promise<MemoryRow[]> {
+export interface MemoryPart {
+	step: string;
+	image: string;
+	imageBytes: number;
+	rssOverBaseline: number;
+	rssMultiple: number;
+	error?: string;
+}
+
+export interface MemoryResults {
+	rows: MemoryRow[];
+	/** Steps of the package measured alone (same method), to explain the workflows' peaks. */
+	parts: MemoryPart[];
+}
+
+export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> {
 	const side = config.side;
 	const large = await cachedFile(`photo-${side}.png`, () => photoPng(side));
 	const largeMask = await cachedFile(`mask-${side}.png`, () => maskPng(side));
@@ -176,5 +201,34 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryRow[]> {
 		}
 	}
 	await server.close();
-	return rows;
+
+	const parts: MemoryPart[] = [];
+	const steps: Array<{ mode: 'mask' | 'dataUriBody' | 'downscale'; step: string; file: string }> = [
+		{ mode: 'mask', step: `preparing a ${side}² mask (RGB PNG, ${mb(fs.statSync(largeMask).size)})`, file: largeMask },
+		{ mode: 'dataUriBody', step: 'building the JSON body with a data URI (RunComfy, Runware) and the Buffer sent', file: large },
+		{ mode: 'downscale', step: 'downscaling the image under 10 MB (Ideogram, CometAPI)', file: large },
+	];
+	for (const st of steps) {
+		const out = await runChild({
+			provider: 'runComfy',
+			fakeUrl: '',
+			apiKey: '',
+			image: large,
+			mask: largeMask,
+			warmImage,
+			warmMask,
+			mode: st.mode,
+		});
+		const part: MemoryPart = {
+			step: st.step,
+			image: `${side}×${side} PNG, ${mb(largeBytes)}`,
+			imageBytes: largeBytes,
+			rssOverBaseline: out.peakRss - out.baselineRss,
+			rssMultiple: (out.peakRss - out.baselineRss) / largeBytes,
+			...(out.ok ? {} : { error: out.error ?? 'failed' }),
+		};
+		config.log(`memory step: ${st.step}: RSS +${mb(part.rssOverBaseline)} (${part.rssMultiple.toFixed(2)}× the image)`);
+		parts.push(part);
+	}
+	return { rows, parts };
 }

@@ -29,11 +29,18 @@ export interface MemoryChildInput {
 	warmMask: string;
 	/** Give the image and mask as URLs (Image Source: URL) instead of binary data: `image`/`mask` are then URLs. */
 	asUrls?: boolean;
+	/**
+	 * `workflow` (default): the whole Edit through n8n. The others measure one step of the package
+	 * alone: `mask` preparing the mask at its own size, `dataUriBody` RunComfy's JSON body with the
+	 * image as a data URI (as sent), `downscale` fitting the image under 10 MB.
+	 */
+	mode?: 'workflow' | 'mask' | 'dataUriBody' | 'downscale';
 }
 
 export interface MemoryChildOutput {
 	ok: boolean;
 	error?: string;
+	downscaledFrom?: string;
 	wallMs: number;
 	baselineRss: number;
 	peakRss: number;
@@ -44,8 +51,6 @@ export interface MemoryChildOutput {
 	baselineHeapUsed: number;
 	peakHeapUsed: number;
 	samples: number;
-	downscaledFrom?: string;
-	sentImageBytes?: number;
 }
 
 const FILE_ITEMS = 'bench.fileItems';
@@ -143,15 +148,80 @@ function resetKernelPeak(): boolean {
 	}
 }
 
+type Task = () => Promise<{ ok: boolean; error?: string; downscaledFrom?: string }>;
+
+function distModule(file: string): Record<string, (...args: never[]) => unknown> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(path.join(__dirname, '..', 'dist/nodes/shared', file)) as Record<string, (...args: never[]) => unknown>;
+}
+
+/** One step of the package alone, on the built code, for the breakdown of the workflow's peak. */
+function componentTask(mode: Exclude<MemoryChildInput['mode'], 'workflow' | undefined>, image: string, mask: string): Task {
+	const maskModule = distModule('mask/index.js') as unknown as {
+		readImageInfo(data: Buffer): Promise<{ width: number; height: number; bytes: number }>;
+		prepareMask(input: Record<string, unknown>): Promise<unknown>;
+		fitToLimit(image: unknown, limit: unknown, allow: boolean): Promise<{ downscaledFrom?: { width: number; height: number } }>;
+	};
+	return async () => {
+		if (mode === 'mask') {
+			const data = fs.readFileSync(mask);
+			const info = await maskModule.readImageInfo(data);
+			await maskModule.prepareMask({ imageWidth: info.width, imageHeight: info.height, mask: data, editColor: 'white', providerEditColor: 'white' });
+			return { ok: true };
+		}
+		const data = fs.readFileSync(image);
+		const info = await maskModule.readImageInfo(data);
+		if (mode === 'downscale') {
+			const fitted = await maskModule.fitToLimit({ data, info }, { maxBytes: 10 * 1024 * 1024 }, true);
+			return { ok: true, ...(fitted.downscaledFrom ? { downscaledFrom: `${fitted.downscaledFrom.width}x${fitted.downscaledFrom.height}` } : {}) };
+		}
+		// dataUriBody: RunComfy's JSON body with the image as a data URI, as the package builds it,
+		// then the transport's request options, then the Buffer axios makes of the string body.
+		const { buildRunComfyInput } = distModule('providers/runComfy.js') as unknown as { buildRunComfyInput(r: unknown): Record<string, unknown> };
+		const { buildRequestOptions } = distModule('engine/n8nTransport.js') as unknown as {
+			buildRequestOptions(r: unknown, s: AbortSignal, stream: boolean, follow: boolean): { body?: string | Buffer };
+		};
+		const input = buildRunComfyInput({
+			operation: 'replaceBackground',
+			image: { data, mimeType: 'image/png', fileName: 'photo.png', width: info.width, height: info.height },
+			prompt: 'a bowl of lemons',
+			options: { numImages: 1, seed: 1 },
+		});
+		const options = buildRequestOptions({ method: 'POST', url: 'http://127.0.0.1/', body: input }, new AbortController().signal, false, false);
+		const sent = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
+		return { ok: (sent?.length ?? 0) > data.length };
+	};
+}
+
 async function main(): Promise<MemoryChildOutput> {
 	const input = JSON.parse(process.argv[2]) as MemoryChildInput;
 	const gc = (globalThis as { gc?: () => void }).gc;
 	if (!gc) throw new Error('run with --expose-gc');
-	await registerNodeType(FILE_ITEMS, new FileItemsNode());
-	const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
+	let warmUp: Task;
+	let task: Task;
+	if (input.mode && input.mode !== 'workflow') {
+		warmUp = componentTask(input.mode, input.warmImage, input.warmMask);
+		task = componentTask(input.mode, input.image, input.mask);
+	} else {
+		await registerNodeType(FILE_ITEMS, new FileItemsNode());
+		const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
+		const run = (image: string, mask: string, asUrls?: boolean): Task => async () => {
+			const result = await runWorkflow(workflow(input, image, mask, asUrls), { credentials });
+			const error = result.run.data.resultData.error;
+			const out = result.output('Ideogram')[0];
+			const json = (out?.json ?? {}) as Record<string, unknown>;
+			return {
+				ok: !error && !!out?.binary,
+				...(error ? { error: `${error.message} ${(error as { description?: string }).description ?? ''}`.trim() } : {}),
+				...(typeof json.downscaledFrom === 'string' ? { downscaledFrom: json.downscaledFrom } : {}),
+			};
+		};
+		warmUp = run(input.warmImage, input.warmMask);
+		task = run(input.image, input.mask, input.asUrls);
+	}
 
-	const warm = await runWorkflow(workflow(input, input.warmImage, input.warmMask), { credentials });
-	if (warm.run.data.resultData.error) throw new Error(`warm-up failed: ${warm.run.data.resultData.error.message}`);
+	const warm = await warmUp();
+	if (!warm.ok) throw new Error(`warm-up failed: ${warm.error ?? 'no output'}`);
 
 	gc();
 	await new Promise((resolve) => setTimeout(resolve, 100));
@@ -173,18 +243,13 @@ async function main(): Promise<MemoryChildOutput> {
 	// BENCH_MEMORY_TRACE=1: print memory at the start and end of the package's phases (diagnosis).
 	if (process.env.BENCH_MEMORY_TRACE) traceStages(base);
 	const start = Date.now();
-	const result = await runWorkflow(workflow(input, input.image, input.mask, input.asUrls), { credentials });
+	const result = await task();
 	const wallMs = Date.now() - start;
 	sample();
 	clearInterval(timer);
 	if (kernel) peakRss = Math.max(peakRss, kernelPeakRss() ?? 0);
-
-	const error = result.run.data.resultData.error;
-	const out = result.output('Ideogram')[0];
-	const json = (out?.json ?? {}) as Record<string, unknown>;
 	return {
-		ok: !error && !!out?.binary,
-		...(error ? { error: `${error.message} ${(error as { description?: string }).description ?? ''}`.trim() } : {}),
+		...result,
 		wallMs,
 		baselineRss: base.rss,
 		peakRss,
@@ -194,7 +259,6 @@ async function main(): Promise<MemoryChildOutput> {
 		baselineHeapUsed: base.heapUsed,
 		peakHeapUsed,
 		samples,
-		...(typeof json.downscaledFrom === 'string' ? { downscaledFrom: json.downscaledFrom } : {}),
 	};
 }
 

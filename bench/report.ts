@@ -2,7 +2,7 @@
 import type { BatchRow } from './batch';
 import type { LatencyRow } from './latency';
 import type { BenchResult as MaskResult } from './mask';
-import type { MemoryRow } from './memory';
+import type { MemoryPart, MemoryRow } from './memory';
 import type { OverheadRow } from './overhead';
 import { fmt, mean, PROVIDER_LABEL } from './lib/common';
 
@@ -27,6 +27,7 @@ export interface Results {
 	oneAtATime?: BatchRow[];
 	latency?: LatencyRow[];
 	memory?: MemoryRow[];
+	memoryParts?: MemoryPart[];
 	overhead?: OverheadRow[];
 	mask?: MaskResult;
 	/** Sections that failed to run, with the error. */
@@ -159,6 +160,14 @@ function memoryTable(results: Results): string {
 			s(r.wallMs),
 			r.error ?? '',
 		]),
+	);
+}
+
+function memoryPartsTable(results: Results): string {
+	if (!results.memoryParts?.length) return '';
+	return table(
+		['Step, measured alone (same method)', 'Image', 'Peak RSS over baseline (MB)', '× image'],
+		results.memoryParts.map((p) => [p.step, p.image, mb(p.rssOverBaseline), x(p.rssMultiple) + (p.error ? ` ⚠ ${p.error}` : '')]),
 	);
 }
 
@@ -299,7 +308,7 @@ export function consoleReport(results: Results): string {
 	const parts: string[] = [];
 	if (results.batch?.length || results.oneAtATime?.length) parts.push('1. Batch wall time', batchTable(results), otherProvidersTable(results));
 	if (results.latency?.length) parts.push('2–3. Completion latency and polling cost', latencyTable(results));
-	if (results.memory?.length) parts.push('4. Memory', memoryTable(results));
+	if (results.memory?.length) parts.push('4. Memory', memoryTable(results), memoryPartsTable(results));
 	if (results.overhead?.length) parts.push('5. Per-item overhead (instant fake)', overheadTable(results));
 	if (results.mask) parts.push(`Mask preparation: median ${results.mask.medianMs} ms, p95 ${results.mask.p95Ms} ms`);
 	parts.push('Targets', table(['Target', 'Measured', 'Result'], targetLines(results).map((t) => [t.target, t.measured, yes(t.met)])));
@@ -413,6 +422,8 @@ export function markdownReport(results: Results, notes: { memoryNotes: string })
 			memoryTable(results),
 			'',
 			notes.memoryNotes,
+			'',
+			memoryPartsTable(results),
 			'',
 		);
 	}

@@ -15,14 +15,14 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { makeImage, makeMask } from '../test/harness/workflows';
-import { shutdownEngine } from '../test/harness/engine';
+import { loadPackage, shutdownEngine } from '../test/harness/engine';
 import { benchBatch, benchOneAtATime, type BatchConfig } from './batch';
 import { benchLatency, type LatencyClass } from './latency';
 import { benchMaskPreparation } from './mask';
 import { benchMemory } from './memory';
 import { benchOverhead } from './overhead';
 import { consoleReport, markdownReport, type Results } from './report';
-import { REPO_ROOT, startImageServer } from './lib/common';
+import { packageDurations, REPO_ROOT, startImageServer, withPackageMeters } from './lib/common';
 import { registerN8nBaseNodes } from './lib/n8nBase';
 
 const env = process.env;
@@ -54,18 +54,27 @@ function version(pkgDir: string): string {
 
 const MEMORY_NOTES = `### Memory: where it goes
 
-The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
-store; the providers need the bytes, and sharp reads the header from them). On top of that:
+The second table measures the heavy steps of the package alone, with the same method, on the same 4096² image.
 
-- **RunComfy and Runware** take images inside a JSON body, as a base64 data URI (when the image is not given as a URL):
-  the data URI is a string 4/3 of the image, the JSON body another copy of it, and n8n's request helper (axios) turns
-  the body into a Buffer of the same size, so sending alone needs ≈ 1 + 3 × 4/3 = 5× the image at its peak, before the
-  garbage of preparing the mask (a 4096² mask is decoded to raw pixels, thresholded and re-encoded: tens of MB of
-  short-lived Buffers that V8 frees only at its next GC). Giving the image as a URL (Image Source: URL) avoids all of it:
-  RunComfy and Runware fetch the image themselves.
-- **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is downscaled first (sharp
-  decodes it to raw pixels, 48 MB for 4096² RGB, resizes and re-encodes it), so the peak is the decode, not the upload.
-  The multipart body is rendered once into a Buffer the size of the files.`;
+- The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
+  store), 1× the image, for as long as the item is in flight.
+- **Edit prepares the mask at its own size.** An RGB 4096² mask is decoded to 48 MB of raw pixels and classified into a
+  16 MB one-byte raster before it is re-encoded: ≈ 90 MB at the peak, about 3× a 31 MB image on its own. These are
+  short-lived Buffers, but V8 frees them at its next GC, so they still count when the upload follows. (A greyscale mask
+  decodes to one band, a third of that.)
+- **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI: the data URI string (4/3 of the
+  image), the flat copy JSON.stringify makes of it, the JSON string, and the Buffer n8n's request helper (axios) makes of
+  that string: ≈ 6× the image at the moment of sending. Giving the image as a URL (Image Source: URL) avoids all of it
+  (RunComfy and Runware fetch the image themselves; the package still downloads it once to check it): see the RunComfy
+  URL row.
+- **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled (sharp
+  decodes and resizes it in strips: ≈ 1.8× the image); the multipart body is one Buffer the size of the files. While
+  writing this benchmark, the multipart body turned out to be rendered with form-data's \`getBuffer()\`, which copies
+  everything rendered so far once per part (≈ 20 copies of a 10 MB image, 16.6× the image at the peak); the package now
+  renders it with a single copy (nodes/shared/providers/ideogramFamily.ts), byte for byte the same body.
+
+What would bring the peak under 3×: serialising a data URI straight into the request Buffer from the image bytes (no
+string copies: ≈ 1 + 4/3 of the image), and preparing masks as one band and without the full-size intermediate copies.`;
 
 async function main() {
 	const results: Results = {
@@ -94,6 +103,12 @@ async function main() {
 			return undefined;
 		}
 	};
+
+	// Load the built package (and the internals the meters wrap) now: other processes may rebuild
+	// dist/ while the benchmark runs, and what is loaded stays loaded.
+	await loadPackage();
+	packageDurations();
+	await withPackageMeters(async () => undefined);
 
 	if (enabled('mask')) {
 		log('mask preparation');
@@ -166,7 +181,9 @@ async function main() {
 	}
 	if (enabled('memory')) {
 		log('memory (child processes)');
-		results.memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, smallLimitBytes: 10 * 1024 * 1024, log }));
+		const memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, smallLimitBytes: 10 * 1024 * 1024, log }));
+		results.memory = memory?.rows;
+		results.memoryParts = memory?.parts;
 	}
 
 	results.env.runtimeS = (Date.now() - started) / 1000;

@@ -30,8 +30,8 @@ const tasks = {
 // Tasks that run the built package build it first, so a fresh clone needs no separate step.
 const needsBuild = new Set(['test', 'test:e2e', 'demo', 'bench']);
 
-function run(cmd, args, env = process.env) {
-	const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+function run(cmd, args, env = process.env, cwd = root) {
+	const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
 	if (result.error) throw result.error;
 	return result.status ?? 1;
 }
@@ -41,7 +41,10 @@ function ensureNode24() {
 	if (!fs.existsSync(nodeBin)) {
 		console.error(`[node24] Node ${process.versions.node} is too old for n8n 2.41; installing Node 24 into ${node24Dir}`);
 		fs.mkdirSync(node24Dir, { recursive: true });
-		const status = run('npm', ['install', '--prefix', node24Dir, '--no-save', '--no-package-lock', 'node@24']);
+		// The `node` package installs its platform binary in a preinstall script, so scripts must run
+		// (this repository's .npmrc turns them off), and outside the repository.
+		const args = ['install', '--prefix', node24Dir, '--ignore-scripts=false', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', 'node@24'];
+		const status = run('npm', args, process.env, node24Dir);
 		if (status !== 0 || !fs.existsSync(nodeBin)) throw new Error('Could not install Node 24 from the npm registry');
 	}
 	return nodeBin;

@@ -5,6 +5,7 @@
  * no API key appears anywhere a user or an operator could see it.
  */
 import crypto from 'node:crypto';
+import { Container } from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
@@ -115,12 +116,24 @@ export function serialize(value: unknown): string {
 	return JSON.stringify(walk(value, 0)) ?? String(value);
 }
 
-/** Sends n8n's log lines (LoggerProxy, used by n8n-core and nodes) and console calls to `seen.logs`. */
+/**
+ * Sends every log line to `seen.logs` instead of the terminal: n8n's Logger (@n8n/backend-common,
+ * which n8n-core's ErrorReporter writes to and which LoggerProxy forwards to once it exists) at
+ * every level, debug included; LoggerProxy itself; console calls; and direct stream writes.
+ */
 export function captureLogs(): () => void {
 	const line =
 		(level: string) =>
 		(message: string, metadata?: unknown) =>
 			seen.logs.push(`[${level}] ${message} ${metadata === undefined ? '' : format(metadata)}`);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require('@n8n/backend-common') as { Logger: { prototype: { log: (...args: unknown[]) => void } } };
+	const originalLog = Logger.prototype.log;
+	Logger.prototype.log = function (level: unknown, message: unknown, metadata: unknown) {
+		line(`n8n ${String(level)}`)(String(message), metadata);
+	};
+	// Created now, n8n's Logger points LoggerProxy at itself (dropping debug); ours comes after it.
+	Container.get(Logger as never);
 	LoggerProxy.init({ error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug') });
 	const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
 		jest.spyOn(console, m).mockImplementation((...args: unknown[]) => {
@@ -137,6 +150,7 @@ export function captureLogs(): () => void {
 		return () => (stream.write = write as typeof stream.write);
 	});
 	return () => {
+		Logger.prototype.log = originalLog;
 		spies.forEach((s) => s.mockRestore());
 		streams.forEach((restore) => restore());
 	};

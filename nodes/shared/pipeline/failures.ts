@@ -18,13 +18,14 @@ export interface FinishedItem {
 function providerErrorOf(error: unknown, plan?: ItemPlan): ProviderError | undefined {
 	if (error instanceof ProviderError) return error;
 	if (error instanceof TransportError && plan) {
+		const timedOut = error.code === 'ETIMEDOUT';
 		return new ProviderError({
 			provider: plan.adapter.displayName,
 			operation: plan.operation,
-			message: `No answer from the provider (${error.code})`,
+			message: timedOut ? `No answer from the provider within the time limit (${error.code})` : `No answer from the provider (${error.code})`,
 			mayHaveRun: error.mayHaveRun,
 			hint: error.mayHaveRun
-				? 'The request was sent and may have run (and been billed): check your provider dashboard before running it again.'
+				? `The request was sent and may have run (and been billed): check your provider dashboard before running it again.${timedOut ? ' If jobs need longer, raise Timeout (in Options).' : ''}`
 				: 'The request did not reach the provider; nothing was billed. Check the network or Base URL and try again.',
 		});
 	}
