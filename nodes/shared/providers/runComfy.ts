@@ -251,19 +251,22 @@ function validate(request: JobRequest): string | undefined {
 	return validateCommon(request, { displayName: DISPLAY_NAME, styleTypes: IDEOGRAM_STYLE_TYPES });
 }
 
-async function fetchResult(ctx: ProviderContext, job: JobRef) {
+/** One call to a job's status, result or cancel endpoint (none creates work, so all are retried as reads). */
+async function callJobEndpoint(ctx: ProviderContext, job: JobRef, action: 'status' | 'result' | 'cancel') {
+	const method = action === 'cancel' ? 'POST' : 'GET';
 	const where: Where = {
 		provider: DISPLAY_NAME,
 		operation: job.operation,
-		endpoint: 'GET /v1/requests/{id}/result',
+		endpoint: `${method} /v1/requests/{id}/${action}`,
 		requestId: job.requestId,
 	};
-	const { status, body } = await call(
-		ctx,
-		{ method: 'GET', url: joinUrl(ctx.baseUrl, requestPath(job.requestId, 'result')) },
-		'read',
-		{ where, notFoundHint: notFoundRequest() },
-	);
+	const url = joinUrl(ctx.baseUrl, requestPath(job.requestId, action));
+	const { status, body } = await call(ctx, { method, url }, 'read', { where, notFoundHint: notFoundRequest() });
+	return { where, status, body };
+}
+
+async function fetchResult(ctx: ProviderContext, job: JobRef) {
+	const { where, status, body } = await callJobEndpoint(ctx, job, 'result');
 	return { where, status, result: parseWith(resultSchema, body, where, status) };
 }
 
@@ -345,18 +348,7 @@ export const runComfyAdapter: ProviderAdapter = {
 	},
 
 	async getState(ctx, job) {
-		const where: Where = {
-			provider: DISPLAY_NAME,
-			operation: job.operation,
-			endpoint: 'GET /v1/requests/{id}/status',
-			requestId: job.requestId,
-		};
-		const { status, body } = await call(
-			ctx,
-			{ method: 'GET', url: joinUrl(ctx.baseUrl, requestPath(job.requestId, 'status')) },
-			'read',
-			{ where, notFoundHint: notFoundRequest() },
-		);
+		const { where, status, body } = await callJobEndpoint(ctx, job, 'status');
 		const parsed = parseWith(statusSchema, body, where, status);
 		const state = mapRunComfyStatus(parsed.status);
 		switch (state) {
@@ -376,18 +368,7 @@ export const runComfyAdapter: ProviderAdapter = {
 	},
 
 	async cancel(ctx, job) {
-		const where: Where = {
-			provider: DISPLAY_NAME,
-			operation: job.operation,
-			endpoint: 'POST /v1/requests/{id}/cancel',
-			requestId: job.requestId,
-		};
-		const { status, body } = await call(
-			ctx,
-			{ method: 'POST', url: joinUrl(ctx.baseUrl, requestPath(job.requestId, 'cancel')) },
-			'read',
-			{ where, notFoundHint: notFoundRequest() },
-		);
+		const { where, status, body } = await callJobEndpoint(ctx, job, 'cancel');
 		const parsed = parseWith(cancelSchema, body, where, status);
 		const outcome = parsed.outcome?.trim().toLowerCase();
 		const state = parsed.status ? mapRunComfyStatus(parsed.status) : undefined;
