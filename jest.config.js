@@ -6,4 +6,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
 	testTimeout: 30000,
+	// Every workflow run of the suite is searched for the test API keys after the last test.
+	globalSetup: '<rootDir>/test/leakScan.setup.ts',
+	globalTeardown: '<rootDir>/test/leakScan.teardown.ts',
 };

@@ -49,6 +49,8 @@ export interface LatencyRow {
 	budget: number;
 	/** Jobs whose status checks were within the budget for their own length. */
 	withinBudget: number;
+	/** The most checks any job made beyond the budget for its own length (0 when none did). */
+	maxOverBudget: number;
 	/** Node end − the last job's completion, median over the rounds (what a whole batch waits). */
 	batchTailMs: number;
 	errors: string[];
@@ -130,6 +132,7 @@ export async function benchLatency(config: LatencyConfig): Promise<LatencyRow[]>
 				statusMax: max(jobs.map((j) => j.statusRequests)),
 				budget: statusBudget(task.cls.meanMs),
 				withinBudget: jobs.filter((j) => j.statusRequests <= statusBudget(j.durationMs)).length,
+				maxOverBudget: Math.max(0, ...jobs.map((j) => Math.ceil(j.statusRequests - statusBudget(j.durationMs)))),
 				batchTailMs: median(rounds.map((r) => r.tailMs)),
 				errors: rounds.flatMap((r) => (r.error ? [r.error] : [])),
 			});

@@ -158,6 +158,51 @@ describe('workflows on the real n8n CLI', () => {
 		expectImageItems(outputItems(allowed, 'Reframe'), 'ideogram', 'reframe');
 	}, 5 * 60_000);
 
+	// Poll Result keeps nothing in memory between runs: a second `n8n execute` (a new process) given
+	// only the first run's submitted item collects the job.
+	it.each(QUEUED)('%s: Poll Result picks the job up in a separate execution from the submitted item alone', async (provider) => {
+		const credentials = credentialsFor(provider);
+		const first = runs.get(provider)!;
+		const submitted = outputItems(first, 'Submit')[0]?.json;
+		expect(submitted).toEqual(expect.objectContaining({ provider, operation: 'reframe', status: 'submitted', numImages: 1 }));
+		const second: WorkflowJson = {
+			name: `e2e ${provider} poll later`,
+			nodes: [
+				{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'item',
+					name: 'Submitted Item',
+					type: 'n8n-nodes-base.set',
+					typeVersion: 3.4,
+					position: [220, 0],
+					parameters: { mode: 'raw', jsonOutput: JSON.stringify(submitted), options: {} },
+				},
+				{
+					id: 'poll',
+					name: 'Poll',
+					type: `${PACKAGE}.ideogramPollResult`,
+					typeVersion: 1,
+					position: [440, 0],
+					parameters: { provider, operation: 'waitForResult', requestId: '={{ $json.requestId }}', options: {} },
+					credentials,
+				},
+			],
+			connections: {
+				Start: { main: [[{ node: 'Submitted Item', type: 'main', index: 0 }]] },
+				'Submitted Item': { main: [[{ node: 'Poll', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		};
+		const paidBefore = fakes![provider].paidJobs();
+		const run = await n8n!.execute(second);
+		if (run.exitCode !== 0) throw new Error(describeRun(run));
+		const items = outputItems(run, 'Poll');
+		expectImageItems(items, provider, 'reframe');
+		expect(items[0].json.requestId).toBe(submitted!.requestId);
+		// Collecting costs nothing: no new job was submitted.
+		expect(fakes![provider].paidJobs()).toBe(paidBefore);
+	}, 5 * 60_000);
+
 	it('runs every workflow in examples/', async () => {
 		const files = listExampleFiles();
 		if (files.length === 0) throw new Error('examples/ holds no workflow JSON files yet');

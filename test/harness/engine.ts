@@ -5,6 +5,7 @@
  */
 import './env';
 
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { Container } from '@n8n/di';
 import {
@@ -284,6 +285,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		setTimeout(() => execution.cancel(), options.cancelAfterMs);
 	}
 	const run = await Promise.race([execution.catch(() => undefined), done]).then(async (r) => r ?? (await done));
+	recordForLeakScan(run);
 	return {
 		run,
 		output(nodeName, index = 0) {
@@ -293,6 +295,21 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 			return run.data.resultData.runData[nodeName]?.[0]?.error as RunResult['error'] extends (n: string) => infer E ? E : never;
 		},
 	};
+}
+
+/**
+ * Every run of the suite (output items, errors with their description, context and cause) is
+ * appended to a file that test/leakScan.teardown.ts searches for the test API keys.
+ */
+function recordForLeakScan(run: IRun): void {
+	const dir = process.env.N8N_IDEOGRAM_LEAK_SCAN_DIR;
+	if (!dir) return;
+	const errors = Object.values(run.data.resultData.runData).flatMap((runs) =>
+		runs.map((r) => r.error).filter(Boolean).map((e) => ({ ...e, message: e?.message, description: e?.description, cause: e?.cause, context: e?.context })),
+	);
+	// Binary data inline as base64 is left out: it is image bytes, and it would make the file huge.
+	const skipBlobs = (_key: string, value: unknown) => (typeof value === 'string' && value.length > 20_000 ? '[long string]' : value);
+	appendFileSync(path.join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ run, errors }, skipBlobs)}\n`);
 }
 
 /** The bytes of a binary property, whether stored inline or in filesystem mode. */

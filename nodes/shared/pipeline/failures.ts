@@ -8,14 +8,20 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ProviderError, redactSecrets, TransportError } from '../engine';
 import { InputError } from '../mask';
-import type { ItemPlan } from './params';
+import type { OperationName, ProviderAdapter } from '../providers/types';
+
+/** Where a failure happened, as far as it is known (Poll Result may not know the operation). */
+export interface FailureSource {
+	adapter: ProviderAdapter;
+	operation?: OperationName;
+}
 
 export interface FinishedItem {
 	itemIndex: number;
 	items: INodeExecutionData[];
 }
 
-function providerErrorOf(error: unknown, plan?: ItemPlan): ProviderError | undefined {
+function providerErrorOf(error: unknown, plan?: FailureSource): ProviderError | undefined {
 	if (error instanceof ProviderError) return error;
 	if (error instanceof TransportError && plan) {
 		const timedOut = error.code === 'ETIMEDOUT';
@@ -33,7 +39,7 @@ function providerErrorOf(error: unknown, plan?: ItemPlan): ProviderError | undef
 }
 
 /** Continue On Fail: the item n8n routes to the error output (keys `error` and `details` only). */
-export function errorItem(error: unknown, itemIndex: number, plan: ItemPlan | undefined, secrets: string[]): INodeExecutionData {
+export function errorItem(error: unknown, itemIndex: number, plan: FailureSource | undefined, secrets: string[]): INodeExecutionData {
 	const providerError = providerErrorOf(error, plan);
 	const candidates: IDataObject = {
 		provider: plan?.adapter.name ?? providerError?.provider,
@@ -50,7 +56,7 @@ export function errorItem(error: unknown, itemIndex: number, plan: ItemPlan | un
 	return { json: { error: redactSecrets(full, secrets), details }, pairedItem: { item: itemIndex } };
 }
 
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[], plan?: ItemPlan) {
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[], plan?: FailureSource) {
 	const node = ctx.getNode();
 	const clean = (text: string) => redactSecrets(text, secrets);
 	if (error instanceof InputError) {

@@ -72,8 +72,9 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 				[state],
 			);
 		} catch (error) {
-			if (continueOnFail) return [errorItem(error, i, undefined, env.secrets())];
-			throw toNodeError(this, error, i, env.secrets());
+			const source = { adapter, operation: items[i]?.json.operation as OperationName | undefined };
+			if (continueOnFail) return [errorItem(error, i, source, env.secrets())];
+			throw toNodeError(this, error, i, env.secrets(), source);
 		}
 	});
 	return [results.flat()];

@@ -94,10 +94,13 @@ describe('nextPollDelay', () => {
 			expect(nextPollDelay(2, 2_000, mid, { expected })).toBe(6_000);
 			expect(nextPollDelay(3, 8_000, mid, { expected })).toBe(6_000);
 		});
-		it('checks densely inside the window and normally after it', () => {
+		it('checks densely inside the window, a little past its end, and normally after that', () => {
 			expect(nextPollDelay(4, 14_000, mid, { expected })).toBe(1_050);
 			expect(nextPollDelay(5, 10_000, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(800);
-			expect(nextPollDelay(6, 17_000, mid, { expected })).toBe(5_000);
+			// The tail: up to 10 % past the window's end the slowest jobs of a kind still finish.
+			expect(nextPollDelay(5, 12_500, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(938);
+			expect(nextPollDelay(6, 13_500, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(5_000);
+			expect(nextPollDelay(6, 19_000, mid, { expected })).toBe(5_000);
 		});
 		it('a job still queued gets the normal gaps', () => {
 			expect(nextPollDelay(4, 14_000, mid, { expected, queuePosition: 3 })).toBe(5_000);
@@ -305,5 +308,43 @@ describe('pollUntilDone', () => {
 		expect(window.lowMs).toBeLessThan(5_000);
 		expect(window.highMs).toBeGreaterThanOrEqual(5_000);
 		expect(tracker.expected('b')).toBeUndefined();
+	});
+});
+
+describe('a batch of jobs of one kind, nothing learned yet', () => {
+	it('switches the jobs still running to dense checks once the first ones finish', async () => {
+		const clock = new FakeClock(undefined, seededRandom(3));
+		const tracker = new DurationTracker();
+		const start = clock.now();
+		const lengths = [2_400, 2_600, 3_000, 3_300, 3_600];
+		const seenAt: number[] = [];
+		await clock.run(
+			Promise.all(
+				lengths.map(async (jobMs) => {
+					await pollUntilDone(async () => ({ done: clock.now() - start >= jobMs, value: 0 }), {
+						clock,
+						signal: new AbortController().signal,
+						deadline: start + 60_000,
+						durations: { tracker, key: 'batch' },
+					});
+					seenAt.push(clock.now() - start);
+				}),
+			),
+		);
+		// The cold schedule alone checks at about 0.5, 1.7, 3.3 and 5.3 s: the 3.6 s job would be
+		// seen near 5.3 s. Once the first jobs are seen done at ~3.3 s, the rest are checked densely.
+		expect(Math.max(...seenAt)).toBeLessThan(4_600);
+	});
+});
+
+describe('DurationTracker', () => {
+	it('does not let the few jobs already done at their first check open the window from 0', () => {
+		const tracker = new DurationTracker();
+		for (let i = 0; i < 13; i++) tracker.record('k', { lowMs: 9_000 + i * 50, highMs: 10_000 + i * 50 });
+		for (let i = 0; i < 3; i++) tracker.record('k', { lowMs: 0, highMs: 9_500 });
+		expect(tracker.expected('k')?.lowMs).toBeGreaterThanOrEqual(9_000);
+		// When most recent jobs are done at the first check, the jobs got shorter: the window opens from 0.
+		for (let i = 0; i < 8; i++) tracker.record('k', { lowMs: 0, highMs: 2_000 });
+		expect(tracker.expected('k')?.lowMs).toBe(0);
 	});
 });
