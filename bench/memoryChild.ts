@@ -176,7 +176,8 @@ function componentTask(mode: Exclude<MemoryChildInput['mode'], 'workflow' | unde
 			return { ok: true, ...(fitted.downscaledFrom ? { downscaledFrom: `${fitted.downscaledFrom.width}x${fitted.downscaledFrom.height}` } : {}) };
 		}
 		// dataUriBody: RunComfy's JSON body with the image as a data URI, as the package builds it,
-		// then the transport's request options, then the Buffer axios makes of the string body.
+		// then the transport's request options, whose body is the Buffer sent (a string body, as
+		// the package used to give, would be turned into a Buffer by axios: done here too).
 		const { buildRunComfyInput } = distModule('providers/runComfy.js') as unknown as { buildRunComfyInput(r: unknown): Record<string, unknown> };
 		const { buildRequestOptions } = distModule('engine/n8nTransport.js') as unknown as {
 			buildRequestOptions(r: unknown, s: AbortSignal, stream: boolean, follow: boolean): { body?: string | Buffer };

@@ -76,19 +76,24 @@ The second table measures the heavy steps of the package alone, with the same me
   16 MB one-byte raster before it is re-encoded: ≈ 90 MB at the peak, about 3× a 31 MB image on its own. These are
   short-lived Buffers, but V8 frees them at its next GC, so they still count when the upload follows. (A greyscale mask
   decodes to one band, a third of that.)
-- **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI: the data URI string (4/3 of the
-  image), the flat copy JSON.stringify makes of it, the JSON string, and the Buffer n8n's request helper (axios) makes of
-  that string: ≈ 6× the image at the moment of sending. Giving the image as a URL (Image Source: URL) avoids all of it
-  (RunComfy and Runware fetch the image themselves; the package still downloads it once to check it): see the RunComfy
-  URL row.
+- **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI. The body used to be built as
+  strings: the data URI (4/3 of the image), the flat copy JSON.stringify makes of it, the JSON string, and the Buffer
+  n8n's request helper (axios) makes of that string: ≈ 6× the image at the moment of sending (6.34× measured alone).
+  The adapters now hand the image as a \`Base64Text\` (prefix + the image's bytes) and the transport renders the JSON
+  straight into one Buffer, encoding the base64 in 48 KiB slices (nodes/shared/engine/jsonBody.ts), byte for byte
+  the JSON.stringify text: the image plus a body of 4/3 of it (2.73× measured alone, with the image read from
+  disk). The whole Edit went from 9.25× to ≈ 5.3× (RunComfy) and 9.69× to ≈ 5.2× (Runware); its peak is now about
+  that of the same Edit with the image given as a URL: the held image and the mask preparation below, not the body.
+  Giving the image as a URL (Image Source: URL) still skips the body's copy (RunComfy and Runware fetch the image
+  themselves; the package still downloads it once to check it).
 - **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled (sharp
   decodes and resizes it in strips: ≈ 1.8× the image); the multipart body is one Buffer the size of the files. The
   body used to be rendered with form-data's \`getBuffer()\`, which copies everything rendered so far once per part
   (≈ 20 copies of a 10 MB image: 16.6× the image at the peak for the largest accepted one); it is now rendered with a
   single copy (nodes/shared/providers/ideogramFamily.ts), byte for byte the same body.
 
-What would bring the peak under 3×: serialising a data URI straight into the request Buffer from the image bytes (no
-string copies: ≈ 1 + 4/3 of the image), and preparing masks as one band and without the full-size intermediate copies.`;
+What would bring the peak under 3×: preparing masks as one band and without the full-size intermediate copies (the
+Edit rows carry them on top of the held image and, for RunComfy and Runware, the 4/3 body).`;
 
 async function main() {
 	if (env.BENCH_REPORT_FROM) {

@@ -7,3 +7,4 @@ export * from './retry';
 export * from './poll';
 export * from './download';
 export * from './n8nTransport';
+export * from './jsonBody';

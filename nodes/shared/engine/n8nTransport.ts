@@ -15,6 +15,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { raceAbort, settle } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
+import { jsonBodyBuffer } from './jsonBody';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
 export interface N8nTransportOptions {
@@ -189,11 +190,13 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
 	const headers: Record<string, string> = { ...request.headers };
-	let body: string | Buffer | undefined;
+	let body: Buffer | undefined;
 	if (Buffer.isBuffer(request.body)) {
 		body = request.body;
 	} else if (request.body !== undefined) {
-		body = JSON.stringify(request.body);
+		// The bytes JSON.stringify would give, rendered straight into one Buffer: no full-size
+		// strings of large base64 values (Base64Text), and nothing for axios to convert.
+		body = jsonBodyBuffer(request.body);
 		if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
 	}
 	const options: IHttpRequestOptions = {

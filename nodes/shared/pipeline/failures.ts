@@ -8,7 +8,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ProviderError, redactSecrets, TransportError } from '../engine';
 import { InputError } from '../mask';
-import type { OperationName, ProviderAdapter } from '../providers/types';
+import type { JobState, OperationName, ProviderAdapter } from '../providers/types';
 
 /** Where a failure happened, as far as it is known (Poll Result may not know the operation). */
 export interface FailureSource {
@@ -48,6 +48,8 @@ export function errorItem(error: unknown, itemIndex: number, plan: FailureSource
 		httpCode: providerError?.httpCode,
 		providerCode: providerError?.providerCode,
 		parameter: error instanceof InputError ? error.parameter : undefined,
+		// Jobs of this item that completed before another of its jobs failed: billed, so reported.
+		completedRequestIds: paidRequestIds(error),
 	};
 	const details = Object.fromEntries(Object.entries(candidates).filter(([, value]) => value !== undefined));
 	const message = error instanceof Error ? error.message : String(error);
@@ -110,4 +112,29 @@ export function withFinishedItems(error: NodeOperationError | NodeApiError, fini
 		results: items.map(({ json }) => ({ requestId: json.requestId, imageUrl: json.imageUrl })),
 	}));
 	return error;
+}
+
+const PAID_JOBS = Symbol('paidJobs');
+
+/**
+ * Marks an item's error with the jobs of the same item that did complete (RunComfy makes one job
+ * per image): they were paid for, so the node's error lists them like other finished items.
+ */
+export function withPaidJobs(error: unknown, jobs: JobState[]): unknown {
+	const completed = jobs.filter((job) => job.status === 'completed');
+	if (completed.length && error instanceof Error) Object.defineProperty(error, PAID_JOBS, { value: completed });
+	return error;
+}
+
+function paidRequestIds(error: unknown): string[] | undefined {
+	const ids = [...new Set(paidJobsOf(error).map((item) => String(item.json.requestId)))];
+	return ids.length ? ids : undefined;
+}
+
+/** The paid jobs marked on an error, as items carrying their request id and image URLs. */
+export function paidJobsOf(error: unknown): INodeExecutionData[] {
+	const jobs = (error instanceof Error ? (error as unknown as Record<symbol, JobState[] | undefined>)[PAID_JOBS] : undefined) ?? [];
+	return jobs.flatMap((job) =>
+		(job.images?.length ? job.images : [{}]).map((image) => ({ json: { requestId: job.requestId, ...(image.url ? { imageUrl: image.url } : {}) } })),
+	);
 }

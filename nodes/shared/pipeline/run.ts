@@ -11,7 +11,7 @@ import type { JobRequest, JobState, OperationName } from '../providers/types';
 import { cachedResult, rememberResult } from './completedItems';
 import { mapWithConcurrency } from './concurrency';
 import { credentialEnvironment, type ExecutionEnvironment } from './environment';
-import { errorItem, toNodeError, withFinishedItems, type FinishedItem } from './failures';
+import { errorItem, paidJobsOf, toNodeError, withFinishedItems, withPaidJobs, type FinishedItem } from './failures';
 import { loadInputs } from './inputs';
 import { getJobState, submitJob, waitForJob } from './jobs';
 import { buildImageItems, submittedItem, type OutputSettings } from './outputs';
@@ -80,8 +80,9 @@ async function processItem(
 			...(inputs.downscaledFrom ? { downscaledFrom: `${inputs.downscaledFrom.width}x${inputs.downscaledFrom.height}` } : {}),
 		},
 	};
-	// Jobs of one item run side by side; each is submitted once.
-	const finished: JobState[] = await Promise.all(
+	// Jobs of one item run side by side; each is submitted once. When one fails, the others still
+	// finish: their images were paid for, and the error lists them (see paidJobsOf).
+	const settled = await Promise.allSettled(
 		requests.map(async (request) => {
 			const submittedAt = Date.now();
 			const submitted = await submitJob(jobEnv, request, deadline);
@@ -91,6 +92,9 @@ async function processItem(
 			return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
 		}),
 	);
+	const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+	const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+	if (rejected) throw withPaidJobs(rejected.reason, finished);
 	if (!plan.waitForCompletion && plan.adapter.queued) {
 		return finished.map((job, n) => submittedItem(settings, job, requests[n].options.numImages, itemIndex));
 	}
@@ -138,6 +142,8 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 			finishedItems.push({ itemIndex: i, items: output });
 			return output;
 		} catch (error) {
+			const paid = paidJobsOf(error);
+			if (paid.length) finishedItems.push({ itemIndex: i, items: paid });
 			if (continueOnFail) return [errorItem(error, i, plan instanceof Error ? undefined : plan, env.secrets())];
 			failure ??= { error, itemIndex: i };
 			return undefined;

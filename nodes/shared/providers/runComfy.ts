@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ProviderError } from '../engine/errors';
 import type { HttpRequest, RequestKind } from '../engine/http';
+import { Base64Text } from '../engine/jsonBody';
 import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset, titleCase } from './enums';
 import { runComfyResolutionLabel } from './resolutions';
 import type {
@@ -337,7 +338,7 @@ export const runComfyAdapter: ProviderAdapter = {
 		const input = buildRunComfyInput(request);
 		const path = MODEL_PATHS[request.operation];
 		const where: Where = { provider: DISPLAY_NAME, operation: request.operation, endpoint: `POST ${path}` };
-		const sentDataUri = [input.image, input.mask].some((ref) => typeof ref === 'string' && isDataUri(ref));
+		const sentDataUri = [input.image, input.mask].some((ref) => (typeof ref === 'string' || ref instanceof Base64Text) && isDataUri(ref));
 		const { status, body } = await call(ctx, { method: 'POST', url: joinUrl(ctx.baseUrl, path), body: input }, 'submit', {
 			where,
 			sentDataUri,

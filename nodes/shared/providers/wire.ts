@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { ProviderError, type ProviderErrorDetails } from '../engine/errors';
+import { Base64Text } from '../engine/jsonBody';
 import type { HttpResponse } from '../engine/http';
 import type { ImageInput } from './types';
 
@@ -13,20 +14,25 @@ export function joinUrl(baseUrl: string, path: string): string {
 	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-export function dataUri(image: ImageInput): string {
-	return `data:${image.mimeType};base64,${image.data.toString('base64')}`;
+/**
+ * The image as a base64 data URI. A Base64Text, not a string: JSON.stringify renders it as the
+ * data URI, and the transport writes its base64 straight into the request body, so no full-size
+ * string of the image is ever built.
+ */
+export function dataUri(image: ImageInput): Base64Text {
+	return new Base64Text(`data:${image.mimeType};base64,`, image.data);
 }
 
 /**
  * How a JSON provider receives an image: its public URL when the user gave one and the bytes are
  * still the original (ImageInput.url is dropped when the image was converted), else a data URI.
  */
-export function imageRef(image: ImageInput): string {
+export function imageRef(image: ImageInput): string | Base64Text {
 	return image.url && /^https?:\/\//i.test(image.url) ? image.url : dataUri(image);
 }
 
-export function isDataUri(ref: string): boolean {
-	return ref.startsWith('data:');
+export function isDataUri(ref: string | Base64Text): boolean {
+	return (ref instanceof Base64Text ? ref.prefix : ref).startsWith('data:');
 }
 
 export function isSuccess(status: number): boolean {

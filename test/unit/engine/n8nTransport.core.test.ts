@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { getRequestHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 
-import { createHttpClient, createN8nTransport, downloadImage, isAbortError, TransportError } from '../../../nodes/shared/engine';
+import { Base64Text, createHttpClient, createN8nTransport, downloadImage, isAbortError, TransportError } from '../../../nodes/shared/engine';
 
 const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
 const API_KEY = 'ideo-key-0123456789';
@@ -89,6 +89,19 @@ describe('n8n transport through n8n-core', () => {
 		expect(seen[0].headers['api-key']).toBe(API_KEY);
 		expect(seen[0].headers['content-type']).toBe('application/json');
 		expect(JSON.parse(seen[0].body)).toEqual({ prompt: 'cat' });
+	});
+
+	it('a JSON body with a Base64Text arrives as the same JSON text JSON.stringify gives, with its length', async () => {
+		handler = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{}');
+		};
+		const { ctx } = context();
+		const body = { image: new Base64Text('data:image/png;base64,', PNG), prompt: 'café ☕', n: [1, null] };
+		await createN8nTransport(ctx, 'ideogramApi')({ method: 'POST', url: `${base}/v1/edit`, body }, new AbortController().signal);
+		expect(seen[0].headers['content-type']).toBe('application/json');
+		expect(seen[0].body).toBe(JSON.stringify(body));
+		expect(Number(seen[0].headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(body)));
 	});
 
 	it('download: no credential reaches the image host; bytes and type come back', async () => {

@@ -57,7 +57,7 @@ describe('createN8nTransport: request options', () => {
 		expect(options).toMatchObject({
 			method: 'POST',
 			url: 'https://api.test/v1/x',
-			body: '{"a":1}',
+			body: Buffer.from('{"a":1}'),
 			headers: { 'content-type': 'application/json' },
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

@@ -1,4 +1,5 @@
 import { runComfyAdapter as adapter, mapRunComfyStatus } from '../../../nodes/shared/providers/runComfy';
+import { Base64Text } from '../../../nodes/shared/engine/jsonBody';
 import { RecordingHttp, context, image, jobRequest, providerErrorOf, sentJson } from './helpers';
 
 const SUBMITTED = {
@@ -34,6 +35,16 @@ describe('RunComfy adapter: submit', () => {
 		expect(body).not.toHaveProperty('color_palette');
 		expect(body).not.toHaveProperty('style');
 		expect(body).not.toHaveProperty('num_images');
+	});
+
+	it('hands binary images to the transport as Base64Text (rendered as the data URI, never built as one string)', async () => {
+		const request = jobRequest();
+		const { call, body } = await submitted(request);
+		const sent = call.request.body as Record<string, unknown>;
+		expect(sent.image).toBeInstanceOf(Base64Text);
+		expect(sent.image).toMatchObject({ prefix: 'data:image/png;base64,', bytes: request.image.data });
+		expect(body.image).toBe(`data:image/png;base64,${request.image.data.toString('base64')}`);
+		expect(body.mask).toBe(`data:image/png;base64,${request.mask!.data.toString('base64')}`);
 	});
 
 	it('sends the public URL of an unmodified image instead of its bytes', async () => {
