@@ -72,10 +72,13 @@ The second table measures the heavy steps of the package alone, with the same me
 
 - The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
   store), 1× the image, for as long as the item is in flight.
-- **Edit prepares the mask at its own size.** An RGB 4096² mask is decoded to 48 MB of raw pixels and classified into a
-  16 MB one-byte raster before it is re-encoded: ≈ 90 MB at the peak, about 3× a 31 MB image on its own. These are
-  short-lived Buffers, but V8 frees them at its next GC, so they still count when the upload follows. (A greyscale mask
-  decodes to one band, a third of that.)
+- **Edit prepares the mask at its own size.** The benchmark's 4096² mask has an alpha channel (RGBA), so it is decoded
+  to 64 MB of raw pixels; the one-byte-per-pixel classification is written over the front of that same Buffer
+  (nodes/shared/mask/classify.ts) instead of into a new 16 MB one, which took the step alone from ≈ 91 MB (2.93× a
+  31 MB image) to ≈ 74 MB (2.38×). The decoded pixels are still held until the mask is re-encoded; they are
+  short-lived, but V8 frees them at its next GC, so they can still count when the upload follows. (A greyscale mask
+  decodes to one band, a quarter of that.) Decoding in horizontal strips (sharp \`extract\`) was tried and did not
+  lower the peak; libvips' own luma (\`recomb\`) can be made exact but adds ≈ 80 ms for a 2048² mask (the JS pass: ≈ 5 ms).
 - **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI. The body used to be built as
   strings: the data URI (4/3 of the image), the flat copy JSON.stringify makes of it, the JSON string, and the Buffer
   n8n's request helper (axios) makes of that string: ≈ 6× the image at the moment of sending (6.34× measured alone).
@@ -92,8 +95,9 @@ The second table measures the heavy steps of the package alone, with the same me
   (≈ 20 copies of a 10 MB image: 16.6× the image at the peak for the largest accepted one); it is now rendered with a
   single copy (nodes/shared/providers/ideogramFamily.ts), byte for byte the same body.
 
-What would bring the peak under 3×: preparing masks as one band and without the full-size intermediate copies (the
-Edit rows carry them on top of the held image and, for RunComfy and Runware, the 4/3 body).`;
+What would bring the peak under 3×: not holding a mask's full decoded pixels at all (the Edit rows carry them on top
+of the held image and, for RunComfy and Runware, the 4/3 body). The whole-Edit peaks vary by ±0.5× between runs (GC
+timing), so the mask step's saving (≈ 0.55× alone) does not show reliably in them.`;
 
 async function main() {
 	if (env.BENCH_REPORT_FROM) {

@@ -101,12 +101,18 @@ function classifySingleBand(pixels: DecodedPixels, table: Uint8Array): GreyRaste
 	return { data, width: pixels.width, height: pixels.height };
 }
 
-/** RGB(A) → luma through the table; with alpha, not-opaque-enough pixels are keep (see OPAQUE_FROM_ALPHA). */
+/**
+ * RGB(A) → luma through the table; with alpha, not-opaque-enough pixels are keep (see OPAQUE_FROM_ALPHA).
+ * Writes the result over the front of the decoded pixels instead of into a new Buffer (a 4096² RGBA
+ * mask would otherwise hold 64 MB of pixels and a 16 MB result at once): pixel i is written at byte i,
+ * which is at or before the first byte of pixel i, and every later pixel lies after it, so nothing
+ * still to read is overwritten.
+ */
 function classifyColour(pixels: DecodedPixels, table: Uint8Array, keepValue: number): GreyRaster {
 	assertChannels(pixels, [3, 4]);
 	const { data: rgb, channels } = pixels;
 	const hasAlpha = channels === 4;
-	const out = Buffer.allocUnsafe(pixels.width * pixels.height);
+	const out = rgb.subarray(0, pixels.width * pixels.height);
 	for (let i = 0, p = 0; i < out.length; i++, p += channels) {
 		if (hasAlpha && rgb[p + 3] < OPAQUE_FROM_ALPHA) {
 			out[i] = keepValue;
