@@ -20,7 +20,11 @@ const tasks = {
 		[bin('tsc'), ['-p', 'tsconfig.json']],
 		[bin('gulp'), ['build:icons', '--silent']],
 	],
-	lint: [[bin('eslint'), ['.', '--max-warnings', '0']]],
+	// Lint includes type-checking the tests, benchmarks and scripts (jest and tsx only transpile them).
+	lint: [
+		[bin('eslint'), ['.', '--max-warnings', '0']],
+		[bin('tsc'), ['-p', 'tsconfig.test.json']],
+	],
 	typecheck: [[bin('tsc'), ['-p', 'tsconfig.test.json']]],
 	test: [[bin('jest'), ['--ci']]],
 	'test:e2e': [[bin('jest'), ['--ci', '-c', 'jest.e2e.config.js']]],

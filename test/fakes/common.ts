@@ -137,6 +137,11 @@ export class ApiError extends Error {
 export interface OutputSpec {
 	/** Image id used in the result path (random when omitted). */
 	id?: string;
+	/**
+	 * The input image: results are then made from it (fitted into the output size on a colour of
+	 * the seed, hue-shifted), so a demo shows recognisable pictures. Large inputs are not kept.
+	 */
+	source?: Buffer;
 	width: number;
 	height: number;
 	format: 'png' | 'jpeg' | 'webp';
@@ -366,10 +371,27 @@ export function compactParams(value: unknown): unknown {
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 const EXT = { png: 'png', jpeg: 'jpg', webp: 'webp' } as const;
 
+/** Inputs up to this size are kept to make results from; larger ones give the plain result. */
+const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+
+/** Results from the input: fitted into the output size (as a reframe extends it) and hue-shifted. */
+function fromSource(o: OutputSpec, source: Buffer, background: { r: number; g: number; b: number }, hue: number) {
+	return sharp(source)
+		.removeAlpha()
+		.resize(o.width, o.height, { fit: 'contain', background })
+		.modulate({ hue });
+}
+
 /** A solid-colour image with a contrasting top-left block: small, real, and tellable apart. */
 function renderImage(o: OutputSpec, seed: string): Promise<Buffer> {
 	const h = crypto.createHash('sha1').update(seed).digest();
 	const background = { r: h[0], g: h[1], b: h[2] };
+	if (o.source && o.source.length <= MAX_SOURCE_BYTES) {
+		const img = fromSource(o, o.source, background, 30 + (h[3] % 300));
+		if (o.format === 'jpeg') return img.jpeg({ quality: o.quality ?? 90 }).toBuffer();
+		if (o.format === 'webp') return img.webp({ quality: o.quality ?? 90 }).toBuffer();
+		return img.png().toBuffer();
+	}
 	const block = Buffer.alloc(Math.max(1, Math.floor(o.width / 4)) * Math.max(1, Math.floor(o.height / 4)) * 3, 255 - h[0]);
 	const img = sharp({ create: { width: o.width, height: o.height, channels: 3, background } }).composite([
 		{

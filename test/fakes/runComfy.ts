@@ -170,7 +170,7 @@ async function submit(req: RecordedRequest, core: FakeCore<null>): Promise<Reply
 		operation,
 		params: { ...schema.defaults, ...body },
 		defaulted,
-		outputs: [{ width: out.width, height: out.height, format: 'png' }],
+		outputs: [{ width: out.width, height: out.height, format: 'png', source: image }],
 		image: size,
 		edit,
 		meta: null,

@@ -264,6 +264,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 				format: FORMATS[outputFormat as keyof typeof FORMATS],
 				quality: outputQuality,
 				ttlMs: outputType === 'URL' && ttl ? ttl * 1000 : undefined,
+				source: seed,
 			})),
 			image: size,
 			edit,
