@@ -14,15 +14,15 @@ import type { INode } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { binaryBytes, runWorkflow, shutdownEngine, type WorkflowJson } from '../test/harness/engine';
-import { chain, imageItem, packageNode } from '../test/harness/workflows';
+import { chain, CREDENTIAL_TYPE, imageItem, packageNode } from '../test/harness/workflows';
 import { startFake, type FakeServer } from '../test/fakes';
 
 type Provider = 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
-const PROVIDERS: Record<Provider, { credential: string; keyVar: string; baseUrl: string }> = {
-	runComfy: { credential: 'runComfyApi', keyVar: 'RUNCOMFY_API_KEY', baseUrl: 'https://model-api.runcomfy.net' },
-	runware: { credential: 'runwareApi', keyVar: 'RUNWARE_API_KEY', baseUrl: 'https://api.runware.ai' },
-	cometApi: { credential: 'cometApi', keyVar: 'COMETAPI_API_KEY', baseUrl: 'https://api.cometapi.com' },
-	ideogram: { credential: 'ideogramApi', keyVar: 'IDEOGRAM_API_KEY', baseUrl: 'https://api.ideogram.ai' },
+const PROVIDERS: Record<Provider, { keyVar: string; baseUrl: string }> = {
+	runComfy: { keyVar: 'RUNCOMFY_API_KEY', baseUrl: 'https://model-api.runcomfy.net' },
+	runware: { keyVar: 'RUNWARE_API_KEY', baseUrl: 'https://api.runware.ai' },
+	cometApi: { keyVar: 'COMETAPI_API_KEY', baseUrl: 'https://api.cometapi.com' },
+	ideogram: { keyVar: 'IDEOGRAM_API_KEY', baseUrl: 'https://api.ideogram.ai' },
 };
 
 /** A stand-in product photo: a bottle with a price tag on a plain background. */
@@ -88,7 +88,7 @@ async function main() {
 
 	const workflow = demoWorkflow(provider, await productPhoto(), process.env.DEMO_IMAGE_URL);
 	const started = Date.now();
-	const result = await runWorkflow(workflow, { credentials: { [spec.credential]: credentials } });
+	const result = await runWorkflow(workflow, { credentials: { [CREDENTIAL_TYPE[provider]]: credentials } });
 
 	const outDir = path.resolve(__dirname, '..', 'demo-output');
 	mkdirSync(outDir, { recursive: true });

@@ -4,22 +4,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { FakeServer, JobSnapshot, ProviderName, RecordedRequest } from '../../test/fakes';
+import { CREDENTIAL_TYPE, PROVIDER_LABEL } from '../../test/harness/workflows';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
-export const CREDENTIAL_TYPE: Record<ProviderName, string> = {
-	runComfy: 'runComfyApi',
-	runware: 'runwareApi',
-	cometApi: 'cometApi',
-	ideogram: 'ideogramApi',
-};
-
-export const PROVIDER_LABEL: Record<ProviderName, string> = {
-	runComfy: 'RunComfy',
-	runware: 'Runware',
-	cometApi: 'CometAPI',
-	ideogram: 'Ideogram',
-};
+export { CREDENTIAL_TYPE, PROVIDER_LABEL };
 
 export function credentialsFor(fake: FakeServer) {
 	return { [CREDENTIAL_TYPE[fake.provider]]: { apiKey: fake.apiKey, baseUrl: fake.url } };

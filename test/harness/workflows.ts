@@ -13,16 +13,27 @@ export interface NodeSettings {
 	waitBetweenTries?: number;
 }
 
-const CREDENTIAL_OF: Record<string, string> = {
+type Provider = 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
+
+/** Each provider's credential type (the fixed public names of INTERFACE.md). */
+export const CREDENTIAL_TYPE: Record<Provider, string> = {
 	runComfy: 'runComfyApi',
 	runware: 'runwareApi',
 	cometApi: 'cometApi',
 	ideogram: 'ideogramApi',
 };
 
+/** Each provider as users read it (in messages and reports). */
+export const PROVIDER_LABEL: Record<Provider, string> = {
+	runComfy: 'RunComfy',
+	runware: 'Runware',
+	cometApi: 'CometAPI',
+	ideogram: 'Ideogram',
+};
+
 export function packageNode(name: string, type: NodeName, parameters: INodeParameters, settings: NodeSettings = {}): INode {
-	const provider = String(parameters.provider ?? 'runComfy');
-	const credentialType = CREDENTIAL_OF[provider];
+	const provider = String(parameters.provider ?? 'runComfy') as Provider;
+	const credentialType = CREDENTIAL_TYPE[provider];
 	return {
 		id: `${name}-id`,
 		name,

@@ -10,23 +10,12 @@ import type { INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { runWorkflow, type RunResult } from '../harness/engine';
-import { imageItem, makeImage, singleNode, type NodeName, type NodeSettings } from '../harness/workflows';
+import { CREDENTIAL_TYPE, imageItem, makeImage, PROVIDER_LABEL, singleNode, type NodeName, type NodeSettings } from '../harness/workflows';
 import type { TestItem } from '../harness/engine';
 import { startFake, type FakeOptions, type FakeServer, type ProviderName, type RecordedRequest } from '../fakes';
 
 export const PROVIDERS: readonly ProviderName[] = ['runComfy', 'runware', 'cometApi', 'ideogram'];
-export const DISPLAY: Record<ProviderName, string> = {
-	runComfy: 'RunComfy',
-	runware: 'Runware',
-	cometApi: 'CometAPI',
-	ideogram: 'Ideogram',
-};
-const CREDENTIAL_TYPE: Record<ProviderName, string> = {
-	runComfy: 'runComfyApi',
-	runware: 'runwareApi',
-	cometApi: 'cometApi',
-	ideogram: 'ideogramApi',
-};
+export const DISPLAY = PROVIDER_LABEL;
 
 /** Distinctive keys: any appearance in output, errors or logs is a leak. */
 export const KEYS: Record<ProviderName, string> = Object.fromEntries(

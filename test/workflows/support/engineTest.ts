@@ -10,15 +10,10 @@ import { NodeHelpers } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { binaryBytes, loadPackage, runWorkflow, type RunResult, type TestItem, type WorkflowJson } from '../../harness/engine';
-import { packageNode, chain, type NodeName, type NodeSettings } from '../../harness/workflows';
+import { CREDENTIAL_TYPE, packageNode, chain, type NodeName, type NodeSettings } from '../../harness/workflows';
 import type { FakeServer, ProviderName, RecordedRequest } from '../../fakes';
 
-export const CREDENTIAL_TYPE: Record<ProviderName, string> = {
-	runComfy: 'runComfyApi',
-	runware: 'runwareApi',
-	cometApi: 'cometApi',
-	ideogram: 'ideogramApi',
-};
+export { CREDENTIAL_TYPE };
 
 export const NODE_OF: Record<'edit' | 'reframe' | 'replaceBackground', NodeName> = {
 	edit: 'ideogramEdit',
