@@ -1,20 +1,14 @@
 /**
  * Parameters shared by the nodes, built once (names fixed by INTERFACE.md: saved workflows use them).
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import { getProvider, PROVIDERS, providerOptions } from '../providers/registry';
 import type { ProviderName } from '../providers/types';
 
-const PROVIDER_OPTIONS: Record<ProviderName, INodePropertyOptions> = {
-	runComfy: { name: 'RunComfy', value: 'runComfy', description: 'Queued jobs; images are sent as URLs or data URIs' },
-	runware: { name: 'Runware', value: 'runware', description: 'Queued tasks polled with getResponse' },
-	cometApi: { name: 'CometAPI', value: 'cometApi', description: "A copy of Ideogram's API; answers synchronously" },
-	ideogram: { name: 'Ideogram', value: 'ideogram', description: "Ideogram's own API; answers synchronously" },
-};
-
-export const ALL_PROVIDERS: ProviderName[] = ['runComfy', 'runware', 'cometApi', 'ideogram'];
+export const ALL_PROVIDERS: ProviderName[] = PROVIDERS.map((p) => p.name);
 /** Providers with a job queue: only they can return a job reference instead of waiting. */
-export const QUEUED_PROVIDERS: ProviderName[] = ['runComfy', 'runware'];
+export const QUEUED_PROVIDERS: ProviderName[] = PROVIDERS.filter((p) => p.queued).map((p) => p.name);
 
 export function providerProperty(providers: ProviderName[]): INodeProperties {
 	return {
@@ -22,7 +16,14 @@ export function providerProperty(providers: ProviderName[]): INodeProperties {
 		name: 'provider',
 		type: 'options',
 		noDataExpression: true,
-		options: providers.map((p) => PROVIDER_OPTIONS[p]),
+		options: providerOptions()
+			.filter((option) => providers.includes(option.value))
+			.map((option) => ({
+				...option,
+				description: getProvider(option.value).queued
+					? 'Queued jobs: can also return a job reference for Ideogram Poll Result'
+					: 'Answers synchronously',
+			})),
 		// Both provider lists start with RunComfy.
 		default: 'runComfy',
 		description: 'Which service runs Ideogram 3.0. Each has its own credential.',

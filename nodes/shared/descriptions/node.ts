@@ -4,6 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { PROVIDERS } from '../providers/registry';
 import type { OperationName } from '../providers/types';
 import { ALL_PROVIDERS, imageSourceProperties, providerProperty, waitForCompletionProperty } from './common';
 import { operationOptions } from './options';
@@ -18,6 +19,8 @@ export function operationProperties(operation: OperationName, fields: INodePrope
 	];
 }
 
+const PROVIDER_LABELS = JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p.name, p.displayName])));
+
 /** Subtitle under the node's name: provider and operation. */
 export const providerSubtitle = (operationLabel: string) =>
-	`={{ { runComfy: "RunComfy", runware: "Runware", cometApi: "CometAPI", ideogram: "Ideogram" }[$parameter["provider"]] + " · ${operationLabel}" }}`;
+	`={{ ${PROVIDER_LABELS}[$parameter["provider"]] + " · ${operationLabel}" }}`;
