@@ -1,40 +1,80 @@
 /**
  * The package's poll schedule (nodes/shared/engine/poll.ts, from source) on a fake clock: batches
  * of 20 jobs of random length (mean ± 20 %) polled side by side, 12 executions in a row sharing
- * one DurationTracker, 10 independent series per mean. Prints, for the warm executions (all but
- * the first of each series), how many jobs made more status checks than the budget for their own
- * length, the most checks a job made, and the median/p95 latency. No real time passes: it runs in
- * seconds. `npx tsx bench/pollSim.ts [mean seconds …]`
+ * one DurationTracker, 10 independent series per mean. Prints, for the first execution of each
+ * series (cold: nothing learned) and the others (warm): the batch's wall time as a multiple of its
+ * longest job, the median/p95 latency, status checks per job against the budget at each job's own
+ * length, and how many jobs went over their own budget. No real time passes: it runs in seconds.
+ * `npx tsx bench/pollSim.ts [mean seconds …]`
  */
 import { DurationTracker, pollUntilDone } from '../nodes/shared/engine';
 import { FakeClock, seededRandom } from '../test/unit/engine/fakeClock';
 import { percentile } from './lib/common';
 import { statusBudget } from './latency';
 
-export interface SimResult {
-	meanMs: number;
-	warmJobs: number;
+export interface SimStats {
+	jobs: number;
 	overBudget: number;
 	maxChecks: number;
+	meanChecks: number;
+	meanBudget: number;
 	medianLatencyMs: number;
 	p95LatencyMs: number;
+	/** Mean over batches of (last detection / longest job). */
+	batchRatio: number;
 }
 
-export async function simulateWarmPolling(meanMs: number, series = 10, executions = 12, items = 20): Promise<SimResult> {
-	let warmJobs = 0;
-	let overBudget = 0;
-	let maxChecks = 0;
-	const latencies: number[] = [];
+export interface SimResult {
+	meanMs: number;
+	cold: SimStats;
+	warm: SimStats;
+}
+
+class Tally {
+	private checks: number[] = [];
+	private budgets: number[] = [];
+	private latencies: number[] = [];
+	private ratios: number[] = [];
+
+	add(jobs: Array<{ jobMs: number; checks: number; seenMs: number }>): void {
+		for (const j of jobs) {
+			this.checks.push(j.checks);
+			this.budgets.push(statusBudget(j.jobMs));
+			this.latencies.push(j.seenMs - j.jobMs);
+		}
+		this.ratios.push(Math.max(...jobs.map((j) => j.seenMs)) / Math.max(...jobs.map((j) => j.jobMs)));
+	}
+
+	stats(): SimStats {
+		const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+		return {
+			jobs: this.checks.length,
+			overBudget: this.checks.filter((c, i) => c > this.budgets[i]).length,
+			maxChecks: Math.max(...this.checks),
+			meanChecks: mean(this.checks),
+			meanBudget: mean(this.budgets),
+			medianLatencyMs: percentile(this.latencies, 50),
+			p95LatencyMs: percentile(this.latencies, 95),
+			batchRatio: mean(this.ratios),
+		};
+	}
+}
+
+export async function simulateBatchPolling(meanMs: number, series = 10, executions = 12, items = 20, spread = 0.2): Promise<SimResult> {
+	const cold = new Tally();
+	const warm = new Tally();
 	for (let seed = 1; seed <= series; seed++) {
 		const clock = new FakeClock(undefined, seededRandom(seed));
 		const lengths = seededRandom(seed * 77);
 		const tracker = new DurationTracker();
 		for (let execution = 0; execution < executions; execution++) {
+			// Executions start at random instants, not on the grid the previous one ended on.
+			await clock.advance(Math.round(10_000 * lengths()));
 			const start = clock.now();
-			await clock.run(
+			const jobs = await clock.run(
 				Promise.all(
 					Array.from({ length: items }, async () => {
-						const jobMs = Math.round(meanMs * (0.8 + 0.4 * lengths()));
+						const jobMs = Math.round(meanMs * (1 - spread + 2 * spread * lengths()));
 						let checks = 0;
 						await pollUntilDone(
 							async () => {
@@ -43,34 +83,27 @@ export async function simulateWarmPolling(meanMs: number, series = 10, execution
 							},
 							{ clock, signal: new AbortController().signal, deadline: start + 600_000, durations: { tracker, key: 'job' } },
 						);
-						if (execution === 0) return;
-						warmJobs++;
-						if (checks > statusBudget(jobMs)) overBudget++;
-						maxChecks = Math.max(maxChecks, checks);
-						latencies.push(clock.now() - start - jobMs);
+						return { jobMs, checks, seenMs: clock.now() - start };
 					}),
 				),
 			);
+			(execution === 0 ? cold : warm).add(jobs);
 		}
 	}
-	return {
-		meanMs,
-		warmJobs,
-		overBudget,
-		maxChecks,
-		medianLatencyMs: percentile(latencies, 50),
-		p95LatencyMs: percentile(latencies, 95),
-	};
+	return { meanMs, cold: cold.stats(), warm: warm.stats() };
 }
 
 if (require.main === module) {
 	const means = process.argv.slice(2).map(Number);
+	const items = Number(process.env.SIM_ITEMS ?? 20);
 	void (async () => {
 		for (const seconds of means.length ? means : [2, 3, 5, 10, 12, 30, 60]) {
-			const r = await simulateWarmPolling(seconds * 1000);
-			console.log(
-				`${String(seconds).padStart(3)} s jobs: ${r.overBudget}/${r.warmJobs} warm jobs over their own budget, at most ${r.maxChecks} checks; latency median ${r.medianLatencyMs} ms, p95 ${r.p95LatencyMs} ms`,
-			);
+			const r = await simulateBatchPolling(seconds * 1000, 10, 12, items);
+			for (const [name, s] of [['cold', r.cold], ['warm', r.warm]] as const) {
+				console.log(
+					`${String(seconds).padStart(3)} s ${name}: batch ${s.batchRatio.toFixed(2)}× longest job; latency median ${s.medianLatencyMs} ms, p95 ${s.p95LatencyMs} ms; checks/job ${s.meanChecks.toFixed(1)} (budget ${s.meanBudget.toFixed(1)}), ${s.overBudget}/${s.jobs} over their own, max ${s.maxChecks}`,
+				);
+			}
 		}
 	})();
 }

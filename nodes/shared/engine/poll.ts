@@ -3,14 +3,18 @@
  * deadline passes (PollTimeoutError, a hard limit) or the execution stops (AbortError, at once).
  *
  * The schedule (nextPollDelay) has two modes:
- * - Without knowledge of the job's length: the first check 0.5 s after submit, then gaps that
- *   grow with the time waited (1.1 s + 0.3 × elapsed, at most 5 s), ±10 % jitter. This keeps the
- *   request count within budget (≤ 2 + 1 per 2 s up to 10 s, ≤ 7 + 1 per 5 s beyond).
+ * - Without knowledge of the job's length: the first check 0.5–1.75 s after submit, then gaps
+ *   that grow with the time waited (1.1 s + 0.3 × elapsed, at most 5 s), ±10 % jitter. This keeps
+ *   the request count within budget (≤ 2 + 1 per 2 s up to 10 s, ≤ 7 + 1 per 5 s beyond).
+ *   Jobs of one kind submitted together (a batch) each start at another point of that first gap
+ *   (`phase`), so that between them the batch is checked often and its first finished job is
+ *   seen early, while each job still makes no more checks than the plain schedule.
  * - With an expected duration window [lowMs, highMs] (learned from earlier jobs of the same kind
- *   by a DurationTracker): few checks before the window (straight to it when it opens within
- *   9 s), dense checks inside it (gap 0.8 s or 7.5 % of the time waited), the normal schedule
- *   after it. This also keeps the median latency between completion and detection ≤ 0.5 s
- *   (≤ 5 % for jobs over 10 s) for job lengths that vary up to ±30 % around their mean.
+ *   by a DurationTracker, or from the first finished jobs of the same batch): few checks before
+ *   the window (straight to it when it opens within 9 s), dense checks inside it (gap 0.8 s or
+ *   7.5 % of the time waited, on a grid all jobs share), the normal schedule after it. This also
+ *   keeps the median latency between completion and detection ≤ 0.5 s (≤ 5 % for jobs over
+ *   10 s) for job lengths that vary up to ±30 % around their mean.
  * A job still queued (queuePosition ≥ 1) cannot be about to finish: it gets the normal gaps.
  */
 import { linkedSignal, raceAbort, settle, systemClock, type Clock } from './clock';
@@ -38,21 +42,27 @@ export interface PollSchedule {
 	directFirstMs: number;
 	/** Dense checks go on this far past the window's end: the slowest jobs of a kind finish there. */
 	tailFactor: number;
+	/**
+	 * The same, when the window comes from the first finished jobs of the job's own batch: those
+	 * are its fastest, and the slowest of a batch end up to about half as late again.
+	 */
+	batchTailFactor: number;
 }
 
 export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 	firstDelayMs: 500,
-	baseDelayMs: 1_100,
+	baseDelayMs: 1300,
 	growth: 0.3,
 	maxDelayMs: 5_000,
 	minDelayMs: 250,
 	jitter: 0.1,
-	denseDelayMs: 800,
+	denseDelayMs: 600,
 	denseFraction: 0.075,
 	sparseFactor: 3,
 	maxSparseDelayMs: 15_000,
 	directFirstMs: 9_000,
 	tailFactor: 1.1,
+	batchTailFactor: 1.5,
 };
 
 /** When a job of this kind usually completes, in ms after the start. */
@@ -64,8 +74,18 @@ export interface ExpectedDuration {
 export interface NextPollOptions {
 	schedule?: Partial<PollSchedule>;
 	expected?: ExpectedDuration;
+	/** `expected` comes from the job's own batch (its first finished jobs), not from earlier ones. */
+	expectedFromBatch?: boolean;
 	/** The provider's last queue position, when it reports one. */
 	queuePosition?: number;
+	/** In [0, 1): how far into its first gap a job with no window makes its first check. */
+	phase?: number;
+	/**
+	 * Epoch ms of the moment the delay is counted from. Given, dense checks fall on a grid of
+	 * `denseDelayMs` shared by all jobs: a batch's jobs are checked together, so the last of them
+	 * is seen within one gap of its end instead of within the largest of many staggered lags.
+	 */
+	nowMs?: number;
 }
 
 /**
@@ -75,18 +95,27 @@ export interface NextPollOptions {
 export function nextPollDelay(attempt: number, elapsedMs: number, random: () => number, options: NextPollOptions = {}): number {
 	const s = { ...DEFAULT_POLL_SCHEDULE, ...options.schedule };
 	const t = Math.max(0, elapsedMs);
-	const base = attempt === 0 && t < s.firstDelayMs ? s.firstDelayMs - t : Math.min(s.maxDelayMs, s.baseDelayMs + s.growth * t);
+	const gapAt = (ms: number) => Math.min(s.maxDelayMs, s.baseDelayMs + s.growth * ms);
+	const base = attempt === 0 && t < s.firstDelayMs ? s.firstDelayMs - t + (options.phase ?? 0) * gapAt(s.firstDelayMs) : gapAt(t);
 	let delay = base;
 	const expected = options.expected;
 	const queued = options.queuePosition !== undefined && options.queuePosition >= 1;
 	if (expected && !queued && expected.highMs > 0) {
 		const low = Math.max(0, expected.lowMs);
+		const tail = options.expectedFromBatch ? s.batchTailFactor : s.tailFactor;
 		if (t < low - s.denseDelayMs / 2) {
 			// Before the window: go towards it in few, widening steps.
 			if (attempt === 0) delay = low <= s.directFirstMs ? low - t : Math.min(base, low - t);
 			else delay = Math.min(Math.max(base, s.sparseFactor * t), s.maxSparseDelayMs, low - t);
-		} else if (t < expected.highMs * s.tailFactor) {
-			delay = Math.min(base, s.maxDelayMs, Math.max(s.denseDelayMs, s.denseFraction * t));
+		} else if (t < expected.highMs * tail) {
+			const dense = Math.min(base, Math.max(s.denseDelayMs, s.denseFraction * t));
+			if (options.nowMs === undefined) delay = dense;
+			else {
+				// The first grid point at least half a grid step past the dense gap's start.
+				const grid = s.denseDelayMs;
+				const at = Math.ceil((options.nowMs + dense - grid / 2) / grid) * grid;
+				return Math.max(s.minDelayMs, at - options.nowMs);
+			}
 		}
 	}
 	const factor = 1 + s.jitter * (2 * random() - 1);
@@ -115,7 +144,6 @@ export interface PollOptions {
 	expected?: ExpectedDuration;
 	/** Learns and supplies `expected` per kind of job (e.g. provider + operation + speed). */
 	durations?: { tracker: DurationTracker; key: string };
-	onPoll?: (info: { attempt: number; elapsedMs: number; delayMs: number }) => void;
 }
 
 /**
@@ -126,7 +154,11 @@ export interface PollOptions {
 export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>, opts: PollOptions): Promise<T> {
 	const clock = opts.clock ?? systemClock;
 	const start = opts.startedAt ?? clock.now();
-	let expected = opts.expected ?? opts.durations?.tracker.expected(opts.durations.key);
+	const durations = opts.durations;
+	// A window known at the start is kept: the current batch's first finished jobs are its
+	// fastest and would narrow it. Without one, this job is part of a batch still being learned.
+	const learned = opts.expected ?? durations?.tracker.expected(durations.key);
+	const phase = learned || !durations ? 0 : durations.tracker.nextPhase(durations.key);
 	let last: T | undefined;
 	let polls = 0;
 	let lastCheckMs = 0;
@@ -135,26 +167,39 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 
 	for (;;) {
 		throwIfAborted(opts.signal);
-		const now = clock.now();
-		const remaining = opts.deadline - now;
-		if (remaining <= 0) throw new PollTimeoutError(last, now - start, polls);
-		// Without a window yet, read it afresh before every wait: when the first jobs of a batch
-		// finish, the ones still running (same kind, submitted together) are close behind.
-		expected ??= opts.durations?.tracker.expected(opts.durations.key);
-		let delayMs = nextPollDelay(polls, now - start, () => clock.random(), { schedule: opts.schedule, expected, queuePosition });
-		// The last check that fits is timed to end about at the deadline.
-		const final = delayMs >= remaining - lastCheckMs;
-		if (final) delayMs = Math.max(0, remaining - lastCheckMs);
-		opts.onPoll?.({ attempt: polls, elapsedMs: now - start, delayMs });
-		await clock.sleep(delayMs, opts.signal);
+		const from = clock.now();
+		let checkAt = Infinity;
+		let final = false;
+		// Wait for the next check. Without a window, news of a finished job of the same kind (the
+		// first ones of a batch submitted together) re-plans the wait, never later than planned:
+		// the rest of the batch is close behind.
+		for (;;) {
+			const now = clock.now();
+			if (now >= opts.deadline) throw new PollTimeoutError(last, now - start, polls);
+			const fromBatch = learned ? undefined : durations?.tracker.expected(durations.key);
+			const delayMs = nextPollDelay(polls, from - start, () => clock.random(), {
+				schedule: opts.schedule,
+				expected: learned ?? fromBatch,
+				expectedFromBatch: fromBatch !== undefined,
+				queuePosition,
+				phase,
+				nowMs: from,
+			});
+			checkAt = Math.min(checkAt, Math.max(now, from + delayMs));
+			// The last check that fits is timed to end about at the deadline.
+			final = checkAt >= opts.deadline - lastCheckMs;
+			if (final) checkAt = Math.max(now, opts.deadline - lastCheckMs);
+			const news = learned ? undefined : durations;
+			if ((await sleepUnlessNews(clock, checkAt - now, opts.signal, news)) === 'slept') break;
+		}
 
 		const checkStart = clock.now();
 		const result = await checkBefore(check, clock, opts.signal, opts.deadline, () => new PollTimeoutError(last, clock.now() - start, polls + 1));
 		polls++;
 		lastCheckMs = Math.min(5_000, Math.max(0, clock.now() - checkStart));
 		if (result.done) {
-			if (opts.durations && !result.failed) {
-				opts.durations.tracker.record(opts.durations.key, { lowMs: polls > 1 ? lastPendingAt : 0, highMs: clock.now() - start });
+			if (durations && !result.failed) {
+				durations.tracker.record(durations.key, { lowMs: polls > 1 ? lastPendingAt : 0, highMs: clock.now() - start });
 			}
 			return result.value;
 		}
@@ -163,6 +208,29 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 		queuePosition = result.queuePosition;
 		if (final || clock.now() >= opts.deadline) throw new PollTimeoutError(last, clock.now() - start, polls);
 	}
+}
+
+/** Sleeps `ms`; returns early with 'news' when the next job of `news.key` is recorded; an AbortError on a stop. */
+async function sleepUnlessNews(
+	clock: Clock,
+	ms: number,
+	signal: AbortSignal,
+	news: { tracker: DurationTracker; key: string } | undefined,
+): Promise<'slept' | 'news'> {
+	if (!news) {
+		await clock.sleep(ms, signal);
+		return 'slept';
+	}
+	const woken = new AbortController();
+	const unsubscribe = news.tracker.onNextRecord(news.key, () => woken.abort());
+	const link = linkedSignal(clock, [signal, woken.signal]);
+	const slept = await settle(clock.sleep(ms, link.signal));
+	link.dispose();
+	unsubscribe();
+	if (slept.ok) return 'slept';
+	if (signal.aborted) throw abortErrorFrom(signal);
+	if (woken.signal.aborted) return 'news';
+	throw slept.error;
 }
 
 /** Runs one check, abandoned with an AbortError on a stop and with `timeout()` at the deadline. */
@@ -195,9 +263,13 @@ async function checkBefore<R>(
  */
 export class DurationTracker {
 	private readonly samples = new Map<string, ExpectedDuration[]>();
+	/** Per key: how many jobs started without a window (they get spread phases). */
+	private readonly started = new Map<string, number>();
+	/** Per key: the jobs waiting without a window, woken at the next record. */
+	private readonly waiting = new Map<string, Set<() => void>>();
 
 	constructor(
-		private readonly keep = 16,
+		private readonly keep = 64,
 		private readonly maxKeys = 200,
 	) {}
 
@@ -216,6 +288,33 @@ export class DurationTracker {
 		list.push({ lowMs: sample.lowMs, highMs: sample.highMs });
 		if (list.length > this.keep) list.splice(0, list.length - this.keep);
 		this.samples.set(key, list);
+		this.started.delete(key);
+		const waiting = this.waiting.get(key);
+		this.waiting.delete(key);
+		for (const wake of waiting ?? []) wake();
+	}
+
+	/**
+	 * Where in its first gap the next job of `key` without a window checks first: 0, 0.62, 0.24,
+	 * 0.85, … (golden-ratio steps), so any number of jobs submitted together spread evenly.
+	 */
+	nextPhase(key: string): number {
+		const n = this.started.get(key) ?? 0;
+		if (n === 0 && this.started.size >= this.maxKeys) this.started.clear();
+		this.started.set(key, n + 1);
+		return (n * GOLDEN_RATIO_STEP) % 1;
+	}
+
+	/** Calls `wake` once, when the next job of `key` is recorded. Returns the way to unsubscribe. */
+	onNextRecord(key: string, wake: () => void): () => void {
+		let waiting = this.waiting.get(key);
+		if (!waiting) {
+			if (this.waiting.size >= this.maxKeys) this.wakeAll();
+			waiting = new Set();
+			this.waiting.set(key, waiting);
+		}
+		waiting.add(wake);
+		return () => waiting.delete(wake);
 	}
 
 	/** The window recent jobs completed in (10th percentile of starts, 90th of ends), if any. */
@@ -235,8 +334,19 @@ export class DurationTracker {
 
 	clear(): void {
 		this.samples.clear();
+		this.started.clear();
+		this.wakeAll();
+	}
+
+	/** Jobs woken without news re-plan the same wait: harmless. */
+	private wakeAll(): void {
+		const all = [...this.waiting.values()];
+		this.waiting.clear();
+		for (const waiting of all) for (const wake of waiting) wake();
 	}
 }
+
+const GOLDEN_RATIO_STEP = (Math.sqrt(5) - 1) / 2;
 
 /** Share of recent jobs that may be done at their first check before the learned window opens from 0. */
 const EARLY_SHARE = 0.4;

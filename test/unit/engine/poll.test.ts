@@ -65,22 +65,40 @@ async function runSeries(meanMs: number, spread: number, jobs: number, learn: bo
 describe('nextPollDelay', () => {
 	const mid = () => 0.5; // no jitter
 
-	it('checks first 0.5 s after submit, then every 1.1 s + 0.3 × time waited, up to 5 s', () => {
+	it('checks first 0.5 s after submit, then every 1.3 s + 0.3 × time waited, up to 5 s', () => {
 		expect(nextPollDelay(0, 0, mid)).toBe(500);
-		expect(nextPollDelay(1, 500, mid)).toBe(1_250);
-		expect(nextPollDelay(3, 10_000, mid)).toBe(4_100);
+		expect(nextPollDelay(1, 500, mid)).toBe(1_450);
+		expect(nextPollDelay(3, 10_000, mid)).toBe(4_300);
 		expect(nextPollDelay(9, 60_000, mid)).toBe(5_000);
 	});
 
 	it('jitters by ±10% and never goes below the minimum', () => {
-		expect(nextPollDelay(3, 10_000, () => 0)).toBe(3_690);
-		expect(nextPollDelay(3, 10_000, () => 0.999999)).toBe(4_510);
+		expect(nextPollDelay(3, 10_000, () => 0)).toBe(3_870);
+		expect(nextPollDelay(3, 10_000, () => 0.999999)).toBe(4_730);
 		expect(nextPollDelay(0, 0, mid, { schedule: { firstDelayMs: 10 } })).toBe(DEFAULT_POLL_SCHEDULE.minDelayMs);
 	});
 
 	it('counts the first delay from the submit when polling starts late', () => {
 		expect(nextPollDelay(0, 300, mid)).toBe(250);
-		expect(nextPollDelay(0, 2_000, mid)).toBe(1_700);
+		expect(nextPollDelay(0, 2_000, mid)).toBe(1_900);
+	});
+
+	it('a phase moves the first check through the first gap (0.5 s … 1.95 s), and the rest with it', () => {
+		expect(nextPollDelay(0, 0, mid, { phase: 0.5 })).toBe(1_225);
+		expect(nextPollDelay(0, 0, mid, { phase: 0.999 })).toBe(1_949);
+		// The gaps after it follow from the time waited: never more checks than with phase 0.
+		expect(nextPollDelay(1, 1_225, mid, { phase: 0.5 })).toBe(1_668);
+	});
+
+	it('given the time, dense checks fall on a grid shared by all jobs, at least half a step apart', () => {
+		const expected = { lowMs: 2_000, highMs: 4_000 };
+		const grid = DEFAULT_POLL_SCHEDULE.denseDelayMs;
+		for (const nowMs of [1_000_000, 1_000_123, 1_000_299, 1_000_301, 1_000_599]) {
+			const delay = nextPollDelay(3, 2_500, Math.random, { expected, nowMs });
+			expect((nowMs + delay) % grid).toBe(0);
+			expect(delay).toBeGreaterThanOrEqual(grid / 2);
+			expect(delay).toBeLessThan(grid * 1.5);
+		}
 	});
 
 	describe('with an expected window', () => {
@@ -96,11 +114,13 @@ describe('nextPollDelay', () => {
 		});
 		it('checks densely inside the window, a little past its end, and normally after that', () => {
 			expect(nextPollDelay(4, 14_000, mid, { expected })).toBe(1_050);
-			expect(nextPollDelay(5, 10_000, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(800);
+			expect(nextPollDelay(5, 7_000, mid, { expected: { lowMs: 6_000, highMs: 12_000 } })).toBe(600);
 			// The tail: up to 10 % past the window's end the slowest jobs of a kind still finish.
 			expect(nextPollDelay(5, 12_500, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(938);
 			expect(nextPollDelay(6, 13_500, mid, { expected: { lowMs: 9_000, highMs: 12_000 } })).toBe(5_000);
 			expect(nextPollDelay(6, 19_000, mid, { expected })).toBe(5_000);
+			// A window learned from the job's own batch (its fastest jobs) is followed half as late again.
+			expect(nextPollDelay(6, 16_000, mid, { expected: { lowMs: 9_000, highMs: 12_000 }, expectedFromBatch: true })).toBe(1_200);
 		});
 		it('a job still queued gets the normal gaps', () => {
 			expect(nextPollDelay(4, 14_000, mid, { expected, queuePosition: 3 })).toBe(5_000);
@@ -126,8 +146,8 @@ describe('poll schedule against the benchmark targets', () => {
 			);
 			expect(r.meanRequests).toBeLessThanOrEqual(requestBudget(jobMs));
 			expect(exact.maxRequests).toBeLessThanOrEqual(Math.ceil(requestBudget(jobMs)) + 1);
-			// The gap never exceeds 5.5 s (5 s + jitter), nor ~1.2 + 0.33 × elapsed.
-			expect(Math.max(r.maxLatencyMs, exact.maxLatencyMs)).toBeLessThanOrEqual(Math.min(5_500, 1_250 + 0.33 * jobMs * 1.2));
+			// The gap never exceeds 5.5 s (5 s + jitter), nor ~1.43 + 0.33 × elapsed.
+			expect(Math.max(r.maxLatencyMs, exact.maxLatencyMs)).toBeLessThanOrEqual(Math.min(5_500, 1_450 + 0.33 * jobMs * 1.2));
 		}
 		if (process.env.ENGINE_SCHEDULE_TABLE) console.log(`cold schedule\n${table.join('\n')}`);
 	});
@@ -312,28 +332,53 @@ describe('pollUntilDone', () => {
 });
 
 describe('a batch of jobs of one kind, nothing learned yet', () => {
-	it('switches the jobs still running to dense checks once the first ones finish', async () => {
-		const clock = new FakeClock(undefined, seededRandom(3));
+	/** 20 jobs submitted together, polled side by side; when each was seen done and how often checked. */
+	async function runBatch(lengths: number[], seed: number) {
+		const clock = new FakeClock(undefined, seededRandom(seed));
 		const tracker = new DurationTracker();
 		const start = clock.now();
-		const lengths = [2_400, 2_600, 3_000, 3_300, 3_600];
-		const seenAt: number[] = [];
-		await clock.run(
+		return await clock.run(
 			Promise.all(
 				lengths.map(async (jobMs) => {
-					await pollUntilDone(async () => ({ done: clock.now() - start >= jobMs, value: 0 }), {
-						clock,
-						signal: new AbortController().signal,
-						deadline: start + 60_000,
-						durations: { tracker, key: 'batch' },
-					});
-					seenAt.push(clock.now() - start);
+					let checks = 0;
+					await pollUntilDone(
+						async () => {
+							checks++;
+							return { done: clock.now() - start >= jobMs, value: 0 };
+						},
+						{ clock, signal: new AbortController().signal, deadline: start + 60_000, durations: { tracker, key: 'batch' } },
+					);
+					return { jobMs, checks, lagMs: clock.now() - start - jobMs };
 				}),
 			),
 		);
-		// The cold schedule alone checks at about 0.5, 1.7, 3.3 and 5.3 s: the 3.6 s job would be
-		// seen near 5.3 s. Once the first jobs are seen done at ~3.3 s, the rest are checked densely.
-		expect(Math.max(...seenAt)).toBeLessThan(4_600);
+	}
+	const lengthsAround = (meanMs: number, seed: number) => {
+		const random = seededRandom(seed);
+		return Array.from({ length: 20 }, () => Math.round(meanMs * (0.8 + 0.4 * random())));
+	};
+
+	it.each([3_000, 10_000])(
+		'%p ms jobs: the first finished is seen early, the rest on dense checks; within the request budget on average',
+		async (meanMs) => {
+			for (const seed of [1, 2, 3]) {
+				const lengths = lengthsAround(meanMs, seed);
+				const jobs = await runBatch(lengths, seed);
+				// The plain cold schedule checks all jobs at about the same instants (0.5, 1.95, 3.8,
+				// 6.1 s …): a 3.6 s job was seen near 6 s, a median job ~1–2 s after its end.
+				expect(Math.max(...jobs.map((j) => j.jobMs + j.lagMs))).toBeLessThan(Math.max(...lengths) + 1_000);
+				expect(median(jobs.map((j) => j.lagMs))).toBeLessThanOrEqual(latencyTargetMs(meanMs));
+				expect(mean(jobs.map((j) => j.checks))).toBeLessThanOrEqual(mean(lengths.map(requestBudget)));
+			}
+		},
+	);
+
+	it('a lone job is checked exactly as without a tracker; the next ones of its batch start spread over the first gap', async () => {
+		const tracker = new DurationTracker();
+		expect([0, 1, 2, 3].map(() => tracker.nextPhase('k').toFixed(3))).toEqual(['0.000', '0.618', '0.236', '0.854']);
+		const alone = await runJob(new FakeClock(undefined, seededRandom(9)), 7_000);
+		const tracked = await runJob(new FakeClock(undefined, seededRandom(9)), 7_000, new DurationTracker());
+		expect(tracked).toEqual(alone);
 	});
 });
 
