@@ -45,7 +45,7 @@ export interface LatencyRow {
 	medianShare: number;
 	statusMean: number;
 	statusMax: number;
-	/** The target's request budget at the class's mean length. */
+	/** The target's request budget, the mean over the jobs of the budget for each one's own length. */
 	budget: number;
 	/** Jobs whose status checks were within the budget for their own length. */
 	withinBudget: number;
@@ -130,7 +130,7 @@ export async function benchLatency(config: LatencyConfig): Promise<LatencyRow[]>
 				medianShare: median(latencies) / task.cls.meanMs,
 				statusMean: mean(jobs.map((j) => j.statusRequests)),
 				statusMax: max(jobs.map((j) => j.statusRequests)),
-				budget: statusBudget(task.cls.meanMs),
+				budget: mean(jobs.map((j) => statusBudget(j.durationMs))),
 				withinBudget: jobs.filter((j) => j.statusRequests <= statusBudget(j.durationMs)).length,
 				maxOverBudget: Math.max(0, ...jobs.map((j) => Math.ceil(j.statusRequests - statusBudget(j.durationMs)))),
 				batchTailMs: median(rounds.map((r) => r.tailMs)),

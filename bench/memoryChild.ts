@@ -176,11 +176,11 @@ function componentTask(mode: Exclude<MemoryChildInput['mode'], 'workflow' | unde
 			return { ok: true, ...(fitted.downscaledFrom ? { downscaledFrom: `${fitted.downscaledFrom.width}x${fitted.downscaledFrom.height}` } : {}) };
 		}
 		// dataUriBody: RunComfy's JSON body with the image as a data URI, as the package builds it,
-		// then the transport's request options, whose body is the Buffer sent (a string body, as
-		// the package used to give, would be turned into a Buffer by axios: done here too).
+		// then the transport's request options, whose body is sent: read here as a socket would
+		// (a stream, encoded while read), or taken whole (a Buffer, or a string axios would copy).
 		const { buildRunComfyInput } = distModule('providers/runComfy.js') as unknown as { buildRunComfyInput(r: unknown): Record<string, unknown> };
 		const { buildRequestOptions } = distModule('engine/n8nTransport.js') as unknown as {
-			buildRequestOptions(r: unknown, s: AbortSignal, stream: boolean, follow: boolean): { body?: string | Buffer };
+			buildRequestOptions(r: unknown, s: AbortSignal, stream: boolean, follow: boolean): { body?: string | Buffer | AsyncIterable<Buffer> };
 		};
 		const input = buildRunComfyInput({
 			operation: 'replaceBackground',
@@ -189,8 +189,11 @@ function componentTask(mode: Exclude<MemoryChildInput['mode'], 'workflow' | unde
 			options: { numImages: 1, seed: 1 },
 		});
 		const options = buildRequestOptions({ method: 'POST', url: 'http://127.0.0.1/', body: input }, new AbortController().signal, false, false);
-		const sent = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
-		return { ok: (sent?.length ?? 0) > data.length };
+		let sentBytes = 0;
+		if (typeof options.body === 'string') sentBytes = Buffer.from(options.body, 'utf8').length;
+		else if (Buffer.isBuffer(options.body)) sentBytes = options.body.length;
+		else if (options.body) for await (const chunk of options.body) sentBytes += chunk.length;
+		return { ok: sentBytes > data.length };
 	};
 }
 

@@ -3,10 +3,12 @@
  * holding the base64 (or the whole JSON) as one string.
  *
  * A Base64Text is an ordinary JSON value as far as anyone else is concerned: `JSON.stringify`
- * renders it through `toJSON()` as the string `prefix + base64(bytes)`. jsonBodyBuffer renders
+ * renders it through `toJSON()` as the string `prefix + base64(bytes)`. jsonBody renders
  * exactly the same bytes straight into one Buffer, encoding the bytes in slices, so the peak is
- * the input bytes plus the body Buffer (≈ 4/3 of them) instead of several full-size strings.
+ * the input bytes plus the body Buffer (≈ 4/3 of them) instead of several full-size strings;
+ * a stream (JsonBody.toStream) encodes them while they are sent, so the peak is the input bytes alone.
  */
+import { Readable } from 'node:stream';
 
 /** A JSON string value made of a short prefix and the base64 of some bytes (`data:image/png;base64,…`). */
 export class Base64Text {
@@ -127,32 +129,63 @@ function write(value: unknown, out: Pieces, stack: object[]): boolean {
 	return true;
 }
 
-/**
- * The UTF-8 bytes of `JSON.stringify(value)`, with every Base64Text's base64 written straight into
- * the one Buffer returned, slice by slice. Throws where JSON.stringify would (cycles, BigInt);
- * a value JSON.stringify renders as `undefined` (a function, undefined itself) gives an empty Buffer.
- */
-export function jsonBodyBuffer(value: unknown): Buffer {
+/** The JSON text of `value` as pieces, or undefined where JSON.stringify gives undefined. */
+function jsonPieces(value: unknown): Piece[] | undefined {
 	const pieces = new Pieces();
-	if (!write(prepare(value, ''), pieces, [])) return Buffer.alloc(0);
+	if (!write(prepare(value, ''), pieces, [])) return undefined;
 	pieces.flush();
+	return pieces.list;
+}
 
+function byteLength(pieces: Piece[]): number {
 	let total = 0;
-	for (const piece of pieces.list) {
-		total += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : base64Length(piece.bytes.length);
-	}
-	const buffer = Buffer.allocUnsafe(total);
-	let offset = 0;
-	for (const piece of pieces.list) {
+	for (const piece of pieces) total += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : base64Length(piece.bytes.length);
+	return total;
+}
+
+/** The UTF-8 bytes of the pieces, in chunks of at most one base64 slice (64 KiB) or one plain piece. */
+function* chunks(pieces: Piece[]): Generator<Buffer> {
+	for (const piece of pieces) {
 		if (typeof piece === 'string') {
-			offset += buffer.write(piece, offset, 'utf8');
+			yield Buffer.from(piece, 'utf8');
 			continue;
 		}
 		const bytes = piece.bytes;
 		for (let start = 0; start < bytes.length; start += SLICE_BYTES) {
-			offset += buffer.write(bytes.subarray(start, start + SLICE_BYTES).toString('base64'), offset, 'latin1');
+			yield Buffer.from(bytes.subarray(start, start + SLICE_BYTES).toString('base64'), 'latin1');
 		}
 	}
-	if (offset !== total) throw new Error(`jsonBodyBuffer: wrote ${offset} of ${total} bytes`);
-	return buffer;
+}
+
+/** `JSON.stringify(value)` as bytes, ready to be rendered as one Buffer or as a stream. */
+export interface JsonBody {
+	/** Its length in bytes (for Content-Length). */
+	length: number;
+	/** Every Base64Text's base64 written straight into the one Buffer returned, slice by slice. */
+	toBuffer(): Buffer;
+	/**
+	 * The same bytes, encoded while they are sent: a large image then never exists a second time
+	 * as a whole body; the peak is the image plus a few slices in flight. A fresh stream per call.
+	 */
+	toStream(): Readable;
+}
+
+/**
+ * Throws where JSON.stringify would (cycles, BigInt); a value JSON.stringify renders as
+ * `undefined` (a function, undefined itself) gives an empty body.
+ */
+export function jsonBody(value: unknown): JsonBody {
+	const pieces = jsonPieces(value) ?? [];
+	const length = byteLength(pieces);
+	return {
+		length,
+		toBuffer() {
+			const buffer = Buffer.allocUnsafe(length);
+			let offset = 0;
+			for (const chunk of chunks(pieces)) offset += chunk.copy(buffer, offset);
+			if (offset !== length) throw new Error(`jsonBody: wrote ${offset} of ${length} bytes`);
+			return buffer;
+		},
+		toStream: () => Readable.from(chunks(pieces), { objectMode: false }),
+	};
 }

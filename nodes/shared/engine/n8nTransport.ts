@@ -11,11 +11,13 @@
  *   cancel request sent after the execution stopped is not aborted before it leaves.
  * - helpers.httpRequest (no credential: downloads) honours `abortSignal` as given.
  */
+import type { Readable } from 'node:stream';
+
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { raceAbort, settle } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
-import { jsonBodyBuffer } from './jsonBody';
+import { jsonBody } from './jsonBody';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
 export interface N8nTransportOptions {
@@ -137,9 +139,12 @@ function normaliseHeaders(raw: unknown): Record<string, string> {
 	return out;
 }
 
-type Readable = AsyncIterable<unknown> & { destroy?: (error?: Error) => void };
+/** JSON bodies from this size on are streamed (see buildRequestOptions). */
+const STREAM_BODY_FROM_BYTES = 1024 * 1024;
 
-function isReadable(value: unknown): value is Readable {
+type ReadableLike = AsyncIterable<unknown> & { destroy?: (error?: Error) => void };
+
+function isReadable(value: unknown): value is ReadableLike {
 	return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function' && Symbol.asyncIterator in value;
 }
 
@@ -147,7 +152,7 @@ function tooLarge(request: HttpRequest, maxBytes: number): TransportError {
 	return new TransportError(`${request.method} ${originAndPath(request.url)}: the response is larger than ${maxBytes} bytes`, 'ERESPONSETOOLARGE', false);
 }
 
-async function readCapped(stream: Readable, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal): Promise<Buffer> {
+async function readCapped(stream: ReadableLike, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	let total = 0;
 	const onAbort = () => stream.destroy?.();
@@ -190,13 +195,20 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
 	const headers: Record<string, string> = { ...request.headers };
-	let body: Buffer | undefined;
+	let body: Buffer | Readable | undefined;
 	if (Buffer.isBuffer(request.body)) {
 		body = request.body;
 	} else if (request.body !== undefined) {
-		// The bytes JSON.stringify would give, rendered straight into one Buffer: no full-size
-		// strings of large base64 values (Base64Text), and nothing for axios to convert.
-		body = jsonBodyBuffer(request.body);
+		// The bytes JSON.stringify would give, without full-size strings of large base64 values
+		// (Base64Text) and with nothing for axios to convert. A large body (an inline image) is
+		// encoded while it is sent instead of being held whole next to the image it carries.
+		const json = jsonBody(request.body);
+		if (json.length >= STREAM_BODY_FROM_BYTES) {
+			body = json.toStream();
+			headers['content-length'] = String(json.length);
+		} else {
+			body = json.toBuffer();
+		}
 		if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
 	}
 	const options: IHttpRequestOptions = {

@@ -56,8 +56,8 @@ export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 	maxDelayMs: 5_000,
 	minDelayMs: 250,
 	jitter: 0.1,
-	denseDelayMs: 600,
-	denseFraction: 0.075,
+	denseDelayMs: 500,
+	denseFraction: 0.06,
 	sparseFactor: 3,
 	maxSparseDelayMs: 15_000,
 	directFirstMs: 9_000,
@@ -155,10 +155,17 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 	const clock = opts.clock ?? systemClock;
 	const start = opts.startedAt ?? clock.now();
 	const durations = opts.durations;
+	const s = { ...DEFAULT_POLL_SCHEDULE, ...opts.schedule };
 	// A window known at the start is kept: the current batch's first finished jobs are its
 	// fastest and would narrow it. Without one, this job is part of a batch still being learned.
 	const learned = opts.expected ?? durations?.tracker.expected(durations.key);
-	const phase = learned || !durations ? 0 : durations.tracker.nextPhase(durations.key);
+	// Without a window, the jobs of a batch share the watch: each starts at another point of the
+	// first gap (phase), and the more of them are already waiting, the wider each one's own gaps.
+	const sibling = learned || !durations ? 0 : durations.tracker.nextStart(durations.key);
+	const phase = (sibling * GOLDEN_RATIO_STEP) % 1;
+	const schedule: Partial<PollSchedule> | undefined = sibling
+		? { ...opts.schedule, growth: (opts.schedule?.growth ?? DEFAULT_POLL_SCHEDULE.growth) * (1 + Math.min(sibling, SHARED_WATCH_FROM) / SHARED_WATCH_FROM) }
+		: opts.schedule;
 	let last: T | undefined;
 	let polls = 0;
 	let lastCheckMs = 0;
@@ -178,7 +185,7 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 			if (now >= opts.deadline) throw new PollTimeoutError(last, now - start, polls);
 			const fromBatch = learned ? undefined : durations?.tracker.expected(durations.key);
 			const delayMs = nextPollDelay(polls, from - start, () => clock.random(), {
-				schedule: opts.schedule,
+				schedule,
 				expected: learned ?? fromBatch,
 				expectedFromBatch: fromBatch !== undefined,
 				queuePosition,
@@ -199,7 +206,12 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 		lastCheckMs = Math.min(5_000, Math.max(0, clock.now() - checkStart));
 		if (result.done) {
 			if (durations && !result.failed) {
-				durations.tracker.record(durations.key, { lowMs: polls > 1 ? lastPendingAt : 0, highMs: clock.now() - start });
+				const highMs = clock.now() - start;
+				const lowMs = polls > 1 ? lastPendingAt : 0;
+				// Without a learned window, a job seen done long after its previous check (by the sparse
+				// checks before its batch's first jobs finished) only says it ended somewhere in between.
+				const denseGap = Math.max(s.denseDelayMs, s.denseFraction * highMs);
+				durations.tracker.record(durations.key, { lowMs, highMs, vague: !learned && highMs - lowMs > 2 * denseGap });
 			}
 			return result.value;
 		}
@@ -256,13 +268,19 @@ async function checkBefore<R>(
 	throw result.error;
 }
 
+/** A finished job: it was still running at lowMs (0: already done at the first check) and done at highMs. */
+export interface DurationSample extends ExpectedDuration {
+	/** Found done long after the previous check, by a schedule without a window: lowMs may be long before the end. */
+	vague?: boolean;
+}
+
 /**
  * Remembers how long recent jobs of each kind took (the window in which each completed) and
  * offers it to the schedule. One instance per process is meant to be shared (`sharedDurations`);
  * it holds a few numbers per key.
  */
 export class DurationTracker {
-	private readonly samples = new Map<string, ExpectedDuration[]>();
+	private readonly samples = new Map<string, DurationSample[]>();
 	/** Per key: how many jobs started without a window (they get spread phases). */
 	private readonly started = new Map<string, number>();
 	/** Per key: the jobs waiting without a window, woken at the next record. */
@@ -273,7 +291,7 @@ export class DurationTracker {
 		private readonly maxKeys = 200,
 	) {}
 
-	record(key: string, sample: ExpectedDuration): void {
+	record(key: string, sample: DurationSample): void {
 		if (!(sample.highMs >= sample.lowMs) || sample.lowMs < 0) return;
 		let list = this.samples.get(key);
 		if (!list) {
@@ -285,7 +303,7 @@ export class DurationTracker {
 		} else {
 			this.samples.delete(key); // re-inserted below: the map's order is recency of use
 		}
-		list.push({ lowMs: sample.lowMs, highMs: sample.highMs });
+		list.push({ lowMs: sample.lowMs, highMs: sample.highMs, vague: sample.vague });
 		if (list.length > this.keep) list.splice(0, list.length - this.keep);
 		this.samples.set(key, list);
 		this.started.delete(key);
@@ -294,15 +312,12 @@ export class DurationTracker {
 		for (const wake of waiting ?? []) wake();
 	}
 
-	/**
-	 * Where in its first gap the next job of `key` without a window checks first: 0, 0.62, 0.24,
-	 * 0.85, … (golden-ratio steps), so any number of jobs submitted together spread evenly.
-	 */
-	nextPhase(key: string): number {
+	/** How many jobs of `key` started without a window before this one, since the last record. */
+	nextStart(key: string): number {
 		const n = this.started.get(key) ?? 0;
 		if (n === 0 && this.started.size >= this.maxKeys) this.started.clear();
 		this.started.set(key, n + 1);
-		return (n * GOLDEN_RATIO_STEP) % 1;
+		return n;
 	}
 
 	/** Calls `wake` once, when the next job of `key` is recorded. Returns the way to unsubscribe. */
@@ -326,8 +341,13 @@ export class DurationTracker {
 		// ending at 0 pulled the 10th percentile to 0 whenever three of the last sixteen did, and the
 		// next jobs then got dense checks from the start (up to 16 status requests for a 10 s job).
 		// Only when such jobs are common (the jobs got shorter) does the window open from 0 again.
-		const pending = list.filter((s) => s.lowMs > 0).map((s) => s.lowMs);
-		const doneAtFirstCheck = list.length - pending.length;
+		const pendingSamples = list.filter((s) => s.lowMs > 0);
+		const doneAtFirstCheck = list.length - pendingSamples.length;
+		// A job found done by the sparse checks of a schedule without a window (the first of a cold
+		// batch) says little about when it ended: its early lowMs would open the window seconds too
+		// soon. The window opens from the other jobs when there are any.
+		const known = pendingSamples.filter((s) => !s.vague);
+		const pending = (known.length ? known : pendingSamples).map((s) => s.lowMs);
 		const lowMs = pending.length === 0 || doneAtFirstCheck > EARLY_SHARE * list.length ? 0 : percentile(pending, 0.1);
 		return { lowMs, highMs: percentile(list.map((s) => s.highMs), 0.9) };
 	}
@@ -346,7 +366,10 @@ export class DurationTracker {
 	}
 }
 
+/** Phases 0, 0.62, 0.24, 0.85, …: any number of jobs started one after another spread evenly. */
 const GOLDEN_RATIO_STEP = (Math.sqrt(5) - 1) / 2;
+/** From this many jobs already waiting, each one's gaps grow twice as fast (the others watch too). */
+const SHARED_WATCH_FROM = 8;
 
 /** Share of recent jobs that may be done at their first check before the learned window opens from 0. */
 const EARLY_SHARE = 0.4;

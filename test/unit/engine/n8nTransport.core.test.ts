@@ -104,6 +104,28 @@ describe('n8n transport through n8n-core', () => {
 		expect(Number(seen[0].headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(body)));
 	});
 
+	it('a large JSON body (an inline image over 1 MB) is streamed with its length, byte for byte, afresh on every attempt', async () => {
+		let attempts = 0;
+		handler = (_req, res) => {
+			attempts++;
+			res.writeHead(attempts === 1 ? 503 : 200, { 'Content-Type': 'application/json' });
+			res.end('{}');
+		};
+		const { ctx } = context();
+		const image = Buffer.alloc(3 * 1024 * 1024 + 1, 0);
+		for (let i = 0; i < image.length; i++) image[i] = (i * 131) & 0xff;
+		const body = { image: new Base64Text('data:image/png;base64,', image), prompt: 'café' };
+		const client = createHttpClient(createN8nTransport(ctx, 'ideogramApi'), { signal: new AbortController().signal, baseDelayMs: 1, maxDelayMs: 1 });
+		await client.send({ method: 'POST', url: `${base}/v1/edit`, body }, 'read');
+		expect(seen).toHaveLength(2);
+		for (const request of seen) {
+			expect(request.headers['content-length']).toBe(String(Buffer.byteLength(JSON.stringify(body))));
+			expect(request.headers['transfer-encoding']).toBeUndefined();
+			expect(request.body === JSON.stringify(body)).toBe(true);
+			expect(request.headers['api-key']).toBe(API_KEY);
+		}
+	});
+
 	it('download: no credential reaches the image host; bytes and type come back', async () => {
 		handler = (_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });

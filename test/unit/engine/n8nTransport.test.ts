@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { createN8nTransport, isAbortError, toTransportError, TransportError } from '../../../nodes/shared/engine';
+import { Base64Text, createN8nTransport, isAbortError, toTransportError, TransportError } from '../../../nodes/shared/engine';
 
 const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -75,6 +75,24 @@ describe('createN8nTransport: request options', () => {
 		await createN8nTransport(ctx, 'x')({ method: 'POST', url: 'https://api.test', body, headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }, signal());
 		expect(calls[0].options.body).toBe(body);
 		expect(calls[0].options.headers).toEqual({ 'Content-Type': 'multipart/form-data; boundary=b' });
+	});
+
+	it('a JSON body from 1 MB on goes as a stream with its length (encoded while sent); a smaller one as a Buffer', async () => {
+		const { ctx, calls } = fakeCtx({});
+		const transport = createN8nTransport(ctx, 'x');
+		const small = { image: new Base64Text('data:image/png;base64,', Buffer.alloc(700 * 1024, 1)) };
+		const large = { image: new Base64Text('data:image/png;base64,', Buffer.alloc(800 * 1024, 1)) };
+		await transport({ method: 'POST', url: 'https://api.test', body: small }, signal());
+		await transport({ method: 'POST', url: 'https://api.test', body: large }, signal());
+		expect(Buffer.isBuffer(calls[0].options.body)).toBe(true);
+		expect(calls[0].options.headers).toEqual({ 'content-type': 'application/json' });
+		const streamed = calls[1].options.body;
+		expect(streamed).toBeInstanceOf(Readable);
+		const text = JSON.stringify(large);
+		expect(calls[1].options.headers).toEqual({ 'content-type': 'application/json', 'content-length': String(text.length) });
+		const chunks: Buffer[] = [];
+		for await (const chunk of streamed as Readable) chunks.push(chunk as Buffer);
+		expect(Buffer.concat(chunks).toString()).toBe(text);
 	});
 
 	it('without a credential: plain httpRequest with our signal, redirects followed', async () => {

@@ -182,3 +182,41 @@ describe('prepareMask: grey and noisy masks become clean black and white', () =>
 		expect(prepared.editFraction).toBeCloseTo((101 * 83) / (size * size), 2);
 	});
 });
+
+describe('prepareMask: large masks', () => {
+	/** 3000² RGBA decodes to 36 MB, over the size from which grey masks are read one band at a time. */
+	const SIDE = 3000;
+	function rawMask(colourPixel: boolean): Buffer {
+		const data = Buffer.alloc(SIDE * SIDE * 4);
+		for (let y = 0, p = 0; y < SIDE; y++) {
+			for (let x = 0; x < SIDE; x++, p += 4) {
+				const grey = (x * 7 + y * 13) % 256;
+				data[p] = data[p + 1] = data[p + 2] = grey;
+				// Alpha ramps across the left strip and is opaque elsewhere.
+				data[p + 3] = x < 256 ? x : 255;
+			}
+		}
+		if (colourPixel) data.set([255, 0, 0, 255], (5 * SIDE + 300) * 4); // red: luma 54, edit
+		return data;
+	}
+	/** Black = edit below 128, pixels under half opaque are keep; provider convention black = edit. */
+	function expected(raw: Buffer): Buffer {
+		const out = Buffer.alloc(SIDE * SIDE);
+		for (let i = 0, p = 0; i < out.length; i++, p += 4) {
+			const luma = raw[p] === raw[p + 1] && raw[p + 1] === raw[p + 2] ? raw[p] : 54;
+			out[i] = raw[p + 3] < 128 ? 255 : luma < 128 ? 0 : 255;
+		}
+		return out;
+	}
+
+	it.each([
+		['grey (read band by band)', false],
+		['with a coloured pixel (read at once)', true],
+	])('a %s 3000² RGBA mask gives the same classification as pixel by pixel', async (_, colourPixel) => {
+		const raw = rawMask(colourPixel);
+		const mask = await encodeRaw(raw, SIDE, SIDE, 4);
+		const prepared = await prepareMask({ imageWidth: SIDE, imageHeight: SIDE, mask, editColor: 'black', providerEditColor: 'black' });
+		const decoded = await decodeMask(prepared.png);
+		expect(decoded.data.equals(expected(raw))).toBe(true);
+	});
+});
