@@ -9,6 +9,7 @@
  *   BENCH_OUT=path         where to write the report
  *   BENCH_SPREAD=0.2       job lengths are drawn in mean × [1 - spread, 1 + spread]
  *   BENCH_REPORT_FROM=path re-render the report from a saved run (bench/.out/results.json)
+ *   BENCH_REPEATS=3        runs per contender and batch case (the median run is reported)
  *   BENCH_ITEMS=20  BENCH_LOOP_ITEMS=5  BENCH_BATCH_MEANS=3,12  BENCH_LATENCY_MEANS=2,10,60 (s)
  */
 import fs from 'node:fs';
@@ -160,6 +161,7 @@ async function main() {
 	const inputs = { imageUrl: images.url('photo.png'), maskUrl: images.url('mask.png') };
 
 	const batchConfig: BatchConfig = {
+		repeats: Number(env.BENCH_REPEATS ?? (QUICK ? 1 : 3)),
 		items: ITEMS,
 		loopItems: LOOP_ITEMS,
 		meansMs: BATCH_MEANS,
@@ -208,7 +210,7 @@ async function main() {
 	if (enabled('overhead')) {
 		log('per-item overhead');
 		results.overhead = await attempt('overhead', () =>
-			benchOverhead({ providers: ['runComfy', 'runware', 'cometApi', 'ideogram'], counts: QUICK ? [3, 8] : [5, 25], log }),
+			benchOverhead({ providers: ['runComfy', 'runware', 'cometApi', 'ideogram'], counts: QUICK ? [3, 8] : [5, 25], repeats: QUICK ? 1 : 3, log }),
 		);
 	}
 	if (enabled('memory')) {

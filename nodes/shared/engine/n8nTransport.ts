@@ -152,8 +152,14 @@ function tooLarge(request: HttpRequest, maxBytes: number): TransportError {
 	return new TransportError(`${request.method} ${originAndPath(request.url)}: the response is larger than ${maxBytes} bytes`, 'ERESPONSETOOLARGE', false);
 }
 
-async function readCapped(stream: ReadableLike, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal): Promise<Buffer> {
+/**
+ * Reads a response stream into one Buffer, stopping at `maxBytes`. With the length announced
+ * (Content-Length of an uncompressed body) the bytes go straight into a Buffer of that size, so a
+ * large image is not held twice (chunks + their concatenation) at the end of its download.
+ */
+async function readCapped(stream: ReadableLike, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal, announced?: number): Promise<Buffer> {
 	const chunks: Buffer[] = [];
+	let whole = announced !== undefined && (maxBytes === undefined || announced <= maxBytes) ? Buffer.allocUnsafe(announced) : undefined;
 	let total = 0;
 	const onAbort = () => stream.destroy?.();
 	signal.addEventListener('abort', onAbort, { once: true });
@@ -161,14 +167,21 @@ async function readCapped(stream: ReadableLike, maxBytes: number | undefined, re
 		const read = (async () => {
 			for await (const chunk of stream) {
 				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-				total += buffer.length;
-				if (maxBytes !== undefined && total > maxBytes) {
+				if (maxBytes !== undefined && total + buffer.length > maxBytes) {
 					stream.destroy?.();
 					throw tooLarge(request, maxBytes);
 				}
-				chunks.push(buffer);
+				if (whole && total + buffer.length <= whole.length) {
+					buffer.copy(whole, total);
+				} else {
+					// More than announced (a compressed body, decoded): collect the chunks instead.
+					if (whole) chunks.push(whole.subarray(0, total));
+					whole = undefined;
+					chunks.push(buffer);
+				}
+				total += buffer.length;
 			}
-			return Buffer.concat(chunks);
+			return whole ? whole.subarray(0, total) : Buffer.concat(chunks);
 		})();
 		return await raceAbort(read, signal);
 	} finally {
@@ -176,14 +189,14 @@ async function readCapped(stream: ReadableLike, maxBytes: number | undefined, re
 	}
 }
 
-async function toBuffer(body: unknown, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal): Promise<Buffer> {
+async function toBuffer(body: unknown, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal, announced?: number): Promise<Buffer> {
 	let buffer: Buffer;
 	if (body === undefined || body === null) buffer = Buffer.alloc(0);
 	else if (Buffer.isBuffer(body)) buffer = body;
 	else if (body instanceof ArrayBuffer) buffer = Buffer.from(new Uint8Array(body));
 	else if (ArrayBuffer.isView(body)) buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 	else if (typeof body === 'string') buffer = Buffer.from(body, 'utf8');
-	else if (isReadable(body)) return await readCapped(body, maxBytes, request, signal);
+	else if (isReadable(body)) return await readCapped(body, maxBytes, request, signal, announced);
 	else buffer = Buffer.from(JSON.stringify(body), 'utf8');
 	if (maxBytes !== undefined && buffer.length > maxBytes) throw tooLarge(request, maxBytes);
 	return buffer;
@@ -257,8 +270,11 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType?: stri
 		if (!Number.isInteger(status)) {
 			throw new TransportError(`${request.method} ${originAndPath(request.url)}: n8n returned no HTTP status`, 'EBADRESPONSE', true);
 		}
-		const body = await settle(toBuffer(raw.body, maxBytes, request, signal));
-		if (body.ok) return { status, headers: normaliseHeaders(raw.headers), body: body.value };
+		const headers = normaliseHeaders(raw.headers);
+		const length = Number(headers['content-length']);
+		const announced = Number.isSafeInteger(length) && length >= 0 && !headers['content-encoding'] ? length : undefined;
+		const body = await settle(toBuffer(raw.body, maxBytes, request, signal, announced));
+		if (body.ok) return { status, headers, body: body.value };
 		if (body.error instanceof TransportError) throw body.error;
 		if (signal.aborted) throw abortErrorFrom(signal);
 		throw toTransportError(body.error, request) ?? body.error;

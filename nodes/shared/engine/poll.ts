@@ -342,13 +342,15 @@ export class DurationTracker {
 		// next jobs then got dense checks from the start (up to 16 status requests for a 10 s job).
 		// Only when such jobs are common (the jobs got shorter) does the window open from 0 again.
 		const pendingSamples = list.filter((s) => s.lowMs > 0);
-		const doneAtFirstCheck = list.length - pendingSamples.length;
+		// Whether the jobs got shorter is judged on the most recent ones, so it shows within a batch.
+		const recent = list.slice(-RECENT_JOBS);
+		const doneAtFirstCheck = recent.filter((s) => s.lowMs === 0).length;
 		// A job found done by the sparse checks of a schedule without a window (the first of a cold
 		// batch) says little about when it ended: its early lowMs would open the window seconds too
 		// soon. The window opens from the other jobs when there are any.
 		const known = pendingSamples.filter((s) => !s.vague);
 		const pending = (known.length ? known : pendingSamples).map((s) => s.lowMs);
-		const lowMs = pending.length === 0 || doneAtFirstCheck > EARLY_SHARE * list.length ? 0 : percentile(pending, 0.1);
+		const lowMs = pending.length === 0 || doneAtFirstCheck > EARLY_SHARE * recent.length ? 0 : percentile(pending, 0.1);
 		return { lowMs, highMs: percentile(list.map((s) => s.highMs), 0.9) };
 	}
 
@@ -370,6 +372,9 @@ export class DurationTracker {
 const GOLDEN_RATIO_STEP = (Math.sqrt(5) - 1) / 2;
 /** From this many jobs already waiting, each one's gaps grow twice as fast (the others watch too). */
 const SHARED_WATCH_FROM = 8;
+
+/** The jobs judged for "got shorter" (EARLY_SHARE). */
+const RECENT_JOBS = 16;
 
 /** Share of recent jobs that may be done at their first check before the learned window opens from 0. */
 const EARLY_SHARE = 0.4;

@@ -6,9 +6,9 @@
 import sharp from 'sharp';
 
 import { InputError } from './errors';
-import { reasonOf, type ImageHeader } from './imageInfo';
+import { reasonOf } from './imageInfo';
 import { MASK_VALUE, type GreyRaster } from './raster';
-import type { MaskColor, MaskEditColor } from './types';
+import type { ImageInfo, MaskColor, MaskEditColor } from './types';
 
 /** What the user's mask means and how to word problems with it. */
 export interface MaskMeaning {
@@ -38,15 +38,8 @@ const LUMA_BLUE = 2366;
 const LUMA_SHIFT = 15;
 const LUMA_ROUNDING = 1 << (LUMA_SHIFT - 1);
 
-/**
- * Colour masks whose decoded pixels would take more than this are first checked for grey content
- * and then decoded one band at a time (see classifyGreyByBands): a 4096² RGBA mask is 64 MB of
- * pixels, twice a 31 MB photo, on top of that photo. Smaller masks decode at once (faster).
- */
-const DECODE_BY_BANDS_FROM_BYTES = 32 * 1024 * 1024;
-
 /** Decodes the mask at its own size into one byte per pixel: the provider's edit or keep value. */
-export async function classifyMaskPixels(mask: Buffer, header: ImageHeader, how: MaskMeaning): Promise<GreyRaster> {
+export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo; greyscale: boolean }, how: MaskMeaning): Promise<GreyRaster> {
 	const table = editLookupTable(how.editColor, how.threshold, how.providerEditColor);
 	if (how.editColor === 'transparent') {
 		if (!header.info.hasAlpha) throw transparentWithoutAlpha(how.label);
@@ -56,42 +49,8 @@ export async function classifyMaskPixels(mask: Buffer, header: ImageHeader, how:
 	if (header.greyscale && !header.info.hasAlpha) {
 		return classifySingleBand(await decodeRaw(sharp(mask).toColourspace('b-w'), how), table);
 	}
-	const keepValue = 255 - MASK_VALUE[how.providerEditColor];
-	const { width, height, hasAlpha } = header.info;
-	if (header.srgb8 && width * height * (hasAlpha ? 4 : 3) > DECODE_BY_BANDS_FROM_BYTES) {
-		const byBands = await classifyGreyByBands(mask, hasAlpha, table, keepValue, how);
-		if (byBands) return byBands;
-	}
 	// Everything else decodes to 8-bit sRGB, 3 bands, or 4 with alpha (16-bit, palette, CMYK and grey+alpha included).
-	return classifyColour(await decodeRaw(sharp(mask), how), table, keepValue);
-}
-
-/**
- * A large RGB(A) mask that is grey (r = g = b in every pixel, as black-and-white masks from
- * editors are): its luma is its red band exactly (the weights sum to 2^15), so the red band and
- * then the alpha band are decoded alone, one byte per pixel each, instead of all bands at once.
- * Whether it is grey libvips works out while decoding, without handing over any pixels.
- * Undefined for a mask with colour in it.
- */
-async function classifyGreyByBands(mask: Buffer, hasAlpha: boolean, table: Uint8Array, keepValue: number, how: MaskMeaning): Promise<GreyRaster | undefined> {
-	const differences = await sharp(mask)
-		.removeAlpha()
-		.recomb([
-			[1, -1, 0],
-			[0, 1, -1],
-			[0, 0, 0],
-		])
-		.stats()
-		.catch(() => undefined);
-	const grey = differences?.channels.slice(0, 2).every((band) => band.min === 0 && band.max === 0);
-	if (!grey) return undefined;
-	const red = classifySingleBand(await decodeRaw(sharp(mask).extractChannel(0), how), table);
-	if (hasAlpha) {
-		const alpha = await decodeRaw(sharp(mask).extractChannel(3), how);
-		assertChannels(alpha, [1]);
-		for (let i = 0; i < red.data.length; i++) if (alpha.data[i] < OPAQUE_FROM_ALPHA) red.data[i] = keepValue;
-	}
-	return red;
+	return classifyColour(await decodeRaw(sharp(mask), how), table, 255 - MASK_VALUE[how.providerEditColor]);
 }
 
 function transparentWithoutAlpha(label: string): InputError {

@@ -36,19 +36,11 @@ export async function readImageInfo(data: Buffer, what = 'image'): Promise<Image
 	return (await readImageHeader(data, what)).info;
 }
 
-export interface ImageHeader {
-	info: ImageInfo;
-	/** Stored as greyscale (decodes faster as one band). */
-	greyscale: boolean;
-	/** 8-bit sRGB: its bands can be decoded one at a time as they are stored. */
-	srgb8: boolean;
-}
-
 /**
- * `readImageInfo`, plus how the pixels are stored. `parameter` is put on the errors: the node
- * parameter the bytes came from.
+ * `readImageInfo`, plus whether the pixels are stored as greyscale (which decodes faster as one
+ * band). `parameter` is put on the errors: the node parameter the bytes came from.
  */
-export async function readImageHeader(data: Buffer, what: string, parameter?: string): Promise<ImageHeader> {
+export async function readImageHeader(data: Buffer, what: string, parameter?: string): Promise<{ info: ImageInfo; greyscale: boolean }> {
 	if (data.length === 0) {
 		throw new InputError(`The ${what} is empty (0 bytes), not a PNG, JPEG or WebP image.`, NOT_A_FILE_HINT, parameter);
 	}
@@ -72,11 +64,7 @@ export async function readImageHeader(data: Buffer, what: string, parameter?: st
 		hasAlpha: metadata.hasAlpha === true,
 		bytes: data.length,
 	};
-	return {
-		info,
-		greyscale: metadata.space === 'b-w' || metadata.space === 'grey16',
-		srgb8: metadata.space === 'srgb' && metadata.depth === 'uchar' && !metadata.isPalette,
-	};
+	return { info, greyscale: metadata.space === 'b-w' || metadata.space === 'grey16' };
 }
 
 function isAcceptedFormat(format: string | undefined): format is AcceptedFormat {

@@ -136,6 +136,17 @@ describe('createN8nTransport: request options', () => {
 		const res = await createN8nTransport(ctx)({ method: 'GET', url: 'https://cdn.test/a.png' }, signal(), { maxBytes: 1000 });
 		expect(res.body.toString()).toBe('abc');
 	});
+
+	it.each([
+		['as announced', '6', 'abcdef'],
+		['shorter than announced (cut off)', '9', 'abcdef'],
+		['longer than announced (a decoded compressed body)', '4', 'abcdef'],
+	])('with maxBytes and a Content-Length: a body %s comes back byte for byte', async (_, length, expected) => {
+		const body = Readable.from([Buffer.from('ab'), Buffer.from('cd'), Buffer.from('ef')]);
+		const { ctx } = fakeCtx({ plain: async () => ({ statusCode: 200, headers: { 'content-length': length }, body }) });
+		const res = await createN8nTransport(ctx)({ method: 'GET', url: 'https://cdn.test/a.png' }, signal(), { maxBytes: 1000 });
+		expect(res.body.toString()).toBe(expected);
+	});
 });
 
 describe('createN8nTransport: errors', () => {

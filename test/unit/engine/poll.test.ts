@@ -415,4 +415,21 @@ describe('DurationTracker', () => {
 		for (let i = 0; i < 8; i++) tracker.record('k', { lowMs: 0, highMs: 2_000 });
 		expect(tracker.expected('k')?.lowMs).toBe(0);
 	});
+
+	it('however many jobs it remembers, a drop in length shows within the 16 most recent', () => {
+		const tracker = new DurationTracker();
+		for (let i = 0; i < 64; i++) tracker.record('k', { lowMs: 9_500, highMs: 10_000 });
+		for (let i = 0; i < 6; i++) tracker.record('k', { lowMs: 0, highMs: 9_500 });
+		expect(tracker.expected('k')?.lowMs).toBe(9_500);
+		tracker.record('k', { lowMs: 0, highMs: 9_500 });
+		expect(tracker.expected('k')?.lowMs).toBe(0);
+	});
+
+	it("jobs found done long after a check planned without a window do not open the window early", () => {
+		const tracker = new DurationTracker();
+		tracker.record('k', { lowMs: 1_500, highMs: 2_600, vague: true });
+		expect(tracker.expected('k')?.lowMs).toBe(1_500); // nothing better known
+		for (let i = 0; i < 9; i++) tracker.record('k', { lowMs: 2_700 + i * 50, highMs: 3_000 + i * 50 });
+		expect(tracker.expected('k')?.lowMs).toBeGreaterThanOrEqual(2_700);
+	});
 });
