@@ -60,7 +60,7 @@ export async function roundTripMs(operation: Operation, inputs: ItemInputs): Pro
 	return roundTrips.get(operation)!;
 }
 
-function row(
+export function batchRow(
 	provider: ProviderName,
 	operation: Operation,
 	meanMs: number,
@@ -90,7 +90,7 @@ function row(
 }
 
 /** The element whose `key` is the median (the lower middle one for an even count). */
-function medianBy<T>(values: T[], key: (value: T) => number): T {
+export function medianBy<T>(values: T[], key: (value: T) => number): T {
 	const sorted = [...values].sort((a, b) => key(a) - key(b));
 	return sorted[Math.floor((sorted.length - 1) / 2)];
 }
@@ -104,7 +104,7 @@ export async function benchBatch(config: BatchConfig): Promise<BatchRow[]> {
 		for (const meanMs of config.meansMs) {
 			const jobDurationMs = randomDuration(meanMs, spread);
 			const label = `${operation} ${meanMs / 1000} s`;
-			const runRow = (contender: Contender, run: ContenderRun) => row('runComfy', operation, meanMs, contender, run, items, items, rtt);
+			const runRow = (contender: Contender, run: ContenderRun) => batchRow('runComfy', operation, meanMs, contender, run, items, items, rtt);
 			const packageRun = () => runAgainstFake('runComfy', { jobDurationMs }, () => packageWorkflow(operation, 'runComfy', items, inputs), PACKAGE_NODE_NAME);
 			const cold: BatchRow[] = [];
 			const warm: BatchRow[] = [];
@@ -138,7 +138,7 @@ export async function benchBatch(config: BatchConfig): Promise<BatchRow[]> {
 				() => packageWorkflow('replaceBackground', provider, items, inputs),
 				PACKAGE_NODE_NAME,
 			);
-			rows.push(row(provider, 'replaceBackground', meanMs, 'package (cold)', run, items, DEFAULT_SLOTS[provider], rtt));
+			rows.push(batchRow(provider, 'replaceBackground', meanMs, 'package (cold)', run, items, DEFAULT_SLOTS[provider], rtt));
 			config.log(`batch replaceBackground ${meanMs / 1000} s on ${provider}: package ${run.wallMs} ms`);
 		}
 	}
@@ -162,7 +162,7 @@ export async function benchOneAtATime(config: BatchConfig): Promise<BatchRow[]> 
 				'Done',
 			);
 			config.log(`batch ${operation} ${meanMs / 1000} s: one-at-a-time loop ${run.wallMs} ms for ${config.loopItems} items`);
-			const r = row('runComfy', operation, meanMs, 'one-at-a-time loop', run, config.items, config.items, rtt);
+			const r = batchRow('runComfy', operation, meanMs, 'one-at-a-time loop', run, config.items, config.items, rtt);
 			// Extrapolated: ran `loopItems` items one after another.
 			r.wallMs = (run.wallMs * config.items) / config.loopItems;
 			return r;

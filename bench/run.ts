@@ -4,7 +4,7 @@
  *
  * Environment (all optional):
  *   BENCH_QUICK=1          short smoke run (writes bench/.out/BENCHMARKS.quick.md, not BENCHMARKS.md)
- *   BENCH_ONLY=a,b         sections: batch, latency, memory, overhead, mask (BENCHMARKS.md is then
+ *   BENCH_ONLY=a,b         sections: batch, real, latency, memory, overhead, mask (BENCHMARKS.md is then
  *                          only written when BENCH_OUT is set)
  *   BENCH_OUT=path         where to write the report
  *   BENCH_SPREAD=0.2       job lengths are drawn in mean × [1 - spread, 1 + spread]
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { makeImage, makeMask } from '../test/harness/workflows';
 import { loadPackage, shutdownEngine } from '../test/harness/engine';
 import { benchBatch, benchOneAtATime, type BatchConfig } from './batch';
+import { benchBatchInRealN8n } from './realN8n';
 import { benchLatency, type LatencyClass } from './latency';
 import { benchMaskPreparation } from './mask';
 import { benchMemory } from './memory';
@@ -29,7 +30,7 @@ import { registerN8nBaseNodes } from './lib/n8nBase';
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
-const SECTIONS = ['batch', 'latency', 'memory', 'overhead', 'mask'] as const;
+const SECTIONS = ['batch', 'real', 'latency', 'memory', 'overhead', 'mask'] as const;
 type Section = (typeof SECTIONS)[number];
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 const enabled = (s: Section) => !only || only.has(s);
@@ -56,15 +57,28 @@ function version(pkgDir: string): string {
 
 const FIX_NOTES = `### Fixed in the package after this benchmark found them
 
-- **Learned poll window collapsing** (nodes/shared/engine/poll.ts, \`DurationTracker.expected\`): a job already done at
-  its first check records "ended some time before" as a start of 0 ms. With the first check at the learned window's
-  start, about a tenth of jobs do that by design, so whenever three of the last sixteen did, the window's start (10th
-  percentile) fell to 0 and the next batch was checked densely from its first second: up to 16 status requests for a
-  10 s job (budget 7; 60 of 220 warm 10 s jobs over budget in one run). Such jobs now only reopen the window from 0 when
-  they are more than 40 % of the recent ones (the jobs really got shorter). \`npx tsx bench/pollSim.ts\` runs the schedule
-  on a fake clock (10 series of 12 executions of 20 jobs): warm jobs over their own budget went from 140 to 0 of 2200
-  for 10 s jobs and from 233 to 28 for 5 s jobs, with the same median latency; a drop from 10 s to 2 s jobs is still
-  learned within one execution.
+- **A first batch checked blind** (nodes/shared/engine/poll.ts): every job of the first batch after n8n starts followed
+  the same cold schedule (checks at ≈ 0.5, 1.75, 3.4, 5.5 s …), so the batch's first finished job was only seen at the
+  next common instant and a job was seen ≈ 1–1.5 s after its end (cold RunComfy 10 s: median 1.36 s; 3 s batches
+  1.28–1.61× the ideal). Now the jobs of a batch start their checks at points spread over the first gap (golden-ratio
+  phases) and widen their own gaps the more of them already wait, so between them the batch is watched closely at no
+  extra cost per job; the first finished job wakes the others (\`DurationTracker.onNextRecord\`) onto dense checks,
+  on one 0.5 s grid all jobs share, so the batch's last job is seen within one step of its end. On the fake clock
+  (\`npx tsx bench/pollSim.ts\`, 10 series of 20-job batches): cold 3 s batches from 1.35× to 1.06× the longest job,
+  cold median latency from 574 to 244 ms (10 s jobs: 1634 to 337 ms), status checks per job 3.2 → 3.0 (10 s: 6.2 → 6.3).
+- **The first warm batch learned a window opened seconds too early**: the cold batch's first jobs are found by sparse
+  checks, and their last "still running" check lies long before their end. Such samples are now marked vague and do not
+  open the window when others exist: the first warm 3 s batch went from 3.9 to 2.9 status checks per job (budget 3.5).
+  The tracker keeps 64 jobs per kind (a whole batch, not its slowest 16) and judges "the jobs got shorter" on the 16
+  most recent.
+- **Learned poll window collapsing**: a job already done at its first check records "ended some time before" as a
+  start of 0 ms; such jobs only reopen the window from 0 when they are more than 40 % of the recent ones (the jobs
+  really got shorter), instead of whenever three of sixteen did.
+- **Inline images sent as one more copy** (nodes/shared/engine/jsonBody.ts, n8nTransport.ts): a JSON body from 1 MB on
+  (RunComfy and Runware with a binary image) is now a stream encoded while it is sent, with its Content-Length, instead
+  of a Buffer of 4/3 the image next to the image. See "Memory: where it goes".
+- **Downloads held twice at their end** (n8nTransport.ts): a response with a Content-Length is read straight into one
+  Buffer of that size instead of a list of chunks concatenated at the end.
 - **Multipart body copied once per part** (nodes/shared/providers/ideogramFamily.ts): see "Memory: where it goes".`;
 
 const MEMORY_NOTES = `### Memory: where it goes
@@ -72,33 +86,29 @@ const MEMORY_NOTES = `### Memory: where it goes
 The second table measures the heavy steps of the package alone, with the same method, on the same 4096² image.
 
 - The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
-  store), 1× the image, for as long as the item is in flight.
-- **Edit prepares the mask at its own size.** The benchmark's 4096² mask has an alpha channel (RGBA), so it is decoded
-  to 64 MB of raw pixels; the one-byte-per-pixel classification is written over the front of that same Buffer
-  (nodes/shared/mask/classify.ts) instead of into a new 16 MB one, which took the step alone from ≈ 91 MB (2.93× a
-  31 MB image) to ≈ 74 MB (2.38×). The decoded pixels are still held until the mask is re-encoded; they are
-  short-lived, but V8 frees them at its next GC, so they can still count when the upload follows. (A greyscale mask
-  decodes to one band, a quarter of that.) Decoding in horizontal strips (sharp \`extract\`) was tried and did not
-  lower the peak; libvips' own luma (\`recomb\`) can be made exact but adds ≈ 80 ms for a 2048² mask (the JS pass: ≈ 5 ms).
+  store; an image given as a URL is downloaded once to check it), 1× the image, for as long as the item is in flight.
+- **Edit prepares the mask at its own size.** The benchmark's 4096² mask has an alpha channel (RGBA), so sharp decodes
+  it to 64 MB of raw pixels, 2.06× a 31 MB image, while the image is held: ≈ 3× at that moment before anything else.
+  The one-byte-per-pixel classification is written over the front of those pixels (nodes/shared/mask/classify.ts)
+  instead of into a new Buffer. sharp has no streaming raw output (one 64 MB chunk), so the pixels cannot be read in
+  pieces; decoding in strips (\`extract\`) did not lower the peak (each strip's Buffer lives until V8's next GC);
+  reading the red and alpha bands alone would do for grey masks, but checking that a mask is grey is the problem:
+  sharp's \`stats()\` reads the input, not the pipeline, a check through libvips (\`recomb\` + PNG) took 1.8 s for a
+  4096² mask, and comparing bands in JS allocates them all; libvips' own luma is not the Rec. 709 luma the node
+  classifies by. A greyscale mask decodes to one band, a quarter of that.
 - **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI. The body used to be built as
-  strings: the data URI (4/3 of the image), the flat copy JSON.stringify makes of it, the JSON string, and the Buffer
-  n8n's request helper (axios) makes of that string: ≈ 6× the image at the moment of sending (6.34× measured alone).
-  The adapters now hand the image as a \`Base64Text\` (prefix + the image's bytes) and the transport renders the JSON
-  straight into one Buffer, encoding the base64 in 48 KiB slices (nodes/shared/engine/jsonBody.ts), byte for byte
-  the JSON.stringify text: the image plus a body of 4/3 of it (2.73× measured alone, with the image read from
-  disk). The whole Edit went from 9.25× to ≈ 5.3× (RunComfy) and 9.69× to ≈ 5.2× (Runware); its peak is now about
-  that of the same Edit with the image given as a URL: the held image and the mask preparation below, not the body.
-  Giving the image as a URL (Image Source: URL) still skips the body's copy (RunComfy and Runware fetch the image
-  themselves; the package still downloads it once to check it).
+  strings (≈ 6× the image when sending), then rendered into one Buffer of 4/3 the image (≈ 2.7× with the image,
+  measured alone); it is now a stream encoded in 48 KiB slices while it is sent (nodes/shared/engine/jsonBody.ts), byte
+  for byte the JSON.stringify text, with its Content-Length: the sending step alone is the held image and a few slices.
+  The whole Edit went from ≈ 9.3× (strings) and ≈ 5.1× (one Buffer) to the figures above; what is left is the held
+  image, the mask's decoded pixels and V8 freeing them at its next GC rather than at once.
 - **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled (sharp
-  decodes and resizes it in strips: ≈ 1.8× the image); the multipart body is one Buffer the size of the files. The
-  body used to be rendered with form-data's \`getBuffer()\`, which copies everything rendered so far once per part
-  (≈ 20 copies of a 10 MB image: 16.6× the image at the peak for the largest accepted one); it is now rendered with a
-  single copy (nodes/shared/providers/ideogramFamily.ts), byte for byte the same body.
+  decodes and resizes it in strips: ≈ 1.8× the image with the image itself); the multipart body is one Buffer the size
+  of the files, rendered with a single copy (nodes/shared/providers/ideogramFamily.ts; form-data's \`getBuffer()\`
+  copied everything rendered so far once per part: 16.6× the image at the peak for the largest accepted one).
 
-What would bring the peak under 3×: not holding a mask's full decoded pixels at all (the Edit rows carry them on top
-of the held image and, for RunComfy and Runware, the 4/3 body). The whole-Edit peaks vary by ±0.5× between runs (GC
-timing), so the mask step's saving (≈ 0.55× alone) does not show reliably in them.`;
+What would bring every row under 3×: a mask decoder that hands over rows as it decodes (no full RGBA Buffer), and a
+multipart body streamed like the JSON one. The whole-Edit peaks vary by about ±0.5× between runs (GC timing).`;
 
 async function main() {
 	if (env.BENCH_REPORT_FROM) {
@@ -175,6 +185,12 @@ async function main() {
 	if (enabled('batch')) {
 		log(`batch: ${ITEMS} items, jobs of ${BATCH_MEANS.map((m) => m / 1000).join(' / ')} s`);
 		results.batch = await attempt('batch', () => benchBatch(batchConfig));
+	}
+	if (enabled('real')) {
+		log(`batch in the real n8n: ${ITEMS} items, jobs of ${BATCH_MEANS[0] / 1000} s, \`n8n execute\``);
+		results.realN8n = await attempt('real', () =>
+			benchBatchInRealN8n({ ...batchConfig, meanMs: BATCH_MEANS[0], operation: 'replaceBackground' }),
+		);
 	}
 
 	// The one-at-a-time loops only wait on timers and sockets, as the latency runs do: side by side.

@@ -3,16 +3,17 @@
  * deadline passes (PollTimeoutError, a hard limit) or the execution stops (AbortError, at once).
  *
  * The schedule (nextPollDelay) has two modes:
- * - Without knowledge of the job's length: the first check 0.5–1.75 s after submit, then gaps
- *   that grow with the time waited (1.1 s + 0.3 × elapsed, at most 5 s), ±10 % jitter. This keeps
- *   the request count within budget (≤ 2 + 1 per 2 s up to 10 s, ≤ 7 + 1 per 5 s beyond).
+ * - Without knowledge of the job's length: the first check 0.5 s after submit, then gaps that
+ *   grow with the time waited (1.3 s + 0.3 × elapsed, at most 5 s), ±10 % jitter. This keeps the
+ *   request count within budget (≤ 2 + 1 per 2 s up to 10 s, ≤ 7 + 1 per 5 s beyond).
  *   Jobs of one kind submitted together (a batch) each start at another point of that first gap
- *   (`phase`), so that between them the batch is checked often and its first finished job is
- *   seen early, while each job still makes no more checks than the plain schedule.
+ *   (`phase`, first checks 0.5–1.95 s) and widen their own gaps the more of them already wait:
+ *   between them the batch is checked often and its first finished job is seen early, while each
+ *   job makes no more checks than a lone one.
  * - With an expected duration window [lowMs, highMs] (learned from earlier jobs of the same kind
  *   by a DurationTracker, or from the first finished jobs of the same batch): few checks before
- *   the window (straight to it when it opens within 9 s), dense checks inside it (gap 0.8 s or
- *   7.5 % of the time waited, on a grid all jobs share), the normal schedule after it. This also
+ *   the window (straight to it when it opens within 9 s), dense checks inside it (gap 0.5 s or
+ *   6 % of the time waited, on a grid all jobs share), the normal schedule after it. This also
  *   keeps the median latency between completion and detection ≤ 0.5 s (≤ 5 % for jobs over
  *   10 s) for job lengths that vary up to ±30 % around their mean.
  * A job still queued (queuePosition ≥ 1) cannot be about to finish: it gets the normal gaps.
@@ -51,7 +52,7 @@ export interface PollSchedule {
 
 export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 	firstDelayMs: 500,
-	baseDelayMs: 1300,
+	baseDelayMs: 1_300,
 	growth: 0.3,
 	maxDelayMs: 5_000,
 	minDelayMs: 250,
@@ -277,7 +278,7 @@ export interface DurationSample extends ExpectedDuration {
 /**
  * Remembers how long recent jobs of each kind took (the window in which each completed) and
  * offers it to the schedule. One instance per process is meant to be shared (`sharedDurations`);
- * it holds a few numbers per key.
+ * it holds up to 64 finished jobs per kind (a whole batch) and what waits on them.
  */
 export class DurationTracker {
 	private readonly samples = new Map<string, DurationSample[]>();

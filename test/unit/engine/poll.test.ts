@@ -245,16 +245,20 @@ describe('pollUntilDone', () => {
 		expect(clock.now() - t0).toBe(10_000);
 	});
 
-	it('a stop during the wait rejects at once with an AbortError and cancels the timer', async () => {
+	it.each([
+		['alone', false],
+		['waiting for news of its batch', true],
+	])('a stop during the wait (%s) rejects at once with an AbortError and cancels the timer', async (_, tracked) => {
 		const clock = new FakeClock();
 		const controller = new AbortController();
 		const checks: number[] = [];
+		const tracker = new DurationTracker();
 		const pending = pollUntilDone(
 			async () => {
 				checks.push(clock.now());
 				return { done: false, value: 0 };
 			},
-			{ clock, signal: controller.signal, deadline: clock.now() + 600_000 },
+			{ clock, signal: controller.signal, deadline: clock.now() + 600_000, durations: tracked ? { tracker, key: 'k' } : undefined },
 		).catch((e: unknown) => e);
 		await clock.advance(3_000);
 		const count = checks.length;
@@ -264,6 +268,10 @@ describe('pollUntilDone', () => {
 		expect(isAbortError(error)).toBe(true);
 		expect(clock.now()).toBe(at);
 		expect(clock.pending).toBe(0);
+		await clock.advance(60_000);
+		expect(checks).toHaveLength(count);
+		// News after the stop wakes nothing.
+		tracker.record('k', { lowMs: 1_000, highMs: 2_000 });
 		await clock.advance(60_000);
 		expect(checks).toHaveLength(count);
 	});
