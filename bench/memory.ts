@@ -204,7 +204,7 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 
 	const parts: MemoryPart[] = [];
 	const steps: Array<{ mode: 'mask' | 'dataUriBody' | 'downscale'; step: string; file: string }> = [
-		{ mode: 'mask', step: `preparing a ${side}² mask (RGB PNG, ${mb(fs.statSync(largeMask).size)})`, file: largeMask },
+		{ mode: 'mask', step: `preparing a ${side}² mask (RGBA PNG, ${mb(fs.statSync(largeMask).size)})`, file: largeMask },
 		{ mode: 'dataUriBody', step: 'building and sending the JSON body with a data URI (RunComfy, Runware)', file: large },
 		{ mode: 'downscale', step: 'downscaling the image under 10 MB (Ideogram, CometAPI)', file: large },
 	];
