@@ -32,7 +32,7 @@ export async function benchBatchInRealN8n(config: RealN8nBatchConfig): Promise<B
 	try {
 		const contenders: Array<{ contender: Contender; workflow: WorkflowJson; outputNode: string }> = [
 			{ contender: 'package (cold)', workflow: withFakeCredential(packageWorkflow(operation, 'runComfy', items, inputs)), outputNode: PACKAGE_NODE_NAME },
-			{ contender: 'all-items loop', workflow: named(allItemsLoop(operation, fake.url, fake.apiKey, items, inputs), 'All-items loop'), outputNode: 'Download Image' },
+			{ contender: 'all-items loop', workflow: forRealN8n(allItemsLoop(operation, fake.url, fake.apiKey, items, inputs), 'All-items loop'), outputNode: 'Download Image' },
 		];
 		const rows: BatchRow[] = [];
 		for (const { contender, workflow, outputNode } of contenders) {
@@ -69,7 +69,7 @@ export async function benchBatchInRealN8n(config: RealN8nBatchConfig): Promise<B
  * The workflow as the real n8n can start it: the harness's item source (a test-only node) becomes
  * Manual Trigger → Edit Fields (the items as one JSON array) → Split Out, still named "Start".
  */
-function named(workflow: HarnessWorkflow, name: string): WorkflowJson {
+function forRealN8n(workflow: HarnessWorkflow, name: string): WorkflowJson {
 	const start = workflow.nodes.find((node) => node.name === 'Start');
 	const items = (JSON.parse(String(start?.parameters.items ?? '[]')) as Array<{ json: unknown }>).map((item) => item.json);
 	const at = (x: number) => [x, 300] as [number, number];
@@ -96,7 +96,7 @@ function named(workflow: HarnessWorkflow, name: string): WorkflowJson {
 
 /** The package node with the e2e fixtures' credential (imported into the scratch n8n) instead of the harness's. */
 function withFakeCredential(workflow: HarnessWorkflow): WorkflowJson {
-	return named(
+	return forRealN8n(
 		{ ...workflow, nodes: workflow.nodes.map((node) => (node.name === PACKAGE_NODE_NAME ? { ...node, credentials: credentialsFor('runComfy') } : node)) },
 		'Ideogram package',
 	);

@@ -558,11 +558,14 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 	out.push(
 		'## Running it',
 		'',
-		'`npm run bench` builds the package and runs everything (about 7 minutes on 2 cores; the first run also installs n8n',
+		'`npm run bench` builds the package and runs everything (about 13 minutes on 2 cores; the first run also installs n8n',
 		'2.41.1 into `~/.cache/n8n-ideogram`, which takes a few minutes). Environment: `BENCH_QUICK=1` a short smoke run that',
-		'writes `bench/.out/BENCHMARKS.quick.md` instead of this file; `BENCH_ONLY=batch,latency,memory,overhead,mask` a subset',
-		'(then this file is not rewritten unless `BENCH_OUT` is set); `BENCH_OUT=path` where to write; `BENCH_SPREAD=0.2` the',
-		'job-length spread; `BENCH_ITEMS`, `BENCH_LOOP_ITEMS`, `BENCH_BATCH_MEANS=3,12`, `BENCH_LATENCY_MEANS=2,10,60` (seconds).',
+		'writes `bench/.out/BENCHMARKS.quick.md` instead of this file; `BENCH_ONLY=batch,real,latency,memory,overhead,mask` a',
+		'subset (then this file is not rewritten unless `BENCH_OUT` is set); `BENCH_OUT=path` where to write; `BENCH_REPEATS=3`',
+		'runs per batch case; `BENCH_SPREAD=0.2` the job-length spread; `BENCH_ITEMS`, `BENCH_LOOP_ITEMS`,',
+		'`BENCH_BATCH_MEANS=3,12`, `BENCH_LATENCY_MEANS=2,10,60` (seconds); `BENCH_REPORT_FROM=bench/.out/results.json`',
+		're-renders the report from the last run without measuring. `npx tsx bench/pollSim.ts [seconds …]` runs the poll',
+		'schedule alone on a fake clock (batches of 20, cold, first warm and warm) in seconds.',
 		'',
 	);
 	return out.join('\n');
