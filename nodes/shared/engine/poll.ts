@@ -164,9 +164,7 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 	// first gap (phase), and the more of them are already waiting, the wider each one's own gaps.
 	const sibling = learned || !durations ? 0 : durations.tracker.nextStart(durations.key);
 	const phase = (sibling * GOLDEN_RATIO_STEP) % 1;
-	const schedule: Partial<PollSchedule> | undefined = sibling
-		? { ...opts.schedule, growth: (opts.schedule?.growth ?? DEFAULT_POLL_SCHEDULE.growth) * (1 + Math.min(sibling, SHARED_WATCH_FROM) / SHARED_WATCH_FROM) }
-		: opts.schedule;
+	const schedule = sibling ? { ...s, growth: s.growth * (1 + Math.min(sibling, SHARED_WATCH_FROM) / SHARED_WATCH_FROM) } : s;
 	let last: T | undefined;
 	let polls = 0;
 	let lastCheckMs = 0;
