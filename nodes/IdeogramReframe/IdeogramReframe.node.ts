@@ -36,6 +36,15 @@ export class IdeogramReframe implements INodeType {
 				description:
 					'Target size, one of the 69 Ideogram 3.0 sizes, listed by aspect ratio from widest to tallest (type "16:9" to find those sizes). With an expression, write WIDTHxHEIGHT, e.g. 1280x800.',
 			},
+			{
+				displayName: 'Additional Resolutions',
+				name: 'additionalResolutions',
+				type: 'multiOptions',
+				options: resolutionOptions(),
+				default: [],
+				description:
+					'More sizes from the same image in one step. Each size is its own job (and billed as one); the output has one item per size and image, Resolution first, then these in the order given. With an expression, write WIDTHxHEIGHT values separated by commas.',
+			},
 		]),
 	};
 

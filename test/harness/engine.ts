@@ -83,6 +83,41 @@ class TestItemsNode implements INodeType {
 	}
 }
 
+/**
+ * Test-only stand-in for n8n's Loop Over Items (n8n-nodes-base is not installed for the engine
+ * tests; the end-to-end tests use the real one): output 0 `done` gets every item once the loop is
+ * through, output 1 `loop` one batch per run, kept in the node's execution context as n8n's does.
+ */
+export const TEST_LOOP_NODE = 'test.loop';
+class TestLoopNode implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Loop',
+		name: TEST_LOOP_NODE,
+		group: ['transform'],
+		version: 1,
+		description: 'Loops over its input in batches',
+		defaults: { name: 'Loop' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['done', 'loop'],
+		properties: [{ displayName: 'Batch Size', name: 'batchSize', type: 'number', default: 1 }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const context = this.getContext('node');
+		const size = this.getNodeParameter('batchSize', 0) as number;
+		if (context.remaining === undefined) {
+			context.remaining = this.getInputData(0).map((item) => ({ json: item.json, binary: item.binary }));
+			context.done = [];
+		} else {
+			(context.done as INodeExecutionData[]).push(...this.getInputData(0).map((item) => ({ json: item.json })));
+		}
+		const remaining = context.remaining as INodeExecutionData[];
+		if (remaining.length === 0) return [context.done as INodeExecutionData[], []];
+		return [[], remaining.splice(0, size)];
+	}
+}
+
 export interface TestItem {
 	json?: IDataObject;
 	binary?: Record<string, { base64: string; fileName: string; mimeType: string }>;
@@ -102,7 +137,7 @@ export function loadPackage(): Promise<PackageDirectoryLoader> {
 class PackageNodeTypes implements INodeTypes {
 	constructor(private readonly loader: PackageDirectoryLoader) {}
 
-	private readonly extra: Record<string, INodeType> = { [TEST_ITEMS_NODE]: new TestItemsNode() };
+	private readonly extra: Record<string, INodeType> = { [TEST_ITEMS_NODE]: new TestItemsNode(), [TEST_LOOP_NODE]: new TestLoopNode() };
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		if (this.extra[nodeType]) return this.extra[nodeType];

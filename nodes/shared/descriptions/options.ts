@@ -106,6 +106,15 @@ const generationOptionList: OptionSpec[] = [
 			"Input items processed at once. 0 uses the provider's default: RunComfy 20, Runware 4, Ideogram 10, CometAPI 5.",
 	},
 	{
+		displayName: 'Max Images Per Execution',
+		name: 'maxImagesPerExecution',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 1000,
+		description:
+			'The most images this node may request in one execution, counted over all its runs in it (loops included) and over items × images × sizes. Checked before each submission: a run that would go over it submits nothing more and stops with an error. 0 = no limit.',
+	},
+	{
 		displayName: 'Magic Prompt',
 		name: 'magicPrompt',
 		providerOption: 'magicPrompt',

@@ -16,3 +16,20 @@ export async function mapWithConcurrency<T, R>(
 	await Promise.all(workers);
 	return results;
 }
+
+/** At most `limit` calls of `run` in flight at once, the others wait their turn (first come, first served). */
+export function createLimiter(limit: number) {
+	let active = 0;
+	const waiting: Array<() => void> = [];
+	return async function run<R>(fn: () => Promise<R>): Promise<R> {
+		if (active >= Math.max(1, limit)) await new Promise<void>((resolve) => waiting.push(resolve));
+		else active++;
+		try {
+			return await fn();
+		} finally {
+			const next = waiting.shift();
+			if (next) next();
+			else active--;
+		}
+	};
+}

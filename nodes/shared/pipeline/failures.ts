@@ -99,7 +99,8 @@ export function withFinishedItems(error: NodeOperationError | NodeApiError, fini
 		.map(({ itemIndex, items }) => {
 			const byRequest = new Map<string, string[]>();
 			for (const { json } of items) {
-				const id = String(json.requestId);
+				// Reframe names each job's size: with several sizes per item that tells them apart.
+				const id = `${String(json.requestId)}${json.resolution ? ` (${String(json.resolution)})` : ''}`;
 				byRequest.set(id, [...(byRequest.get(id) ?? []), ...(json.imageUrl ? [String(json.imageUrl)] : [])]);
 			}
 			const jobs = [...byRequest].map(([id, urls]) => `request ${id}${urls.length ? `: ${urls.join(' ')}` : ''}`);
@@ -109,18 +110,21 @@ export function withFinishedItems(error: NodeOperationError | NodeApiError, fini
 	error.description = [error.description, note].filter(Boolean).join(' ');
 	(error.context as IDataObject).finishedItems = finished.map(({ itemIndex, items }) => ({
 		itemIndex,
-		results: items.map(({ json }) => ({ requestId: json.requestId, imageUrl: json.imageUrl })),
+		results: items.map(({ json }) => ({ requestId: json.requestId, imageUrl: json.imageUrl, ...(json.resolution ? { resolution: json.resolution } : {}) })),
 	}));
 	return error;
 }
 
 const PAID_JOBS = Symbol('paidJobs');
 
+/** A job's state, with the size it made when an item has several (Reframe). */
+export type PaidJob = JobState & { resolution?: string };
+
 /**
  * Marks an item's error with the jobs of the same item that did complete (RunComfy makes one job
  * per image): they were paid for, so the node's error lists them like other finished items.
  */
-export function withPaidJobs(error: unknown, jobs: JobState[]): unknown {
+export function withPaidJobs(error: unknown, jobs: PaidJob[]): unknown {
 	const completed = jobs.filter((job) => job.status === 'completed');
 	if (completed.length && error instanceof Error) Object.defineProperty(error, PAID_JOBS, { value: completed });
 	return error;
@@ -133,8 +137,10 @@ function paidRequestIds(error: unknown): string[] | undefined {
 
 /** The paid jobs marked on an error, as items carrying their request id and image URLs. */
 export function paidJobsOf(error: unknown): INodeExecutionData[] {
-	const jobs = (error instanceof Error ? (error as unknown as Record<symbol, JobState[] | undefined>)[PAID_JOBS] : undefined) ?? [];
+	const jobs = (error instanceof Error ? (error as unknown as Record<symbol, PaidJob[] | undefined>)[PAID_JOBS] : undefined) ?? [];
 	return jobs.flatMap((job) =>
-		(job.images?.length ? job.images : [{}]).map((image) => ({ json: { requestId: job.requestId, ...(image.url ? { imageUrl: image.url } : {}) } })),
+		(job.images?.length ? job.images : [{}]).map((image) => ({
+			json: { requestId: job.requestId, ...(job.resolution ? { resolution: job.resolution } : {}), ...(image.url ? { imageUrl: image.url } : {}) },
+		})),
 	);
 }

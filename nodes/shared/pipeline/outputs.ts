@@ -19,6 +19,8 @@ export interface OutputSettings {
 	operation: OperationName;
 	downloadImages: boolean;
 	outputBinaryProperty: string;
+	/** The size asked for (Reframe): the items say it even where the provider does not. */
+	resolution?: string;
 	/** Extra metadata for every item (e.g. the mask's edit share). */
 	extra?: IDataObject;
 }
@@ -45,7 +47,7 @@ function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImag
 	const fields: IDataObject = {
 		imageUrl: image.url,
 		seed: image.seed,
-		resolution: image.resolution,
+		resolution: image.resolution ?? settings.resolution,
 		prompt: image.prompt,
 		isImageSafe: image.isImageSafe,
 		cost: image.cost,
@@ -141,6 +143,8 @@ export function submittedItem(
 	job: JobState,
 	numImages: number,
 	itemIndex: number,
+	/** With several sizes per item, which one the job makes. */
+	withResolution = false,
 ): INodeExecutionData {
 	return {
 		json: {
@@ -149,6 +153,7 @@ export function submittedItem(
 			requestId: job.requestId,
 			status: 'submitted',
 			numImages,
+			...(withResolution && settings.resolution ? { resolution: settings.resolution } : {}),
 		},
 		pairedItem: { item: itemIndex },
 	};

@@ -4,18 +4,22 @@
  * with a bounded number of items in flight, output in input order, Continue On Fail, and paid
  * results never thrown away.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { ProviderError } from '../engine';
 
 import { InputError } from '../mask';
 import type { JobRequest, JobState, OperationName } from '../providers/types';
 import { cachedResult, rememberResult } from './completedItems';
-import { mapWithConcurrency } from './concurrency';
+import { createLimiter, mapWithConcurrency } from './concurrency';
 import { credentialEnvironment, type ExecutionEnvironment } from './environment';
 import { errorItem, paidJobsOf, toNodeError, withFinishedItems, withPaidJobs, type FinishedItem } from './failures';
 import { loadInputs } from './inputs';
 import { getJobState, submitJob, waitForJob } from './jobs';
 import { buildImageItems, submittedItem, type OutputSettings } from './outputs';
+import { imageBudget, readImageLimit, type ImageBudget } from './imageBudget';
 import { readItemPlan, type ItemPlan } from './params';
+import { readAdditionalResolutions, sizeValue, type Size } from './sizes';
 
 /** The provider's default; where its limit counts images in flight (Ideogram), fewer items go at once. */
 function defaultConcurrency(plan: ItemPlan): number {
@@ -37,73 +41,122 @@ function jobRequests(plan: ItemPlan, base: Omit<JobRequest, 'options'> & { optio
 	}));
 }
 
+/** What one run of the node shares between its items. */
+interface RunContext {
+	env: ExecutionEnvironment;
+	budget: ImageBudget;
+	/** Size jobs in flight across all items, within the node's concurrency. */
+	slot: ReturnType<typeof createLimiter>;
+	continueOnFail: boolean;
+}
+
+/** The image count an item asks for: images × sizes (items answered from this execution's results ask for none). */
+const imagesAsked = (plan: ItemPlan, sizes: Size[]) => plan.generation.numImages * Math.max(1, sizes.length);
+
+/** An error of one of several sizes, saying which size it was. */
+function forSize(error: unknown, size: Size): unknown {
+	const label = `Size ${sizeValue(size)}`;
+	if (error instanceof ProviderError) return new ProviderError({ ...error.details, message: `${label}: ${error.details.message}` });
+	if (error instanceof Error) error.message = `${label}: ${error.message}`;
+	return error;
+}
+
 async function processItem(
 	ctx: IExecuteFunctions,
-	env: ExecutionEnvironment,
+	run: RunContext,
 	plan: ItemPlan,
+	sizes: Size[],
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const { env } = run;
 	const deadline = Date.now() + plan.timeoutMs;
 	const jobEnv = await env.forProvider(plan.adapter);
 	const inputs = await loadInputs({ ctx, itemIndex, download: env.download, signal: env.signal }, plan);
-	const requests = jobRequests(
-		plan,
-		{
-			operation: plan.operation,
-			image: inputs.image,
-			mask: inputs.mask,
-			prompt: plan.prompt,
-			resolution: plan.resolution,
-			options: {
-				...plan.generation,
-				styleReferenceImages: inputs.styleReferenceImages,
-				characterReferenceImages: inputs.characterReferenceImages,
-				characterReferenceMasks: inputs.characterReferenceMasks,
+	const seed = plan.seed ?? randomSeed();
+	// Reframe: one group of jobs per size, `resolution` first; the other operations: one group.
+	const groups = (sizes.length ? sizes : [plan.resolution]).map((resolution) =>
+		jobRequests(
+			plan,
+			{
+				operation: plan.operation,
+				image: inputs.image,
+				mask: inputs.mask,
+				prompt: plan.prompt,
+				resolution,
+				options: {
+					...plan.generation,
+					styleReferenceImages: inputs.styleReferenceImages,
+					characterReferenceImages: inputs.characterReferenceImages,
+					characterReferenceMasks: inputs.characterReferenceMasks,
+				},
 			},
-		},
-		plan.seed ?? randomSeed(),
+			seed,
+		),
 	);
-	for (const request of requests) {
+	for (const request of groups.flat()) {
 		const problem = plan.adapter.validate?.(request);
 		// A value this provider cannot take is the user's input to change, not an answer from the provider.
 		if (problem) throw new InputError(problem, 'Change the option and run again; nothing was sent.');
 	}
 
-	const settings: OutputSettings = {
+	const settings = (resolution?: Size): OutputSettings => ({
 		provider: plan.adapter.name,
 		providerDisplayName: plan.adapter.displayName,
 		operation: plan.operation,
 		downloadImages: plan.downloadImages,
 		outputBinaryProperty: plan.outputBinaryProperty,
+		resolution: resolution && sizeValue(resolution),
 		extra: {
 			...(inputs.maskEditShare !== undefined ? { maskEditShare: inputs.maskEditShare } : {}),
 			...(inputs.downscaledFrom ? { downscaledFrom: `${inputs.downscaledFrom.width}x${inputs.downscaledFrom.height}` } : {}),
 		},
-	};
+	});
 	// Jobs of one item run side by side; each is submitted once. When one fails, the others still
 	// finish: their images were paid for, and the error lists them (see paidJobsOf).
-	const settled = await Promise.allSettled(
-		requests.map(async (request) => {
-			const submittedAt = Date.now();
-			const submitted = await submitJob(jobEnv, request, deadline);
-			if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
-			const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages: request.options.numImages };
-			const durationKey = [plan.adapter.name, plan.operation, request.options.renderingSpeed ?? 'DEFAULT', request.options.numImages].join(':');
-			return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
+	const runJob = async (request: JobRequest) => {
+		run.budget.take(request.options.numImages);
+		const submittedAt = Date.now();
+		const submitted = await submitJob(jobEnv, request, deadline);
+		if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
+		const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages: request.options.numImages };
+		const durationKey = [plan.adapter.name, plan.operation, request.options.renderingSpeed ?? 'DEFAULT', request.options.numImages].join(':');
+		return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
+	};
+	const outcomes = await Promise.all(
+		groups.map(async (requests, n) => {
+			const settled = await run.slot(async () => await Promise.allSettled(requests.map(runJob)));
+			const size = sizes.length > 1 ? sizes[n] : undefined;
+			const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ ...s.value, resolution: size && sizeValue(size) }] : []));
+			const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+			return { requests, size, finished, error: rejected && (size ? forSize(rejected.reason, size) : rejected.reason) };
 		}),
 	);
-	const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-	const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-	if (rejected) throw withPaidJobs(rejected.reason, finished);
-	if (!plan.waitForCompletion && plan.adapter.queued) {
-		return finished.map((job, n) => submittedItem(settings, job, requests[n].options.numImages, itemIndex));
+	// Several sizes with Continue On Fail: a failed size gives its error item, in its place among the
+	// items of the sizes that completed. Otherwise the first failure fails the item, listing what was paid.
+	const failed = outcomes.find((o) => o.error !== undefined);
+	if (failed && !(run.continueOnFail && sizes.length > 1)) {
+		throw withPaidJobs(failed.error, outcomes.flatMap((o) => o.finished));
 	}
 	// A result link that expired before the download: the job's state is read again for fresh links.
 	const refresh = plan.adapter.getState
 		? (job: JobState) =>
 				getJobState(jobEnv, { provider: plan.adapter.name, operation: plan.operation, requestId: job.requestId, numImages: job.images?.length }, deadline)
 		: undefined;
-	return await buildImageItems({ ctx, itemIndex, download: env.download, signal: env.signal, deadline, refresh }, settings, finished);
+	const perSize = await Promise.all(
+		outcomes.map(async ({ requests, size, finished, error }, n) => {
+			if (error !== undefined) {
+				const item = errorItem(withPaidJobs(error, finished), itemIndex, plan, env.secrets());
+				(item.json.details as IDataObject).resolution = sizeValue(sizes[n]);
+				return [item];
+			}
+			const out = settings(sizes[n]);
+			if (!plan.waitForCompletion && plan.adapter.queued) {
+				return finished.map((job, j) => submittedItem(out, job, requests[j].options.numImages, itemIndex, size !== undefined));
+			}
+			return await buildImageItems({ ctx, itemIndex, download: env.download, signal: env.signal, deadline, refresh }, out, finished);
+		}),
+	);
+	return perSize.flat();
 }
 
 export async function executeOperation(this: IExecuteFunctions, operation: OperationName): Promise<INodeExecutionData[][]> {
@@ -112,9 +165,12 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 	const env = credentialEnvironment(this);
 
 	// Every item's parameters are checked before the first paid request.
+	const sizes: Size[][] = items.map(() => []);
 	const plans = items.map((_, i) => {
 		try {
-			return readItemPlan(this, operation, i);
+			const plan = readItemPlan(this, operation, i);
+			if (plan.resolution) sizes[i] = [plan.resolution, ...readAdditionalResolutions(this, i, plan.resolution)];
+			return plan;
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(this, error, i, env.secrets());
 			return error as Error;
@@ -123,6 +179,25 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 	const firstPlan = plans.find((p): p is ItemPlan => !(p instanceof Error));
 	const concurrency = firstPlan ? firstPlan.concurrency || defaultConcurrency(firstPlan) : 1;
 
+	let limit: number;
+	try {
+		limit = readImageLimit(this.getNodeParameter('options', 0, {}) as IDataObject);
+	} catch (error) {
+		throw toNodeError(this, error, 0, env.secrets());
+	}
+	const budget = imageBudget(this, limit);
+	// The whole run is weighed before anything is sent: a run that would go over submits nothing
+	// (with Continue On Fail, the items that fit go on and the others become error items).
+	let planned = 0;
+	plans.forEach((plan, i) => {
+		if (plan instanceof Error || cachedResult(this, i, plan)) return;
+		const asked = imagesAsked(plan, sizes[i]);
+		if (continueOnFail && !budget.fits(asked, planned)) plans[i] = budget.refusal(asked, planned);
+		else planned += asked;
+	});
+	if (!budget.fits(0, planned)) throw toNodeError(this, budget.refusal(planned), 0, env.secrets());
+
+	const run: RunContext = { env, budget, slot: createLimiter(concurrency), continueOnFail };
 	const finishedItems: FinishedItem[] = [];
 	let failure: { error: unknown; itemIndex: number } | undefined;
 	const results = await mapWithConcurrency(plans, concurrency, async (plan, i) => {
@@ -137,7 +212,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 				finishedItems.push({ itemIndex: i, items: cached });
 				return cached;
 			}
-			const output = await processItem(this, env, plan, i);
+			const output = await processItem(this, run, plan, sizes[i], i);
 			rememberResult(this, i, plan, output);
 			finishedItems.push({ itemIndex: i, items: output });
 			return output;

@@ -1,0 +1,80 @@
+/**
+ * Max Images Per Execution: how many images one node may request in one execution, counted over
+ * every run of the node in it (a loop runs a node many times in one execution). A workflow that
+ * loops by mistake otherwise submits paid jobs without end.
+ *
+ * The count lives in this process: an execution runs in one process (in queue mode, in one
+ * worker), so every run of the node in it sees the same table. n8n tells a node nothing when an
+ * execution ends, so the table is bounded instead: entries idle for a day go, and past
+ * MAX_TRACKED the least recently used go first (an execution still looping is never the oldest).
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { InputError } from '../mask';
+
+export const DEFAULT_MAX_IMAGES_PER_EXECUTION = 1000;
+const LABEL = 'Max Images Per Execution';
+const MAX_TRACKED = 10_000;
+const IDLE_MS = 24 * 60 * 60 * 1000;
+
+/** `<execution id>|<node id>` → images requested so far; Map order = least recently used first. */
+const requested = new Map<string, { count: number; at: number }>();
+
+function prune(now: number) {
+	for (const [key, entry] of requested) {
+		if (requested.size <= MAX_TRACKED && now - entry.at <= IDLE_MS) break;
+		requested.delete(key);
+	}
+}
+
+/** Reads the option (from the node's first item: one limit per node). */
+export function readImageLimit(options: IDataObject): number {
+	const raw = options.maxImagesPerExecution;
+	const limit = raw === undefined || raw === '' ? DEFAULT_MAX_IMAGES_PER_EXECUTION : Number(raw);
+	if (!Number.isInteger(limit) || limit < 0) {
+		throw new InputError(
+			`${LABEL} ${String(raw)} is not a whole number of 0 or more`,
+			`Give the most images this node may request in one execution, e.g. ${DEFAULT_MAX_IMAGES_PER_EXECUTION}, or 0 for no limit.`,
+			'maxImagesPerExecution',
+		);
+	}
+	return limit;
+}
+
+export interface ImageBudget {
+	/** Images this node already requested in this execution. */
+	used(): number;
+	/** Whether `images` more (on top of `reserved` planned ones) stay within the limit. */
+	fits(images: number, reserved?: number): boolean;
+	/** The error for asking `images` more (on top of `reserved` planned ones). */
+	refusal(images: number, reserved?: number): InputError;
+	/** Counts images about to be requested; throws the refusal, sending nothing, when over. */
+	take(images: number): void;
+}
+
+export function imageBudget(ctx: IExecuteFunctions, limit: number): ImageBudget {
+	const key = `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
+	const used = () => requested.get(key)?.count ?? 0;
+	const fits = (images: number, reserved = 0) => limit === 0 || used() + reserved + images <= limit;
+	const refusal = (images: number, reserved = 0) => {
+		const already = used() + reserved;
+		return new InputError(
+			`${LABEL} reached: this asks for ${images} image${images === 1 ? '' : 's'}, ${already} ${already === 1 ? 'was' : 'were'} already requested by this node in this execution, and the limit is ${limit}`,
+			`Nothing more was submitted. If the workflow is meant to make that many, raise ${LABEL} (in Options) to at least ${already + images}, or set it to 0 for no limit.`,
+			'maxImagesPerExecution',
+		);
+	};
+	return {
+		used,
+		fits,
+		refusal,
+		take(images) {
+			if (!fits(images)) throw refusal(images);
+			const now = Date.now();
+			const count = used() + images;
+			requested.delete(key);
+			requested.set(key, { count, at: now });
+			prune(now);
+		},
+	};
+}
