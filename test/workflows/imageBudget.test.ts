@@ -3,7 +3,7 @@
  * items × images × sizes, checked before anything is submitted, and counted afresh in each
  * execution.
  */
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { shutdownEngine, TEST_LOOP_NODE, type RunResult, type WorkflowJson } from '../harness/engine';
 import { chain, imageItem, makeImage, packageNode } from '../harness/workflows';
@@ -65,7 +65,7 @@ it('refuses a value that is not a whole number of 0 or more before anything is s
 /** Start (5 items) → Loop (batch size 1) → Ideogram → back to Loop. */
 async function loopWorkflow(limit: number): Promise<WorkflowJson> {
 	const loop = { id: 'loop-id', name: 'Loop', type: TEST_LOOP_NODE, typeVersion: 1, position: [100, 0], parameters: { batchSize: 1 } } as INode;
-	const ideogram = packageNode('Ideogram', 'ideogramReplaceBackground', replaceBackground({ maxImagesPerExecution: limit }));
+	const ideogram = packageNode('Ideogram', 'ideogramReplaceBackground', replaceBackground({ maxImagesPerExecution: limit }) as INodeParameters);
 	const workflow = chain(await items(5), loop, ideogram);
 	workflow.connections.Loop = { main: [[], [{ node: 'Ideogram', type: 'main', index: 0 }]] };
 	workflow.connections.Ideogram = { main: [[{ node: 'Loop', type: 'main', index: 0 }]] };
