@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 
-import { InputError } from './errors';
+import { InputError } from '../inputError';
 import { reasonOf } from './imageInfo';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { ImageInfo, MaskColor, MaskEditColor } from './types';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-import { InputError } from './errors';
+import { InputError } from '../inputError';
 import { decodePreparedMask, encodePreparedMask } from './prepare';
 import { countEditPixels, resizeNearest } from './raster';
 import type { ImageInfo, ImageLimit, PreparedMask } from './types';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-import { InputError } from './errors';
+import { InputError } from '../inputError';
 import type { ImageInfo } from './types';
 
 const ACCEPTED_MIME_TYPES = {

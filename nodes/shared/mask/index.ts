@@ -3,7 +3,6 @@
  * convention, resize, validate, rectangles; plus image header checks and fitting under a
  * provider's size limit. Knows nothing of HTTP or n8n.
  */
-export { InputError } from './errors';
 export { readImageInfo } from './imageInfo';
 export { prepareMask } from './prepare';
 export { fitToLimit, type FittedImage } from './fit';

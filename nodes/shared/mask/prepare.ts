@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-import { InputError } from './errors';
+import { InputError } from '../inputError';
 import { classifyMaskPixels, type MaskMeaning } from './classify';
 import { readImageHeader } from './imageInfo';
 import { countEditPixels, resizeNearest, type GreyRaster } from './raster';

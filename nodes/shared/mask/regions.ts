@@ -1,4 +1,4 @@
-import { InputError } from './errors';
+import { InputError } from '../inputError';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { MaskColor, MaskRegion } from './types';
 

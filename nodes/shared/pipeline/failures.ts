@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ProviderError, redactSecrets, TransportError } from '../engine';
-import { InputError } from '../mask';
+import { InputError } from '../inputError';
 import type { JobState, OperationName, ProviderAdapter } from '../providers/types';
 
 /** Where a failure happened, as far as it is known (Poll Result may not know the operation). */

@@ -10,7 +10,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError } from '../mask';
+import { InputError } from '../inputError';
 
 export const DEFAULT_MAX_IMAGES_PER_EXECUTION = 1000;
 const LABEL = 'Max Images Per Execution';

@@ -7,7 +7,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { downloadImage } from '../engine';
 import type { Transport } from '../engine';
-import { fitToLimit, InputError, prepareMask, readImageInfo } from '../mask';
+import { InputError } from '../inputError';
+import { fitToLimit, prepareMask, readImageInfo } from '../mask';
 import type { ImageInfo, PreparedMask } from '../mask';
 import type { ImageInput } from '../providers/types';
 import type { ItemPlan, SourceSpec } from './params';

@@ -19,7 +19,7 @@ import type {
 	ProviderName,
 	RunwareOptions,
 } from '../providers/types';
-import { InputError } from '../mask';
+import { InputError } from '../inputError';
 import type { MaskEditColor, MaskRegion } from '../mask';
 
 export type SourceSpec = { kind: 'binary'; property: string } | { kind: 'url'; url: string };

@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { DEFAULT_TIMEOUT_SECONDS } from '../descriptions/options';
 import { getProvider } from '../providers/registry';
 import type { JobRef, OperationName, ProviderName } from '../providers/types';
-import { InputError } from '../mask';
+import { InputError } from '../inputError';
 import { mapWithConcurrency } from './concurrency';
 import { credentialEnvironment } from './environment';
 import { errorItem, toNodeError } from './failures';

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { ProviderError } from '../engine';
 
-import { InputError } from '../mask';
+import { InputError } from '../inputError';
 import type { JobRequest, JobState, OperationName } from '../providers/types';
 import { cachedResult, rememberResult } from './completedItems';
 import { createLimiter, mapWithConcurrency } from './concurrency';

@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError } from '../mask';
+import { InputError } from '../inputError';
 import { parseResolution } from '../providers/resolutions';
 
 export interface Size {

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 
-import { InputError, prepareMask } from '../../../nodes/shared/mask';
+import { InputError } from '../../../nodes/shared/inputError';
+import { prepareMask } from '../../../nodes/shared/mask';
 import type { PrepareMaskInput } from '../../../nodes/shared/mask';
 import { paintImage } from './helpers';
 

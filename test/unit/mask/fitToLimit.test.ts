@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 
-import { fitToLimit, InputError, prepareMask, readImageInfo } from '../../../nodes/shared/mask';
+import { InputError } from '../../../nodes/shared/inputError';
+import { fitToLimit, prepareMask, readImageInfo } from '../../../nodes/shared/mask';
 import type { PreparedMask } from '../../../nodes/shared/mask';
 import { decodeMask, pixel } from './helpers';
 

@@ -1,4 +1,5 @@
-import { InputError, prepareMask } from '../../../nodes/shared/mask';
+import { InputError } from '../../../nodes/shared/inputError';
+import { prepareMask } from '../../../nodes/shared/mask';
 import type { MaskRegion } from '../../../nodes/shared/mask';
 import { decodeMask, differences, expectedMask } from './helpers';
 

@@ -1,4 +1,5 @@
-import { InputError, prepareMask } from '../../../nodes/shared/mask';
+import { InputError } from '../../../nodes/shared/inputError';
+import { prepareMask } from '../../../nodes/shared/mask';
 import { decodeMask, distinctValues, encodeRaw, paintImage, pixel } from './helpers';
 
 describe('prepareMask: a mask of another size than the image', () => {

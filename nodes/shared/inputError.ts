@@ -1,5 +1,5 @@
 /**
- * A problem with what the user gave (mask, regions, image size), found before any paid call.
+ * A problem with what the user gave (a parameter, an image, a mask), found before any paid call.
  * `hint` says what to change; `parameter` names the node parameter to look at, when known.
  */
 export class InputError extends Error {
@@ -7,7 +7,7 @@ export class InputError extends Error {
 		message: string,
 		/** What the user can do to fix it. */
 		readonly hint: string,
-		/** The node parameter the problem is in, e.g. `maskRegions`, `maskEditColor`. */
+		/** The node parameter the problem is in, e.g. `prompt`, `maskRegions`. */
 		readonly parameter?: string,
 	) {
 		super(message);
