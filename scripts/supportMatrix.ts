@@ -1,39 +1,30 @@
-/** Writes the README's provider × operation × option support matrix from the adapters themselves. */
+/** Writes the README's option × operation support matrix from the options model and the adapters. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { OPERATION_LABELS, OPERATION_OPTIONS, providersTaking } from '../nodes/shared/parameters/options';
 import { PROVIDERS } from '../nodes/shared/providers/registry';
-import type { OperationName, OptionName } from '../nodes/shared/providers/types';
+import type { OperationName } from '../nodes/shared/providers/types';
 
-const OPERATIONS: Array<[OperationName, string]> = [
-	['edit', 'Edit'],
-	['reframe', 'Reframe'],
-	['replaceBackground', 'Replace Background'],
-];
-const OPTIONS: Array<[OptionName, string]> = [
-	['renderingSpeed', 'Rendering speed'],
-	['magicPrompt', 'Magic prompt'],
-	['styleType', 'Style type'],
-	['stylePreset', 'Style preset (62)'],
-	['styleCodes', 'Style codes'],
-	['colorPalette', 'Color palette'],
-	['styleReferenceImages', 'Style reference images'],
-	['characterReferenceImages', 'Character reference image'],
-	['characterReferenceMasks', 'Character reference mask'],
-	['runware', 'Runware-only options'],
-];
+const OPERATIONS: OperationName[] = ['edit', 'reframe', 'replaceBackground'];
 
-/** Rows: options; columns: operations; a cell names the providers that support the option there. */
+/** Rows: the options that depend on the provider or operation (one row per capability); a cell names the providers that take it. */
 export function supportMatrix(): string {
-	const header = ['Option', ...OPERATIONS.map(([, label]) => label)];
-	const rows = OPTIONS.map(([option, label]) => [
-		label,
-		...OPERATIONS.map(([operation]) => {
-			const names = PROVIDERS.filter((p) => p.supportedOptions(operation).has(option)).map((p) => p.displayName);
+	const rows = new Map<string, { labels: string[]; cells: string[] }>();
+	for (const spec of Object.values(OPERATION_OPTIONS)) {
+		if (!spec.capability && !spec.operations) continue;
+		const cells = OPERATIONS.map((operation) => {
+			const names = providersTaking(spec, operation).map((p) => p.displayName);
 			return names.length === PROVIDERS.length ? '✓ all' : names.length ? names.join(', ') : '–';
-		}),
-	]);
-	return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+		});
+		const key = spec.capability ?? cells.join('|');
+		const row = rows.get(key) ?? { labels: [], cells };
+		row.labels.push(spec.property.displayName);
+		rows.set(key, row);
+	}
+	const header = ['Option', ...OPERATIONS.map((o) => OPERATION_LABELS[o])];
+	const lines = [...rows.values()].map((r) => [r.labels.join(', '), ...r.cells]);
+	return [header, header.map(() => '---'), ...lines].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
 const START = '<!-- support-matrix:start -->';

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
-import { promptProperty } from '../shared/descriptions/common';
-import { maskProperties } from '../shared/descriptions/mask';
-import { operationProperties, providerSubtitle } from '../shared/descriptions/node';
+import { promptProperty } from '../shared/parameters/common';
+import { maskProperties } from '../shared/parameters/mask';
+import { operationProperties, providerSubtitle } from '../shared/parameters/node';
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramEdit implements INodeType {

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
-import { operationProperties, providerSubtitle } from '../shared/descriptions/node';
+import { operationProperties, providerSubtitle } from '../shared/parameters/node';
+import { ADDITIONAL_RESOLUTIONS, RESOLUTION } from '../shared/parameters/sizes';
 import { executeOperation } from '../shared/pipeline/run';
-import { resolutionOptions } from '../shared/providers/resolutions';
 
 export class IdeogramReframe implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,27 +25,7 @@ export class IdeogramReframe implements INodeType {
 			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
 			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
-		properties: operationProperties('reframe', [
-			{
-				displayName: 'Resolution',
-				name: 'resolution',
-				type: 'options',
-				options: resolutionOptions(),
-				default: '1280x800',
-				required: true,
-				description:
-					'Target size, one of the 69 Ideogram 3.0 sizes, listed by aspect ratio from widest to tallest (type "16:9" to find those sizes). With an expression, write WIDTHxHEIGHT, e.g. 1280x800.',
-			},
-			{
-				displayName: 'Additional Resolutions',
-				name: 'additionalResolutions',
-				type: 'multiOptions',
-				options: resolutionOptions(),
-				default: [],
-				description:
-					'More sizes from the same image in one step. Each size is its own job (and billed as one); the output has one item per size and image, Resolution first, then these in the order given. With an expression, write WIDTHxHEIGHT values separated by commas.',
-			},
-		]),
+		properties: operationProperties('reframe', [RESOLUTION.property, ADDITIONAL_RESOLUTIONS.property]),
 	};
 
 	methods = { credentialTest };

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
-import { promptProperty } from '../shared/descriptions/common';
-import { operationProperties, providerSubtitle } from '../shared/descriptions/node';
+import { promptProperty } from '../shared/parameters/common';
+import { operationProperties, providerSubtitle } from '../shared/parameters/node';
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramReplaceBackground implements INodeType {

@@ -58,7 +58,8 @@ it('with Continue On Fail the items that fit go on and the others become error i
 
 it('refuses a value that is not a whole number of 0 or more before anything is sent', async () => {
 	const result = await run(oneNode('ideogramReplaceBackground', replaceBackground({ maxImagesPerExecution: -2 }), await items(1)), [fake]);
-	expect(nodeError(result).message).toContain('Max Images Per Execution -2 is not a whole number of 0 or more');
+	expect(nodeError(result).message).toBe('Max Images Per Execution -2 is out of range');
+	expect(nodeError(result).description).toContain('Use a whole number of 0 or more');
 	expect(fake.requests).toHaveLength(0);
 });
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemPlan } from './params';
+import type { ItemPlan } from '../parameters/plan';
 
 const KEEP_MS = 60 * 60 * 1000;
 const completed = new Map<string, { at: number; items: INodeExecutionData[] }>();

@@ -39,7 +39,14 @@ function providerErrorOf(error: unknown, plan?: FailureSource): ProviderError | 
 }
 
 /** Continue On Fail: the item n8n routes to the error output (keys `error` and `details` only). */
-export function errorItem(error: unknown, itemIndex: number, plan: FailureSource | undefined, secrets: string[]): INodeExecutionData {
+export function errorItem(
+	error: unknown,
+	itemIndex: number,
+	plan: FailureSource | undefined,
+	secrets: string[],
+	/** More of what is known about the failure, e.g. the Reframe size that failed. */
+	extra: IDataObject = {},
+): INodeExecutionData {
 	const providerError = providerErrorOf(error, plan);
 	const candidates: IDataObject = {
 		provider: plan?.adapter.name ?? providerError?.provider,
@@ -50,6 +57,7 @@ export function errorItem(error: unknown, itemIndex: number, plan: FailureSource
 		parameter: error instanceof InputError ? error.parameter : undefined,
 		// Jobs of this item that completed before another of its jobs failed: billed, so reported.
 		completedRequestIds: paidRequestIds(error),
+		...extra,
 	};
 	const details = Object.fromEntries(Object.entries(candidates).filter(([, value]) => value !== undefined));
 	const message = error instanceof Error ? error.message : String(error);

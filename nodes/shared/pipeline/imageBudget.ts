@@ -8,12 +8,12 @@
  * execution ends, so the table is bounded instead: entries idle for a day go, and past
  * MAX_TRACKED the least recently used go first (an execution still looping is never the oldest).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
+import { OPERATION_OPTIONS } from '../parameters/options';
 
-export const DEFAULT_MAX_IMAGES_PER_EXECUTION = 1000;
-const LABEL = 'Max Images Per Execution';
+const LABEL = OPERATION_OPTIONS.maxImagesPerExecution.property.displayName;
 const MAX_TRACKED = 10_000;
 const IDLE_MS = 24 * 60 * 60 * 1000;
 
@@ -25,20 +25,6 @@ function prune(now: number) {
 		if (requested.size <= MAX_TRACKED && now - entry.at <= IDLE_MS) break;
 		requested.delete(key);
 	}
-}
-
-/** Reads the option (from the node's first item: one limit per node). */
-export function readImageLimit(options: IDataObject): number {
-	const raw = options.maxImagesPerExecution;
-	const limit = raw === undefined || raw === '' ? DEFAULT_MAX_IMAGES_PER_EXECUTION : Number(raw);
-	if (!Number.isInteger(limit) || limit < 0) {
-		throw new InputError(
-			`${LABEL} ${String(raw)} is not a whole number of 0 or more`,
-			`Give the most images this node may request in one execution, e.g. ${DEFAULT_MAX_IMAGES_PER_EXECUTION}, or 0 for no limit.`,
-			'maxImagesPerExecution',
-		);
-	}
-	return limit;
 }
 
 export interface ImageBudget {

@@ -11,7 +11,7 @@ import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo } from '../mask';
 import type { ImageInfo, PreparedMask } from '../mask';
 import type { ImageInput } from '../providers/types';
-import type { ItemPlan, SourceSpec } from './params';
+import type { ItemPlan, SourceSpec } from '../parameters/plan';
 
 /** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
 const MAX_INPUT_BYTES = 100 * 1024 * 1024;
@@ -127,6 +127,15 @@ export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<Loade
 		loaded.styleReferenceImages = await Promise.all(
 			plan.styleReferenceProperties.map((p, n) => loadReference(lc, p, `style reference image ${n + 1}`, 'styleReferenceImages')),
 		);
+		const bytes = loaded.styleReferenceImages.reduce((sum, image) => sum + image.data.length, 0);
+		const max = plan.adapter.accepts.maxStyleReferenceBytes;
+		if (max !== undefined && bytes > max) {
+			throw new InputError(
+				`The style reference images are ${(bytes / 1024 / 1024).toFixed(1)} MB together; ${plan.adapter.displayName} takes ${max / 1024 / 1024} MB in total`,
+				'Use fewer or smaller style reference images.',
+				'styleReferenceImages',
+			);
+		}
 	}
 	if (plan.characterReferenceProperty) {
 		loaded.characterReferenceImages = [

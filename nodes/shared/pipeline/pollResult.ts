@@ -4,48 +4,32 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_SECONDS } from '../descriptions/options';
-import { getProvider } from '../providers/registry';
-import type { JobRef, OperationName, ProviderName } from '../providers/types';
-import { InputError } from '../inputError';
+import { DEFAULT_TIMEOUT_SECONDS, parsePollOptions } from '../parameters/options';
+import { POLL_OPERATION, POLL_PROVIDER, readJobRef, submittedOperation } from '../parameters/poll';
+import { readParameter } from '../parameters/parse';
+import type { JobRef, ProviderName } from '../providers/types';
 import { mapWithConcurrency } from './concurrency';
 import { credentialEnvironment } from './environment';
 import { errorItem, toNodeError } from './failures';
 import { cancelJob, getJobState, waitForJob } from './jobs';
 import { buildImageItems } from './outputs';
 
-const OPERATIONS: OperationName[] = ['edit', 'reframe', 'replaceBackground'];
 const POLL_CONCURRENCY = 10;
-
-function readJobRef(ctx: IExecuteFunctions, i: number, provider: ProviderName): JobRef {
-	const requestId = String(ctx.getNodeParameter('requestId', i, '') ?? '').trim();
-	if (!requestId) {
-		throw new InputError(
-			'Request ID is empty',
-			'Connect this node after an Ideogram node with Wait for Completion off, or set Request ID (e.g. {{ $json.requestId }}).',
-			'requestId',
-		);
-	}
-	const json = ctx.getInputData()[i]?.json ?? {};
-	const operation = OPERATIONS.includes(json.operation as OperationName) ? (json.operation as OperationName) : undefined;
-	const numImages = Number(json.numImages);
-	return { provider, requestId, operation, numImages: Number.isInteger(numImages) && numImages > 0 ? numImages : undefined };
-}
 
 export async function executePollResult(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const env = credentialEnvironment(this);
 	const continueOnFail = this.continueOnFail();
-	const providerName = this.getNodeParameter('provider', 0) as ProviderName;
-	const adapter = getProvider(providerName);
+	const adapter = readParameter(this, 0, POLL_PROVIDER);
+	const providerName = adapter.name;
 
 	const results = await mapWithConcurrency(items, POLL_CONCURRENCY, async (_item, i) => {
 		try {
-			const operation = this.getNodeParameter('operation', i) as 'waitForResult' | 'getStatus' | 'cancel';
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const job = readJobRef(this, i, providerName);
+			const operation = readParameter(this, i, POLL_OPERATION);
+			const options = parsePollOptions(this.getNodeParameter('options', i, {}));
+			const job = readJobRef(this, i);
 			const jobEnv = await env.forProvider(adapter);
-			const deadline = Date.now() + Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+			const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
 			const paired = { pairedItem: { item: i } };
 			if (operation === 'getStatus') {
 				const state = await getJobState(jobEnv, job, deadline);
@@ -65,14 +49,14 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 				{
 					provider: providerName,
 					providerDisplayName: adapter.displayName,
-					operation: job.operation ?? ('edit' as OperationName),
-					downloadImages: options.downloadImages !== false,
-					outputBinaryProperty: (options.outputBinaryProperty as string) || 'data',
+					operation: job.operation ?? 'edit',
+					downloadImages: options.downloadImages ?? true,
+					outputBinaryProperty: options.outputBinaryProperty ?? 'data',
 				},
 				[state],
 			);
 		} catch (error) {
-			const source = { adapter, operation: items[i]?.json.operation as OperationName | undefined };
+			const source = { adapter, operation: submittedOperation(items[i]?.json) };
 			if (continueOnFail) return [errorItem(error, i, source, env.secrets())];
 			throw toNodeError(this, error, i, env.secrets(), source);
 		}

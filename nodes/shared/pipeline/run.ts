@@ -4,11 +4,10 @@
  * with a bounded number of items in flight, output in input order, Continue On Fail, and paid
  * results never thrown away.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ProviderError } from '../engine';
 
-import { InputError } from '../inputError';
 import type { JobRequest, JobState, OperationName } from '../providers/types';
 import { cachedResult, rememberResult } from './completedItems';
 import { createLimiter, mapWithConcurrency } from './concurrency';
@@ -17,9 +16,9 @@ import { errorItem, paidJobsOf, toNodeError, withFinishedItems, withPaidJobs, ty
 import { loadInputs } from './inputs';
 import { getJobState, submitJob, waitForJob } from './jobs';
 import { buildImageItems, submittedItem, type OutputSettings } from './outputs';
-import { imageBudget, readImageLimit, type ImageBudget } from './imageBudget';
-import { readItemPlan, type ItemPlan } from './params';
-import { readAdditionalResolutions, sizeValue, type Size } from './sizes';
+import { imageBudget, type ImageBudget } from './imageBudget';
+import { readItemPlan, type ItemPlan } from '../parameters/plan';
+import { sizeValue, type Size } from '../parameters/sizes';
 
 /** The provider's default; where its limit counts images in flight (Ideogram), fewer items go at once. */
 function defaultConcurrency(plan: ItemPlan): number {
@@ -51,7 +50,7 @@ interface RunContext {
 }
 
 /** The image count an item asks for: images × sizes (items answered from this execution's results ask for none). */
-const imagesAsked = (plan: ItemPlan, sizes: Size[]) => plan.generation.numImages * Math.max(1, sizes.length);
+const imagesAsked = (plan: ItemPlan) => plan.generation.numImages * Math.max(1, plan.sizes.length);
 
 /** An error of one of several sizes, saying which size it was. */
 function forSize(error: unknown, size: Size): unknown {
@@ -65,16 +64,16 @@ async function processItem(
 	ctx: IExecuteFunctions,
 	run: RunContext,
 	plan: ItemPlan,
-	sizes: Size[],
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const { env } = run;
+	const { sizes } = plan;
 	const deadline = Date.now() + plan.timeoutMs;
 	const jobEnv = await env.forProvider(plan.adapter);
 	const inputs = await loadInputs({ ctx, itemIndex, download: env.download, signal: env.signal }, plan);
 	const seed = plan.seed ?? randomSeed();
 	// Reframe: one group of jobs per size, `resolution` first; the other operations: one group.
-	const groups = (sizes.length ? sizes : [plan.resolution]).map((resolution) =>
+	const groups = (sizes.length ? sizes : [undefined]).map((resolution) =>
 		jobRequests(
 			plan,
 			{
@@ -93,11 +92,6 @@ async function processItem(
 			seed,
 		),
 	);
-	for (const request of groups.flat()) {
-		const problem = plan.adapter.validate?.(request);
-		// A value this provider cannot take is the user's input to change, not an answer from the provider.
-		if (problem) throw new InputError(problem, 'Change the option and run again; nothing was sent.');
-	}
 
 	const settings = (resolution?: Size): OutputSettings => ({
 		provider: plan.adapter.name,
@@ -145,9 +139,7 @@ async function processItem(
 	const perSize = await Promise.all(
 		outcomes.map(async ({ requests, size, finished, error }, n) => {
 			if (error !== undefined) {
-				const item = errorItem(withPaidJobs(error, finished), itemIndex, plan, env.secrets());
-				(item.json.details as IDataObject).resolution = sizeValue(sizes[n]);
-				return [item];
+				return [errorItem(withPaidJobs(error, finished), itemIndex, plan, env.secrets(), { resolution: sizeValue(sizes[n]) })];
 			}
 			const out = settings(sizes[n]);
 			if (!plan.waitForCompletion && plan.adapter.queued) {
@@ -165,33 +157,25 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 	const env = credentialEnvironment(this);
 
 	// Every item's parameters are checked before the first paid request.
-	const sizes: Size[][] = items.map(() => []);
 	const plans = items.map((_, i) => {
 		try {
-			const plan = readItemPlan(this, operation, i);
-			if (plan.resolution) sizes[i] = [plan.resolution, ...readAdditionalResolutions(this, i, plan.resolution)];
-			return plan;
+			return readItemPlan(this, operation, i);
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(this, error, i, env.secrets());
-			return error as Error;
+			return error instanceof Error ? error : new Error(String(error));
 		}
 	});
 	const firstPlan = plans.find((p): p is ItemPlan => !(p instanceof Error));
 	const concurrency = firstPlan ? firstPlan.concurrency || defaultConcurrency(firstPlan) : 1;
 
-	let limit: number;
-	try {
-		limit = readImageLimit(this.getNodeParameter('options', 0, {}) as IDataObject);
-	} catch (error) {
-		throw toNodeError(this, error, 0, env.secrets());
-	}
-	const budget = imageBudget(this, limit);
+	// One limit per node: the first item's.
+	const budget = imageBudget(this, firstPlan?.maxImagesPerExecution ?? 0);
 	// The whole run is weighed before anything is sent: a run that would go over submits nothing
 	// (with Continue On Fail, the items that fit go on and the others become error items).
 	let planned = 0;
 	plans.forEach((plan, i) => {
 		if (plan instanceof Error || cachedResult(this, i, plan)) return;
-		const asked = imagesAsked(plan, sizes[i]);
+		const asked = imagesAsked(plan);
 		if (continueOnFail && !budget.fits(asked, planned)) plans[i] = budget.refusal(asked, planned);
 		else planned += asked;
 	});
@@ -212,7 +196,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 				finishedItems.push({ itemIndex: i, items: cached });
 				return cached;
 			}
-			const output = await processItem(this, run, plan, sizes[i], i);
+			const output = await processItem(this, run, plan, i);
 			rememberResult(this, i, plan, output);
 			finishedItems.push({ itemIndex: i, items: output });
 			return output;

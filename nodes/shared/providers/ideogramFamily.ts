@@ -16,11 +16,11 @@ import type {
 	ImageInput,
 	JobRequest,
 	OperationName,
-	OptionName,
+	Capability,
+	ProviderAccepts,
 	ProviderAdapter,
 	ProviderLimits,
 } from './types';
-import { validateCommon } from './validation';
 import {
 	type Body,
 	type Where,
@@ -245,36 +245,24 @@ export interface IdeogramFamilyConfig {
 	describeError(status: number, body: Body): ErrorDescription;
 }
 
-const SHARED_OPTIONS: OptionName[] = ['renderingSpeed', 'stylePreset', 'styleCodes', 'colorPalette', 'styleReferenceImages'];
-const SUPPORTED: Record<OperationName, ReadonlySet<OptionName>> = {
-	edit: new Set<OptionName>([
-		...SHARED_OPTIONS,
-		'magicPrompt',
-		'styleType',
-		'characterReferenceImages',
-		'characterReferenceMasks',
-	]),
-	reframe: new Set<OptionName>(SHARED_OPTIONS),
-	replaceBackground: new Set<OptionName>([...SHARED_OPTIONS, 'magicPrompt']),
+const SHARED_OPTIONS: Capability[] = ['seed', 'renderingSpeed', 'stylePreset', 'styleCodes', 'colorPalette', 'styleReferenceImages'];
+const ACCEPTS: ProviderAccepts = {
+	options: {
+		edit: [...SHARED_OPTIONS, 'magicPrompt', 'styleType', 'characterReferenceImages', 'characterReferenceMasks'],
+		reframe: SHARED_OPTIONS,
+		replaceBackground: [...SHARED_OPTIONS, 'magicPrompt'],
+	},
+	styleTypes: IDEOGRAM_STYLE_TYPES,
+	maxStyleCodes: Infinity,
+	maxStyleReferenceImages: 10,
+	// "currently only supports 1 character reference image"
+	maxCharacterReferenceImages: 1,
+	// The spec: "maximum total size 10MB across all style references".
+	maxStyleReferenceBytes: 10 * 1024 * 1024,
 };
 
 export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): ProviderAdapter {
 	const { displayName } = config;
-
-	function validate(request: JobRequest): string | undefined {
-		const common = validateCommon(request, { displayName, styleTypes: IDEOGRAM_STYLE_TYPES });
-		if (common) return common;
-		const o = request.options;
-		if (o.numImages > config.limits.maxImagesPerJob)
-			return `${displayName} makes at most ${config.limits.maxImagesPerJob} images per request.`;
-		if ((o.characterReferenceImages?.length ?? 0) > 1) return `${displayName} accepts 1 character reference image.`;
-		const styleRefs = o.styleReferenceImages ?? [];
-		if (styleRefs.length > 10) return `${displayName} accepts up to 10 style reference images.`;
-		// The spec: "maximum total size 10MB across all style references".
-		const styleBytes = styleRefs.reduce((sum, image) => sum + image.data.length, 0);
-		if (styleBytes > 10 * 1024 * 1024) return `${displayName} accepts style reference images of 10 MB in total.`;
-		return undefined;
-	}
 
 	return {
 		name: config.name,
@@ -285,12 +273,9 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		maskEditColor: 'black',
 		limits: config.limits,
 		defaultConcurrency: config.defaultConcurrency,
-		supportedOptions: (operation) => SUPPORTED[operation],
-		validate,
+		accepts: ACCEPTS,
 
 		async submit(ctx, request) {
-			const problem = validate(request);
-			if (problem) throw providerError({ provider: displayName, operation: request.operation, message: problem });
 			const path = `${config.pathPrefix}/${IDEOGRAM_OPERATION_PATHS[request.operation]}`;
 			const where: Where = { provider: displayName, operation: request.operation, endpoint: `POST ${path}` };
 			const form = buildIdeogramForm(request);

@@ -16,12 +16,12 @@ import type {
 	JobState,
 	JobStatus,
 	OperationName,
-	OptionName,
+	Capability,
+	ProviderAccepts,
 	ProviderAdapter,
 	ProviderContext,
 	RenderingSpeed,
 } from './types';
-import { validateCommon } from './validation';
 import {
 	type Body,
 	type Where,
@@ -232,12 +232,18 @@ async function call(
 
 // ---------------------------------------------------------------- adapter
 
-const ALL_OPTIONS: OptionName[] = ['renderingSpeed', 'magicPrompt', 'styleType', 'stylePreset', 'styleCodes', 'colorPalette'];
-const SUPPORTED: Record<OperationName, ReadonlySet<OptionName>> = {
-	edit: new Set(ALL_OPTIONS),
-	// Reframe has no prompt, so no magic prompt; its schema still has the `style` object.
-	reframe: new Set(ALL_OPTIONS.filter((o) => o !== 'magicPrompt')),
-	replaceBackground: new Set(ALL_OPTIONS),
+const ALL_OPTIONS: Capability[] = ['seed', 'renderingSpeed', 'magicPrompt', 'styleType', 'stylePreset', 'styleCodes', 'colorPalette'];
+const ACCEPTS: ProviderAccepts = {
+	options: {
+		edit: ALL_OPTIONS,
+		// Reframe has no prompt, so no magic prompt; its schema still has the `style` object.
+		reframe: ALL_OPTIONS.filter((o) => o !== 'magicPrompt'),
+		replaceBackground: ALL_OPTIONS,
+	},
+	styleTypes: IDEOGRAM_STYLE_TYPES,
+	maxStyleCodes: Infinity,
+	maxStyleReferenceImages: 0,
+	maxCharacterReferenceImages: 0,
 };
 
 function requestPath(id: string, action: 'status' | 'result' | 'cancel'): string {
@@ -246,10 +252,6 @@ function requestPath(id: string, action: 'status' | 'result' | 'cancel'): string
 
 function notFoundRequest(): string {
 	return 'RunComfy does not know this request id: check it, and that the credential belongs to the account that submitted the job.';
-}
-
-function validate(request: JobRequest): string | undefined {
-	return validateCommon(request, { displayName: DISPLAY_NAME, styleTypes: IDEOGRAM_STYLE_TYPES });
 }
 
 /** One call to a job's status, result or cancel endpoint (none creates work, so all are retried as reads). */
@@ -329,12 +331,9 @@ export const runComfyAdapter: ProviderAdapter = {
 	// A queued provider holds the jobs itself; 20 submits at once only fill its queue.
 	defaultConcurrency: 20,
 
-	supportedOptions: (operation) => SUPPORTED[operation],
-	validate,
+	accepts: ACCEPTS,
 
 	async submit(ctx, request) {
-		const problem = validate(request);
-		if (problem) throw providerError({ provider: DISPLAY_NAME, operation: request.operation, message: problem });
 		const input = buildRunComfyInput(request);
 		const path = MODEL_PATHS[request.operation];
 		const where: Where = { provider: DISPLAY_NAME, operation: request.operation, endpoint: `POST ${path}` };

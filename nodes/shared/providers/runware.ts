@@ -14,11 +14,11 @@ import type {
 	JobRequest,
 	JobState,
 	OperationName,
-	OptionName,
+	Capability,
+	ProviderAccepts,
 	ProviderAdapter,
 	ProviderContext,
 } from './types';
-import { validateCommon } from './validation';
 import {
 	type Body,
 	type Where,
@@ -299,33 +299,22 @@ export function runwareImage(item: Item): GeneratedImage {
 
 // ---------------------------------------------------------------- adapter
 
-const COMMON_OPTIONS: OptionName[] = ['renderingSpeed', 'magicPrompt', 'stylePreset', 'styleCodes', 'styleReferenceImages', 'runware'];
-const SUPPORTED: Record<OperationName, ReadonlySet<OptionName>> = {
-	edit: new Set<OptionName>([...COMMON_OPTIONS, 'styleType', 'characterReferenceImages', 'characterReferenceMasks']),
-	// Runware's reframe example sends magicPrompt (PROVIDERS.md §4.4); no style type on reframe, as on Ideogram.
-	reframe: new Set<OptionName>(COMMON_OPTIONS),
-	replaceBackground: new Set<OptionName>([...COMMON_OPTIONS, 'styleType']),
-	// No colorPalette: Runware offers it for Ideogram 2.0 only (PROVIDERS.md §4.3, §7.8).
+// No seed: Runware's Ideogram 3.0 models take none (each result reports its own).
+const COMMON_OPTIONS: Capability[] = ['renderingSpeed', 'magicPrompt', 'stylePreset', 'styleCodes', 'styleReferenceImages', 'runware'];
+const ACCEPTS: ProviderAccepts = {
+	options: {
+		edit: [...COMMON_OPTIONS, 'styleType', 'characterReferenceImages', 'characterReferenceMasks'],
+		// Runware's reframe example sends magicPrompt; no style type on reframe, as on Ideogram.
+		reframe: COMMON_OPTIONS,
+		replaceBackground: [...COMMON_OPTIONS, 'styleType'],
+		// No colorPalette: Runware offers it for Ideogram 2.0 only.
+	},
+	styleTypes: RUNWARE_STYLE_TYPES,
+	maxStyleCodes: 1, // `styleCode` is one string
+	maxStyleReferenceImages: 4,
+	maxCharacterReferenceImages: 1,
+	maxPromptLength: 2000,
 };
-
-function validate(request: JobRequest): string | undefined {
-	const common = validateCommon(request, { displayName: DISPLAY_NAME, styleTypes: RUNWARE_STYLE_TYPES });
-	if (common) return common;
-	const o = request.options;
-	if ((o.styleCodes?.length ?? 0) > 1) return 'Runware accepts one style code.';
-	const styleRefs = o.styleReferenceImages?.length ?? 0;
-	if (styleRefs > 4) return 'Runware accepts 1–4 style reference images.';
-	const characters = o.characterReferenceImages?.length ?? 0;
-	if (characters > 1) return 'Runware accepts exactly 1 character reference image.';
-	if (request.operation !== 'reframe' && (request.prompt?.length ?? 0) > 2000)
-		return 'Runware accepts prompts of up to 2000 characters.';
-	if (o.numImages > 20) return 'Runware makes at most 20 images per task.';
-	const rw = o.runware;
-	if (rw?.outputQuality !== undefined && !(rw.outputQuality >= 20 && rw.outputQuality <= 99))
-		return 'Output Quality must be from 20 to 99.';
-	if (rw?.ttl !== undefined && !(rw.ttl >= 60)) return 'The URL lifetime (TTL) must be at least 60 seconds.';
-	return undefined;
-}
 
 function progressOf(items: Item[], expected: number): number | undefined {
 	const reported = items.filter((i) => typeof i.progress === 'number');
@@ -405,12 +394,9 @@ export const runwareAdapter: ProviderAdapter = {
 	// Runware has no hard rate limit but recommends 2–4 concurrent requests in steady state.
 	defaultConcurrency: 4,
 
-	supportedOptions: (operation) => SUPPORTED[operation],
-	validate,
+	accepts: ACCEPTS,
 
 	async submit(ctx, request) {
-		const problem = validate(request);
-		if (problem) throw providerError({ provider: DISPLAY_NAME, operation: request.operation, message: problem });
 		const taskUUID = randomUUID();
 		const where: Where = { provider: DISPLAY_NAME, operation: request.operation, endpoint: 'POST /v1 (imageInference)' };
 		// submitIdempotent: the engine may re-send this exact body, and the taskUUID makes a

@@ -111,7 +111,35 @@ export interface ProviderContext {
 	signal: AbortSignal;
 }
 
-export type OptionName = keyof Omit<GenerationOptions, 'seed' | 'numImages' | 'runware'> | 'runware';
+/** What a provider may or may not take, as the options model names it: options whose panel entry depends on the provider. */
+export type Capability =
+	| 'seed'
+	| 'renderingSpeed'
+	| 'magicPrompt'
+	| 'styleType'
+	| 'stylePreset'
+	| 'styleCodes'
+	| 'colorPalette'
+	| 'styleReferenceImages'
+	| 'characterReferenceImages'
+	| 'characterReferenceMasks'
+	| 'runware';
+
+/**
+ * What a provider takes, as data. The parameter model refuses everything else, before any
+ * request, so an adapter receives only requests it can send.
+ */
+export interface ProviderAccepts {
+	/** The provider-dependent options it takes, per operation. */
+	options: Record<OperationName, readonly Capability[]>;
+	styleTypes: readonly StyleType[];
+	maxStyleCodes: number;
+	maxStyleReferenceImages: number;
+	maxCharacterReferenceImages: number;
+	maxPromptLength?: number;
+	/** Total size of the style reference images, in bytes, where the provider caps it. */
+	maxStyleReferenceBytes?: number;
+}
 
 export interface ProviderLimits {
 	/** Largest accepted image file, in bytes. */
@@ -135,14 +163,7 @@ export interface ProviderAdapter {
 	limits: ProviderLimits;
 	/** Items in flight at once by default (README: "Defaults"). */
 	defaultConcurrency: number;
-	/** Options this provider accepts for the operation; the pipeline refuses the others before any call. */
-	supportedOptions(operation: OperationName): ReadonlySet<OptionName>;
-	/**
-	 * Provider-specific limits on option values that `supportedOptions` cannot express (e.g.
-	 * "Runware accepts one style code"). Returns a message for the user, or undefined when the
-	 * request is fine. The pipeline calls it before any paid call; `submit` calls it too.
-	 */
-	validate?(request: JobRequest): string | undefined;
+	accepts: ProviderAccepts;
 	/**
 	 * Submits one job. Queued providers answer `submitted`/`queued`/`running` with a requestId;
 	 * synchronous ones answer `completed` with images (requestId: an id the adapter makes).

@@ -155,9 +155,9 @@ describe.each([
 		expect(call.request.url).toBe(`${prefix}/replace-background`);
 		expect(Object.keys(textFields(form)).sort()).toEqual(['magic_prompt', 'num_images', 'prompt', 'seed']);
 		expect(form.has('character_reference_images')).toBe(false);
-		expect(adapter.supportedOptions('replaceBackground').has('styleType')).toBe(false);
-		expect(adapter.supportedOptions('reframe').has('magicPrompt')).toBe(false);
-		expect(adapter.supportedOptions('edit').has('runware')).toBe(false);
+		expect(adapter.accepts.options.replaceBackground).not.toContain('styleType');
+		expect(adapter.accepts.options.reframe).not.toContain('magicPrompt');
+		expect(adapter.accepts.options.edit).not.toContain('runware');
 	});
 
 	it('maps the images, keeping withheld ones', async () => {
@@ -193,20 +193,9 @@ describe.each([
 		expect((await providerErrorOf(adapter.submit(context(empty), jobRequest()))).message).toContain('field `data` is empty');
 	});
 
-	it('refuses what Ideogram 3.0 cannot do, before any call', async () => {
-		const http = new RecordingHttp();
-		const e = await providerErrorOf(adapter.submit(context(http), jobRequest({ options: { numImages: 9 } })));
-		expect(e.message).toContain('at most 8 images');
-		expect(http.calls).toHaveLength(0);
-		expect(adapter.validate?.(jobRequest({ options: { styleType: 'RENDER_3D' } }))).toMatch(/does not accept the style type RENDER_3D/);
-		expect(adapter.validate?.(jobRequest({ options: { characterReferenceImages: [image(), image()] } }))).toMatch(
-			/1 character reference image/,
-		);
-		expect(adapter.validate?.(jobRequest({ options: { styleCodes: ['AAFF5733'], styleType: 'AUTO' } }))).toMatch(
-			/cannot be combined/,
-		);
-		expect(adapter.validate?.(jobRequest({ options: { styleCodes: ['XYZ'] } }))).toMatch(/8 hexadecimal/);
-		expect(adapter.validate?.(jobRequest({ options: { colorPalette: { name: 'NEON' } } }))).toMatch(/Unknown colour palette/);
+	it('declares what Ideogram 3.0 takes', () => {
+		expect(adapter.accepts).toMatchObject({ styleTypes: ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'], maxCharacterReferenceImages: 1, maxStyleReferenceImages: 10 });
+		expect(adapter.accepts.maxStyleReferenceBytes).toBe(10 * 1024 * 1024);
 	});
 
 	it('reads mask polarity and limits', () => {

@@ -31,7 +31,7 @@ describe('registry', () => {
 			expect(p.defaultConcurrency).toBeGreaterThan(0);
 			for (const op of ['edit', 'reframe', 'replaceBackground'] as OperationName[]) {
 				// only Runware takes the Runware-only options
-				expect(p.supportedOptions(op).has('runware')).toBe(p.name === 'runware');
+				expect(p.accepts.options[op].includes('runware')).toBe(p.name === 'runware');
 			}
 		}
 	});

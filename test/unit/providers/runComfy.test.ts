@@ -132,17 +132,11 @@ describe('RunComfy adapter: submit', () => {
 		}
 	});
 
-	it('refuses what RunComfy cannot do before any call', async () => {
-		const http = new RecordingHttp();
-		const error = await providerErrorOf(adapter.submit(context(http), jobRequest({ options: { styleType: 'ANIME' } })));
-		expect(error.message).toContain('does not accept the style type ANIME');
-		expect(http.calls).toHaveLength(0);
-		expect(adapter.validate?.(jobRequest({ operation: 'reframe', resolution: { width: 1000, height: 1000 } }))).toMatch(
-			/not one of the 69/,
-		);
-		expect(adapter.supportedOptions('reframe').has('magicPrompt')).toBe(false);
-		expect(adapter.supportedOptions('edit').has('styleReferenceImages')).toBe(false);
-		expect(adapter.supportedOptions('edit').has('colorPalette')).toBe(true);
+	it('declares what RunComfy takes', () => {
+		expect(adapter.accepts.options.reframe).not.toContain('magicPrompt');
+		expect(adapter.accepts.options.edit).not.toContain('styleReferenceImages');
+		expect(adapter.accepts.options.edit).toContain('colorPalette');
+		expect(adapter.accepts.styleTypes).not.toContain('ANIME');
 	});
 
 	it('describes its limits', () => {

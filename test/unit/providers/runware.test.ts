@@ -164,25 +164,13 @@ describe('Runware adapter: request building', () => {
 		});
 	});
 
-	it('refuses what Runware cannot do, before any call', async () => {
-		const http = new RecordingHttp();
-		const error = await providerErrorOf(
-			adapter.submit(context(http), jobRequest({ options: { styleCodes: ['AAFF5733', '0133FF57'] } })),
-		);
-		expect(error.message).toContain('Runware accepts one style code');
-		expect(http.calls).toHaveLength(0);
-		const five = Array.from({ length: 5 }, () => image());
-		expect(adapter.validate?.(jobRequest({ options: { styleReferenceImages: five } }))).toBe(
-			'Runware accepts 1–4 style reference images.',
-		);
-		expect(adapter.validate?.(jobRequest({ options: { characterReferenceImages: [image(), image()] } }))).toBe(
-			'Runware accepts exactly 1 character reference image.',
-		);
-		expect(adapter.validate?.(jobRequest({ prompt: 'x'.repeat(2001) }))).toMatch(/2000 characters/);
-		expect(adapter.validate?.(jobRequest({ options: { styleType: 'ANIME' } }))).toBeUndefined();
-		expect(adapter.supportedOptions('edit').has('colorPalette')).toBe(false);
-		expect(adapter.supportedOptions('reframe').has('characterReferenceImages')).toBe(false);
-		expect(adapter.supportedOptions('edit').has('runware')).toBe(true);
+	it('declares what Runware takes', () => {
+		expect(adapter.accepts).toMatchObject({ maxStyleCodes: 1, maxStyleReferenceImages: 4, maxCharacterReferenceImages: 1, maxPromptLength: 2000 });
+		expect(adapter.accepts.styleTypes).toContain('ANIME');
+		expect(adapter.accepts.options.edit).not.toContain('colorPalette');
+		expect(adapter.accepts.options.edit).not.toContain('seed');
+		expect(adapter.accepts.options.reframe).not.toContain('characterReferenceImages');
+		expect(adapter.accepts.options.edit).toContain('runware');
 		expect(adapter.cancel).toBeUndefined();
 	});
 });

@@ -6,16 +6,20 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { PROVIDERS } from '../providers/registry';
 import type { OperationName } from '../providers/types';
-import { ALL_PROVIDERS, imageSourceProperties, providerProperty, waitForCompletionProperty } from './common';
-import { operationOptions } from './options';
+import { IMAGE_BINARY_PROPERTY, IMAGE_SOURCE, IMAGE_URL, providerParameter, WAIT_FOR_COMPLETION } from './common';
+import { operationOptionsCollection } from './options';
+
+export const OPERATION_PROVIDER = providerParameter(PROVIDERS);
 
 export function operationProperties(operation: OperationName, fields: INodeProperties[]): INodeProperties[] {
 	return [
-		providerProperty(ALL_PROVIDERS),
-		...imageSourceProperties,
+		OPERATION_PROVIDER.property,
+		IMAGE_SOURCE.property,
+		IMAGE_BINARY_PROPERTY.property,
+		IMAGE_URL.property,
 		...fields,
-		waitForCompletionProperty,
-		operationOptions(operation),
+		WAIT_FOR_COMPLETION.property,
+		operationOptionsCollection(operation),
 	];
 }
 
