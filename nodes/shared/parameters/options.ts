@@ -5,7 +5,7 @@
  * the parser of what the user (or an expression) gave, and the README's support matrix.
  *
  * An option a provider lacks is not offered as itself for that provider. Hiding it would not do:
- * n8n drops the values of hidden options before a node runs (docs/n8n.md, "Hidden parameters"),
+ * n8n drops the values of hidden options before a node runs (docs/parameters.md, "Hidden parameters"),
  * so a saved value that no longer fits (the provider was switched after the option was set)
  * would be ignored without a word. Such an option has a second entry under the same name for the
  * other providers, labelled as not available: the panel explains a saved value, and the node,
@@ -143,9 +143,10 @@ const runwareOptions = {
 			default: 0,
 			description: 'How long Runware keeps the result URL (at least 60). 0 leaves it to Runware.',
 		},
-		integer(0, Infinity).refine((ttl) => ttl === undefined || ttl === 0 || ttl >= 60, {
-			message: 'is too short',
-			params: { hint: 'Runware keeps results for at least 60 seconds; use 60 or more, or 0 for its default.' },
+		integer(0, Infinity).superRefine((ttl, ctx) => {
+			if (ttl === undefined || ttl === 0 || ttl >= 60) return;
+			const hint = 'Runware keeps results for at least 60 seconds; use 60 or more, or 0 for its default.';
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${ttl} is too short`, params: { hint } });
 		}),
 		runware,
 	),
@@ -449,7 +450,7 @@ function parseCollection<S extends Specs>(specs: S, raw: unknown, available: (sp
 		const parsed = parseValue(spec, value);
 		if (parsed !== undefined) values[name] = parsed;
 	}
-	// Each value came from its own option's parser: the record has the declared types.
+	// Cast: each value came from its own option's parser, which TypeScript cannot follow through the loop over names.
 	return values as OptionValues<S>;
 }
 

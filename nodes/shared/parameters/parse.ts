@@ -4,7 +4,7 @@
  * pairs its panel entry (label, name, default) with its schema, so the label in a message is the
  * one the user sees in the panel.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { InputError } from '../inputError';
@@ -143,7 +143,7 @@ export function parseValue<T>({ property, parse }: Parameter<T>, raw: unknown): 
 
 function inputErrorOf(property: INodeProperties, error: z.ZodError): InputError {
 	const issue = error.issues[0];
-	const hint = issue.code === z.ZodIssueCode.custom ? (issue.params as IDataObject | undefined)?.hint : undefined;
+	const hint: unknown = issue.code === z.ZodIssueCode.custom ? issue.params?.hint : undefined;
 	return new InputError(`${property.displayName} ${issue.message}`, typeof hint === 'string' ? hint : '', property.name);
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Bad input is refused before the first request: the table of inputs (test/workflows/support/badInputs.ts)
+ * over the four nodes and four providers, each with zero requests at every fake and a message
+ * naming the parameter; and the whole batch checked before the first item is sent.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { shutdownEngine } from '../harness/engine';
+import { imageItem, makeImage } from '../harness/workflows';
+import { startFake, type FakeServer, type ProviderName } from '../fakes';
+import { BAD_INPUTS, validParameters } from './support/badInputs';
+import { nodeError, oneNode, run, submits } from './support/engineTest';
+
+let fakes: Record<ProviderName, FakeServer>;
+let image: Buffer;
+beforeAll(async () => {
+	const started = await Promise.all((['runComfy', 'runware', 'cometApi', 'ideogram'] as const).map((p) => startFake(p, { jobDurationMs: 10 })));
+	fakes = { runComfy: started[0], runware: started[1], cometApi: started[2], ideogram: started[3] };
+	image = await makeImage();
+});
+beforeEach(() => Object.values(fakes).forEach((f) => f.reset()));
+afterAll(async () => {
+	await Promise.all(Object.values(fakes).map((f) => f.close()));
+	await shutdownEngine();
+});
+
+const requestsAtAllFakes = () => Object.values(fakes).reduce((sum, f) => sum + f.requests.length, 0);
+
+it('the table covers all four nodes and all four providers with at least 60 inputs', () => {
+	expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(60);
+	expect(new Set(BAD_INPUTS.map((c) => c.node)).size).toBe(4);
+	expect(new Set(BAD_INPUTS.map((c) => c.provider)).size).toBe(4);
+});
+
+test.each(BAD_INPUTS)('$name', async ({ node, provider, parameters, json, says }) => {
+	const result = await run(oneNode(node, parameters, [imageItem(image, { json })]), [fakes[provider]]);
+	const error = nodeError(result);
+	expect(error.name).toBe('NodeOperationError');
+	expect(error.message).toContain(says[0]);
+	for (const words of says) expect(`${error.message}. ${error.description}`).toContain(words);
+	expect(error.description).toBeTruthy();
+	expect(requestsAtAllFakes()).toBe(0);
+});
+
+describe('the whole batch is checked before the first submission', () => {
+	const tenItems = () => Array.from({ length: 10 }, (_, n) => imageItem(image, { json: { caption: n === 7 ? undefined : `caption ${n}` } }));
+	const params = (): IDataObject => ({ ...validParameters('replaceBackground', 'runComfy', { concurrency: 1 }), prompt: '={{ $json.caption }}' });
+
+	it('without Continue On Fail, a bad item 7 of 10 stops the node with nothing sent', async () => {
+		const result = await run(oneNode('ideogramReplaceBackground', params(), tenItems()), [fakes.runComfy]);
+		expect(nodeError(result).message).toContain('Prompt');
+		expect(requestsAtAllFakes()).toBe(0);
+	});
+
+	it('with Continue On Fail, the bad item becomes an error item paired to it and the others run', async () => {
+		const result = await run(oneNode('ideogramReplaceBackground', params(), tenItems(), { onError: 'continueRegularOutput' }), [fakes.runComfy]);
+		const out = result.output('Ideogram');
+		expect(out.map((o) => (o.json.error ? 'error' : o.json.status))).toEqual([...Array(7).fill('completed'), 'error', 'completed', 'completed']);
+		expect(out[7].pairedItem).toEqual({ item: 7 });
+		expect(out[7].json.details).toEqual(expect.objectContaining({ parameter: 'prompt' }));
+		expect(submits(fakes.runComfy)).toHaveLength(9);
+	});
+});
