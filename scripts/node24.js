@@ -28,11 +28,12 @@ const tasks = {
 	typecheck: [[bin('tsc'), ['-p', 'tsconfig.test.json']]],
 	test: [[bin('jest'), ['--ci']]],
 	'test:e2e': [[bin('jest'), ['--ci', '-c', 'jest.e2e.config.js']]],
+	'test:queue': [[bin('jest'), ['--ci', '-c', 'jest.queue.config.js']]],
 	demo: [[bin('tsx'), ['scripts/demo.ts']]],
 	bench: [[bin('tsx'), ['bench/run.ts']]],
 };
 // Tasks that run the built package build it first, so a fresh clone needs no separate step.
-const needsBuild = new Set(['test', 'test:e2e', 'demo', 'bench']);
+const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'demo', 'bench']);
 
 function run(cmd, args, env = process.env, cwd = root) {
 	const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });

@@ -119,6 +119,8 @@ export interface HttpResult<T = unknown> {
 	status: number;
 	body: T;
 	text: string;
+	/** The body as received (binary downloads). */
+	bytes: Buffer;
 }
 
 export interface N8nServer {
@@ -154,6 +156,8 @@ export interface N8nScratch {
 	executeAll(workflows: WorkflowJson[], options?: { timeoutMs?: number }): Promise<ExecutionResult[]>;
 	/** Starts `n8n start` on a free loopback port, sets up the owner and logs in. */
 	startServer(options?: ServerOptions): Promise<N8nServer>;
+	/** Starts `n8n worker` (queue mode: the scratch env must point at Postgres and Redis); resolves when it is ready. */
+	startWorker(options?: { concurrency?: number; env?: Record<string, string | undefined> }): Promise<LiveProcess>;
 	/** Stops servers started here and deletes the scratch folder. */
 	dispose(): Promise<void>;
 }
@@ -307,6 +311,66 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
+/** A long-running process (n8n start / worker, a database): its own process group, killed with this one. */
+export interface LiveProcess {
+	readonly pid: number;
+	/** Everything it printed so far (stdout + stderr). */
+	logs(): string;
+	running(): boolean;
+	/** Resolves once its output matches (from `from`, a logs() length); throws when it exits first or after timeoutMs. */
+	waitForLog(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<RegExpMatchArray>;
+	/** Sends a signal to the whole group. */
+	kill(signal: NodeJS.Signals): void;
+	/** `signal` (default SIGTERM), then SIGKILL after graceMs (default 20 s); resolves when it has exited. */
+	stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+export function startProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): LiveProcess {
+	const child = track(spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+	let logs = '';
+	const listeners = new Set<() => void>();
+	const onOutput = (chunk: string) => {
+		logs += chunk;
+		for (const listener of listeners) listener();
+	};
+	child.stdout!.setEncoding('utf8').on('data', onOutput);
+	child.stderr!.setEncoding('utf8').on('data', onOutput);
+	const running = () => child.exitCode === null && child.signalCode === null;
+	const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+	child.on('close', () => listeners.forEach((listener) => listener()));
+	return {
+		pid: child.pid!,
+		logs: () => logs,
+		running,
+		async waitForLog(pattern, { from = 0, timeoutMs = 120_000 } = {}) {
+			return await new Promise((resolve, reject) => {
+				const check = () => {
+					const match = logs.slice(from).match(pattern);
+					if (!match && running()) return;
+					listeners.delete(check);
+					clearTimeout(timer);
+					if (match) resolve(match);
+					else reject(new Error(`${[path.basename(command), ...args.slice(1)].join(' ')} exited before printing ${pattern}\n${logs.slice(-4000)}`));
+				};
+				const timer = setTimeout(() => {
+					listeners.delete(check);
+					reject(new Error(`no ${pattern} within ${timeoutMs} ms\n${logs.slice(-4000)}`));
+				}, timeoutMs);
+				listeners.add(check);
+				check();
+			});
+		},
+		kill: (signal) => killGroup(child, signal),
+		async stop(signal = 'SIGTERM', graceMs = 20_000) {
+			if (!running()) return;
+			killGroup(child, signal);
+			const killer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+			await exited;
+			clearTimeout(killer);
+		},
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Packing and installing the package like n8n
 
@@ -440,6 +504,7 @@ export async function startN8nScratch(options: ScratchOptions = {}): Promise<N8n
 	delete env.N8N_CUSTOM_EXTENSIONS;
 
 	const servers = new Set<N8nServer>();
+	const workers = new Set<LiveProcess>();
 
 	const cli: N8nScratch['cli'] = async (args, cliOptions = {}) => {
 		const processEnv = applyEnv({ ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, cliOptions.env);
@@ -507,8 +572,21 @@ export async function startN8nScratch(options: ScratchOptions = {}): Promise<N8n
 				},
 			});
 		},
+		async startWorker({ concurrency = 10, env: extra } = {}) {
+			const processEnv = applyEnv({ ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, extra);
+			const worker = startProcess(process.execPath, [install.bin, 'worker', `--concurrency=${concurrency}`], { cwd: userFolder, env: processEnv });
+			workers.add(worker);
+			try {
+				await worker.waitForLog(/n8n worker is now ready/);
+			} catch (error) {
+				await worker.stop('SIGKILL');
+				throw error;
+			}
+			return worker;
+		},
 		async dispose() {
 			for (const server of [...servers]) await server.stop();
+			await Promise.all([...workers].map(async (worker) => await worker.stop()));
 			if (!(options.keep || process.env.N8N_E2E_KEEP === '1')) {
 				fs.rmSync(userFolder, { recursive: true, force: true });
 			}
@@ -528,12 +606,7 @@ async function startServer(install: N8nInstall, baseEnv: NodeJS.ProcessEnv, user
 		{ ...baseEnv, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}` },
 		options.env,
 	);
-	const child = spawn(process.execPath, [install.bin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	track(child);
-	let logs = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (logs += chunk));
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (logs += chunk));
-	const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+	const child = startProcess(process.execPath, [install.bin, 'start'], { cwd: userFolder, env });
 	const url = `http://127.0.0.1:${port}`;
 	const browserId = `e2e-${randomBytes(6).toString('hex')}`;
 	let cookie = '';
@@ -545,35 +618,30 @@ async function startServer(install: N8nInstall, baseEnv: NodeJS.ProcessEnv, user
 		const response = await fetch(url + urlPath, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 		const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (setCookie) cookie = setCookie.split(';')[0];
-		const text = await response.text();
+		const bytes = Buffer.from(await response.arrayBuffer());
+		const text = bytes.toString('utf8');
 		let parsed: unknown = text;
 		try {
 			parsed = JSON.parse(text);
 		} catch {
 			// not JSON
 		}
-		return { status: response.status, body: parsed as T, text };
+		return { status: response.status, body: parsed as T, text, bytes };
 	};
 
 	const server: N8nServer = {
 		url,
 		port,
-		logs: () => logs,
+		logs: child.logs,
 		request: async (method, urlPath, body) => await doRequest(method, urlPath, body, true),
 		anonymousRequest: async (method, urlPath, body) => await doRequest(method, urlPath, body, false),
-		async stop() {
-			if (child.exitCode !== null || child.signalCode !== null) return;
-			killGroup(child, 'SIGTERM');
-			const killer = setTimeout(() => killGroup(child, 'SIGKILL'), 20_000);
-			await exited;
-			clearTimeout(killer);
-		},
+		stop: child.stop,
 	};
 
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	let ready = false;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}\n${logs}`);
+		if (!child.running()) throw new Error(`n8n start exited\n${child.logs()}`);
 		try {
 			const res = await fetch(`${url}/healthz/readiness`);
 			if (res.status === 200) {
@@ -587,7 +655,7 @@ async function startServer(install: N8nInstall, baseEnv: NodeJS.ProcessEnv, user
 	}
 	if (!ready) {
 		await server.stop();
-		throw new Error(`n8n start did not become ready\n${logs}`);
+		throw new Error(`n8n start did not become ready\n${child.logs()}`);
 	}
 	// The instance has a shell owner until this: setting it up also logs in (sets n8n-auth).
 	const setup = await doRequest('POST', '/rest/owner/setup', OWNER, false);
