@@ -57,8 +57,12 @@ export interface QueueCluster {
 	/** Resolves with the id of the next execution a worker starts after `since` (the workers' log lengths). */
 	nextStartedExecution(since: number[], timeoutMs?: number): Promise<{ id: string; worker: number }>;
 	logLengths(): number[];
-	/** Kills worker `index` with SIGKILL (n8n and its task runner) and starts a new one in its place. */
-	replaceWorker(index: number, beforeRestart?: () => Promise<void>): Promise<void>;
+	/** Kills worker `index` (n8n and its task runner) with SIGKILL. */
+	killWorker(index: number): Promise<void>;
+	/** Starts worker `index` again (after killWorker). */
+	startWorker(index: number): Promise<void>;
+	/** Stops main and starts it again (it checks the queue for lost executions as it starts). */
+	restartMain(): Promise<void>;
 	/** Stops main and workers and starts them again in another binary data mode (Postgres and Redis stay). */
 	restart(binaryMode: BinaryMode): Promise<void>;
 	stop(): Promise<void>;
@@ -163,11 +167,15 @@ export async function startCluster(binaryMode: BinaryMode = 'database'): Promise
 				cluster.workers.map(async (w, worker) => ({ id: (await w.waitForLog(pattern, { from: since[worker], timeoutMs }))[1], worker })),
 			);
 		},
-		async replaceWorker(index, beforeRestart) {
-			cluster.workers[index].kill('SIGKILL');
+		async killWorker(index) {
 			await cluster.workers[index].stop('SIGKILL');
-			await beforeRestart?.();
+		},
+		async startWorker(index) {
 			cluster.workers[index] = await startWorker(index);
+		},
+		async restartMain() {
+			await cluster.main.stop();
+			cluster.main = await mainScratch.startServer({ env: modeEnv(cluster.binaryMode) });
 		},
 		async restart(mode) {
 			await Promise.all([cluster.main.stop(), ...cluster.workers.map(async (w) => await w.stop())]);
@@ -204,19 +212,21 @@ export function ideogramNode(name: string, type: string, provider: Provider, par
 export const OPERATIONS = {
 	Edit: ['ideogramEdit', { prompt: 'a red balloon', maskSource: 'region', maskRegions: { regions: [{ unit: 'percent', x: 25, y: 25, width: 50, height: 50 }] }, options: {} }],
 	Reframe: ['ideogramReframe', { resolution: '1280x800', options: {} }],
-	'Replace Background': ['ideogramReplaceBackground', { prompt: '={{ $json.body?.prompt ?? "a beach at sunset" }}', options: {} }],
+	// the prompt of the request's item, so the fake's jobs tell the items apart
+	'Replace Background': ['ideogramReplaceBackground', { prompt: '={{ $("Items").item.json.prompt ?? "a beach at sunset" }}', options: {} }],
 } as const;
 
 export interface WebhookWorkflowOptions {
 	/** `lastNode` (default): the response is Done's item, `{ executionId }`, once the execution ends. `onReceived`: at once. */
 	respond?: 'lastNode' | 'onReceived';
-	/** Start with the request body's `items` split into items (each with its own `png`). */
-	splitItems?: boolean;
-	/** No To File step (the steps read the request body only). */
+	/** No To File step (the steps read the items' JSON only). */
 	noImage?: boolean;
 }
 
-/** A linear workflow started by a production webhook at `webhookPath`. */
+/**
+ * A linear workflow started by a production webhook at `webhookPath`: the request body's `items`
+ * become the items (Items), each one's `png` (base64) its binary `data` (To File), then the steps.
+ */
 export function webhookWorkflow(webhookPath: string, steps: Node[], options: WebhookWorkflowOptions = {}): WorkflowJson {
 	const respond = options.respond ?? 'lastNode';
 	const nodes: Node[] = [
@@ -227,7 +237,7 @@ export function webhookWorkflow(webhookPath: string, steps: Node[], options: Web
 			webhookId: randomUUID(),
 			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: respond, options: {} },
 		},
-		...(options.splitItems ? [{ name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'body.items', options: {} } }] : []),
+		{ name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'body.items', options: {} } },
 		...(options.noImage
 			? []
 			: [
@@ -237,7 +247,7 @@ export function webhookWorkflow(webhookPath: string, steps: Node[], options: Web
 						typeVersion: 1.1,
 						parameters: {
 							operation: 'toBinary',
-							sourceProperty: options.splitItems ? 'png' : 'body.png',
+							sourceProperty: 'png',
 							binaryPropertyName: 'data',
 							options: { fileName: 'input.png', mimeType: 'image/png' },
 						},

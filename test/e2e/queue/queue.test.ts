@@ -1,14 +1,15 @@
 /**
  * The package in n8n's queue mode (see cluster.ts): production webhooks on main, executions on two
- * workers, execution and binary data in Postgres (`database` mode, then `filesystem` mode on a
- * shared folder), against the fake providers.
+ * workers, execution and binary data in Postgres (`database` mode; at the end `filesystem` mode on
+ * a shared folder), against the fake providers. The tests share one cluster and run in order.
  */
 import sharp from 'sharp';
 
 import { failedNodes } from '../examples';
 import { PROVIDERS, type Provider } from '../fixtures';
+import type { FakeServer } from '../../fakes';
 import { outputItems, type RunItem } from '../n8n';
-import { ideogramNode, OPERATIONS, runViaWebhook, startCluster, webhookWorkflow, type BinaryMode, type QueueCluster } from './cluster';
+import { ideogramNode, OPERATIONS, runViaWebhook, startCluster, webhookWorkflow, type BinaryMode, type QueueCluster, type StoredExecution } from './cluster';
 
 let cluster: QueueCluster;
 let png: string;
@@ -23,16 +24,29 @@ afterAll(async () => {
 }, 120_000);
 
 const OPERATION_NAMES = Object.keys(OPERATIONS) as Array<keyof typeof OPERATIONS>;
+const replaceBackground = (provider: Provider, extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
+	ideogramNode('Replace Background', OPERATIONS['Replace Background'][0], provider, { ...OPERATIONS['Replace Background'][1], options }, extra);
+const items = (...prompts: string[]) => ({ items: prompts.map((prompt) => ({ png, prompt })) });
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Edit → Reframe → Replace Background on one provider, each on the image the previous one made. */
-function pipeline(provider: Provider, mode: BinaryMode) {
-	const steps = OPERATION_NAMES.map((name) => ideogramNode(name, OPERATIONS[name][0], provider, OPERATIONS[name][1]));
-	return webhookWorkflow(`pipeline-${provider}-${mode}`, steps);
+/** Submissions the fake received for a prompt (accepted or not). */
+const submissionsOf = (fake: FakeServer, prompt: string) => fake.requests.filter((r) => r.kind === 'submit' && (r.json as { prompt?: string } | undefined)?.prompt === prompt);
+const statusChecks = (fake: FakeServer, since = 0) => fake.requests.filter((r) => r.kind === 'status' && r.at >= since);
+
+/** RunComfy's fake with other job timings for one test. */
+async function withRunComfyJobs<T>(timing: { jobDurationMs: number; queueMs?: number }, body: (fake: FakeServer) => Promise<T>): Promise<T> {
+	const fake = cluster.fakes.runComfy;
+	fake.setOptions({ queueMs: 0, ...timing });
+	try {
+		return await body(fake);
+	} finally {
+		fake.setOptions({ jobDurationMs: 10, queueMs: 0 });
+	}
 }
 
-async function expectStoredImages(items: RunItem[], mode: BinaryMode): Promise<void> {
-	expect(items).toHaveLength(1);
-	for (const item of items) {
+async function expectStoredImages(images: RunItem[], mode: BinaryMode): Promise<void> {
+	expect(images.length).toBeGreaterThan(0);
+	for (const item of images) {
 		const binary = item.binary?.data;
 		expect(binary?.mimeType).toMatch(/^image\/(png|jpeg|webp)$/);
 		// the item carries a reference to where n8n stored the bytes, not the bytes
@@ -44,23 +58,112 @@ async function expectStoredImages(items: RunItem[], mode: BinaryMode): Promise<v
 	}
 }
 
-describe.each(['database', 'filesystem'] as const)('binary data in %s mode', (mode) => {
-	beforeAll(async () => {
-		if (cluster.binaryMode !== mode) await cluster.restart(mode);
-	}, 5 * 60_000);
-
-	it.each(PROVIDERS)('%s: each operation runs on a worker and returns its images', async (provider) => {
+/** Edit → Reframe → Replace Background on every provider, each on the image the previous one made. */
+function eachOperationOnEachProvider(mode: BinaryMode) {
+	it.each(PROVIDERS)(`%s: each operation runs on a worker and returns its images, stored in ${mode} mode`, async (provider) => {
 		const paidBefore = cluster.fakes[provider].paidJobs();
-		await cluster.activate(pipeline(provider, mode));
-		const run = await runViaWebhook(cluster, `pipeline-${provider}-${mode}`, { png });
+		const steps = OPERATION_NAMES.map((name) => ideogramNode(name, OPERATIONS[name][0], provider, OPERATIONS[name][1]));
+		await cluster.activate(webhookWorkflow(`pipeline-${provider}-${mode}`, steps));
+		const run = await runViaWebhook(cluster, `pipeline-${provider}-${mode}`, items('a beach'));
 		expect(failedNodes(run)).toEqual([]);
 		expect(run.status).toBe('success');
 		expect(cluster.workerOf(run.id)).toBeDefined();
 		for (const name of OPERATION_NAMES) {
-			const items = outputItems(run, name);
-			expect(items.map((i) => i.json)).toEqual([expect.objectContaining({ provider, status: 'completed' })]);
-			await expectStoredImages(items, mode);
+			const output = outputItems(run, name);
+			expect(output.map((i) => i.json)).toEqual([expect.objectContaining({ provider, status: 'completed' })]);
+			await expectStoredImages(output, mode);
 		}
 		expect(cluster.fakes[provider].paidJobs() - paidBefore).toBe(OPERATION_NAMES.length);
 	});
+}
+
+describe('queue mode, binary data in database mode', () => {
+	eachOperationOnEachProvider('database');
+
+	it('20 concurrent executions spread over both workers all complete, one paid submission each', async () => {
+		await withRunComfyJobs({ jobDurationMs: 3000 }, async (fake) => {
+			await cluster.activate(webhookWorkflow('concurrent', [replaceBackground('runComfy')]));
+			const paidBefore = fake.paidJobs();
+			const prompts = Array.from({ length: 20 }, (_, i) => `concurrent ${i}`);
+			const runs = await Promise.all(prompts.map(async (prompt) => await runViaWebhook(cluster, 'concurrent', items(prompt))));
+			for (const [i, run] of runs.entries()) {
+				expect({ execution: run.id, status: run.status }).toEqual({ execution: run.id, status: 'success' });
+				const output = outputItems(run, 'Replace Background');
+				// each execution got the images of its own job
+				const job = fake.jobs().find((j) => j.id === output[0]?.json.requestId);
+				expect(output).toHaveLength(1);
+				expect((job?.params as { prompt?: string } | undefined)?.prompt).toBe(prompts[i]);
+				expect(output[0].binary?.data.id).toMatch(/^database:/);
+			}
+			expect(new Set(runs.map((r) => cluster.workerOf(r.id)))).toEqual(new Set([0, 1]));
+			expect(prompts.map((prompt) => submissionsOf(fake, prompt).length)).toEqual(prompts.map(() => 1));
+			expect(fake.paidJobs() - paidBefore).toBe(20);
+		});
+	});
+
+	it('Submit (Wait for Completion off) in one execution, Ideogram Poll Result in another on the other worker', async () => {
+		await withRunComfyJobs({ jobDurationMs: 3000 }, async (fake) => {
+			await cluster.activate(
+				webhookWorkflow('submit', [ideogramNode('Submit', 'ideogramReframe', 'runComfy', { ...OPERATIONS.Reframe[1], waitForCompletion: false })]),
+			);
+			await cluster.activate(webhookWorkflow('poll', [ideogramNode('Poll', 'ideogramPollResult', 'runComfy', { operation: 'waitForResult', options: {} })], { noImage: true }));
+			const paidBefore = fake.paidJobs();
+			const submit = await runViaWebhook(cluster, 'submit', items('submit'));
+			const [submitted] = outputItems(submit, 'Submit');
+			expect(submitted.json).toEqual(expect.objectContaining({ provider: 'runComfy', operation: 'reframe', status: 'submitted' }));
+			// Which worker takes a job is Redis's choice: poll again (it costs nothing) until the other one did.
+			const polls: StoredExecution[] = [];
+			for (let attempt = 0; attempt < 8 && !polls.some((p) => cluster.workerOf(p.id) !== cluster.workerOf(submit.id)); attempt++) {
+				polls.push(await runViaWebhook(cluster, 'poll', { items: [submitted.json] }));
+			}
+			const crossed = polls.find((p) => cluster.workerOf(p.id) !== cluster.workerOf(submit.id));
+			expect(crossed).toBeDefined();
+			const images = outputItems(crossed!, 'Poll');
+			expect(images.map((i) => i.json)).toEqual([expect.objectContaining({ requestId: submitted.json.requestId, status: 'completed' })]);
+			await expectStoredImages(images, 'database');
+			expect(fake.paidJobs() - paidBefore).toBe(1);
+		});
+	});
+
+	it('stopping an execution that polls on a worker (REST, as the owner) stops polling and cancels the queued RunComfy job', async () => {
+		await withRunComfyJobs({ jobDurationMs: 120_000, queueMs: 120_000 }, async (fake) => {
+			await cluster.activate(webhookWorkflow('stop', [replaceBackground('runComfy')], { respond: 'onReceived' }));
+			const since = cluster.logLengths();
+			expect((await cluster.trigger('stop', items('to stop'))).status).toBe(200);
+			const { id } = await cluster.nextStartedExecution(since);
+			const [submission] = await waitFor(() => submissionsOf(fake, 'to stop'));
+			await waitFor(() => statusChecks(fake, submission.at));
+			const job = fake.jobs().at(-1)!;
+			expect(job.status).toBe('queued');
+
+			const stoppedAt = Date.now();
+			const stop = await cluster.main.request('POST', `/rest/executions/${id}/stop`);
+			expect(stop.status).toBe(200);
+			const [cancel] = await waitFor(() => fake.requests.filter((r) => r.kind === 'cancel' && r.path.includes(job.id)), 5_000);
+			expect(cancel.at - stoppedAt).toBeLessThan(2_000);
+			expect(fake.jobs().find((j) => j.id === job.id)?.status).toBe('cancelled');
+			expect((await cluster.waitForExecution(id)).status).toBe('canceled');
+			await sleep(4_000);
+			expect(statusChecks(fake, stoppedAt + 2_000)).toEqual([]);
+		});
+	});
 });
+
+describe('queue mode, binary data in filesystem mode (a folder shared by main and workers)', () => {
+	beforeAll(async () => {
+		await cluster.restart('filesystem');
+	}, 5 * 60_000);
+
+	eachOperationOnEachProvider('filesystem');
+});
+
+/** Polls `get` until it returns a non-empty list. */
+async function waitFor<T>(get: () => T[], timeoutMs = 30_000): Promise<T[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const found = get();
+		if (found.length) return found;
+		if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
+		await sleep(50);
+	}
+}
