@@ -61,8 +61,7 @@ export interface QueueCluster {
 	killWorker(index: number): Promise<void>;
 	/** Starts worker `index` again (after killWorker). */
 	startWorker(index: number): Promise<void>;
-	/** Stops main and starts it again (it checks the queue for lost executions as it starts). */
-	restartMain(): Promise<void>;
+
 	/** Stops main and workers and starts them again in another binary data mode (Postgres and Redis stay). */
 	restart(binaryMode: BinaryMode): Promise<void>;
 	stop(): Promise<void>;
@@ -173,10 +172,7 @@ export async function startCluster(binaryMode: BinaryMode = 'database'): Promise
 		async startWorker(index) {
 			cluster.workers[index] = await startWorker(index);
 		},
-		async restartMain() {
-			await cluster.main.stop();
-			cluster.main = await mainScratch.startServer({ env: modeEnv(cluster.binaryMode) });
-		},
+
 		async restart(mode) {
 			await Promise.all([cluster.main.stop(), ...cluster.workers.map(async (w) => await w.stop())]);
 			cluster.binaryMode = mode;

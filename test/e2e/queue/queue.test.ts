@@ -147,6 +147,60 @@ describe('queue mode, binary data in database mode', () => {
 			expect(statusChecks(fake, stoppedAt + 2_000)).toEqual([]);
 		});
 	});
+
+	it('node-level Retry On Fail inside a worker does not submit completed items again', async () => {
+		await withRunComfyJobs({ jobDurationMs: 300 }, async (fake) => {
+			const retry = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
+			await cluster.activate(webhookWorkflow('retry', [replaceBackground('runComfy', retry, { concurrency: 1 })]));
+			const prompts = Array.from({ length: 5 }, (_, i) => `retry ${i}`);
+			const paidBefore = fake.paidJobs();
+			// The last item's submission is refused once (HTTP 400, which the node does not retry): the
+			// node fails after four items completed, and n8n runs it again on the same worker.
+			const arm = setInterval(() => {
+				if (prompts.flatMap((p) => submissionsOf(fake, p)).length < 4) return;
+				clearInterval(arm);
+				fake.inject({ on: 'submit', kind: 'status', status: 400 });
+			}, 2);
+			const run = await runViaWebhook(cluster, 'retry', items(...prompts)).finally(() => clearInterval(arm));
+			expect(run.status).toBe('success');
+			expect(outputItems(run, 'Replace Background')).toHaveLength(5);
+			expect(prompts.map((p) => submissionsOf(fake, p).length)).toEqual([1, 1, 1, 1, 2]);
+			expect(fake.paidJobs() - paidBefore).toBe(5);
+			expect(startsOf(run.id)).toBe(1);
+		});
+	});
+
+	it('a worker killed (SIGKILL) while its job polls: n8n runs nothing again, the job is paid once, the execution ends as an error', async () => {
+		await withRunComfyJobs({ jobDurationMs: 6000 }, async (fake) => {
+			await cluster.activate(webhookWorkflow('kill', [replaceBackground('runComfy')], { respond: 'onReceived' }));
+			const paidBefore = fake.paidJobs();
+			const since = cluster.logLengths();
+			expect((await cluster.trigger('kill', items('killed'))).status).toBe(200);
+			const { id, worker } = await cluster.nextStartedExecution(since);
+			const jobId = cluster.workers[worker].logs().match(new RegExp(`Worker started execution ${id} \\(job (\\d+)\\)`))![1];
+			const [submission] = await waitFor(() => submissionsOf(fake, 'killed'));
+			await waitFor(() => statusChecks(fake, submission.at));
+			await cluster.killWorker(worker);
+
+			// The other worker finds the job stalled once the dead worker's lock has expired. n8n 2.41
+			// lets no stalled job run again (maxStalledCount 0): Bull fails it, and n8n's queue drops it.
+			const restarted = cluster.startWorker(worker);
+			await waitFor(() => (cluster.services.redisCli('EXISTS', `bull:jobs:${jobId}`) === '0' ? [true] : []), 60_000);
+			expect(cluster.services.redisCli('LRANGE', 'bull:jobs:wait', '0', '-1')).toBe('');
+			await restarted;
+			await sleep(2_000);
+			expect(startsOf(id)).toBe(0); // no worker started it again (the killed one's log is gone with it)
+			expect(submissionsOf(fake, 'killed')).toHaveLength(1);
+			// the job the dead worker submitted runs to its end at the provider: it is paid, its images are not delivered
+			await waitFor(() => fake.jobs().filter((j) => j.status === 'completed' && (j.params as { prompt?: string }).prompt === 'killed'));
+			expect(fake.paidJobs() - paidBefore).toBe(1);
+			// main records the execution as failed, with n8n's own message
+			const lost = await cluster.waitForExecution(id, 30_000);
+			expect(lost.status).toBe('error');
+			expect(lost.output?.data.resultData.error?.message).toMatch(/failed to be processed too many times and will no longer retry/);
+			expect(submissionsOf(fake, 'killed')).toHaveLength(1);
+		});
+	});
 });
 
 describe('queue mode, binary data in filesystem mode (a folder shared by main and workers)', () => {
@@ -156,6 +210,9 @@ describe('queue mode, binary data in filesystem mode (a folder shared by main an
 
 	eachOperationOnEachProvider('filesystem');
 });
+
+/** How many times the current workers started the execution. */
+const startsOf = (id: string) => cluster.workers.flatMap((w) => [...w.logs().matchAll(/Worker started execution (\d+) \(job/g)]).filter((m) => m[1] === id).length;
 
 /** Polls `get` until it returns a non-empty list. */
 async function waitFor<T>(get: () => T[], timeoutMs = 30_000): Promise<T[]> {

@@ -15,6 +15,8 @@ export interface Services {
 	env: Record<string, string>;
 	postgres: LiveProcess;
 	redis: LiveProcess;
+	/** A `redis-cli` command against this Redis; its output. */
+	redisCli(...args: string[]): string;
 	stop(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startServices(): Promise<Services> {
 		},
 		postgres: pg.process,
 		redis: redis.process,
+		redisCli: (...args) => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(redis.port), ...args], { encoding: 'utf8' }).stdout.trim(),
 		async stop() {
 			// SIGINT is Postgres's fast shutdown
 			await Promise.all([pg.process.stop('SIGINT', 10_000), redis.process.stop('SIGTERM', 10_000)]);
