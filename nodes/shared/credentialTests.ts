@@ -3,6 +3,7 @@
  * declarative credential test accepts only 2xx). Each sends a request that costs nothing (a job
  * lookup or an empty, invalid submission) and tells a refused key (401/403) from any other answer.
  */
+import { fieldOf, messageOf } from './unknownValues';
 import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunction,
@@ -28,23 +29,24 @@ function probeTest(probe: Probe): ICredentialTestFunction {
 		try {
 			// Credential test functions get only the legacy `request` helper from n8n (CredentialTestContext).
 			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-			const response = (await this.helpers.request({
+			const response: unknown = await this.helpers.request({
 				method: probe.method,
 				uri: `${baseUrl}${probe.path}`,
 				headers: { Accept: 'application/json', ...probe.authHeader(apiKey) },
 				resolveWithFullResponse: true,
 				simple: false,
 				timeout: 15_000,
-			})) as { statusCode: number };
-			if (response.statusCode === 401 || response.statusCode === 403) {
-				return { status: 'Error', message: `${probe.provider} refused the API key (HTTP ${response.statusCode}). Copy the key again from your ${probe.provider} account.` };
+			});
+			const statusCode = Number(fieldOf(response, 'statusCode'));
+			if (statusCode === 401 || statusCode === 403) {
+				return { status: 'Error', message: `${probe.provider} refused the API key (HTTP ${statusCode}). Copy the key again from your ${probe.provider} account.` };
 			}
-			if (response.statusCode >= 500) {
-				return { status: 'Error', message: `${probe.provider} answered HTTP ${response.statusCode}; the key could not be checked. Try again later.` };
+			if (statusCode >= 500) {
+				return { status: 'Error', message: `${probe.provider} answered HTTP ${statusCode}; the key could not be checked. Try again later.` };
 			}
 			return { status: 'OK', message: 'Connection successful' };
 		} catch (error) {
-			const message = (error as Error).message.split(apiKey).join('***');
+			const message = messageOf(error).split(apiKey).join('***');
 			return { status: 'Error', message: `Could not reach ${probe.provider} at ${baseUrl}: ${message}` };
 		}
 	};

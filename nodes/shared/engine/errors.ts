@@ -3,6 +3,8 @@
  * was stopped), PollTimeoutError (the job's time ran out while waiting) and DownloadError; the
  * pipeline turns all of them into n8n errors.
  */
+import { fieldOf } from '../unknownValues';
+
 
 /**
  * The error every provider failure becomes. It carries what a user needs to act: which provider
@@ -100,7 +102,7 @@ export class AbortError extends Error {
 /** True for our AbortError, Node's DOMException AbortError and axios' CanceledError. */
 export function isAbortError(error: unknown): boolean {
 	if (!(error instanceof Error)) return false;
-	const code = (error as { code?: unknown }).code;
+	const code = fieldOf(error, 'code');
 	return error.name === 'AbortError' || error.name === 'CanceledError' || code === 'ABORT_ERR' || code === 'ERR_CANCELED';
 }
 

@@ -8,6 +8,8 @@
  * the input bytes plus the body Buffer (≈ 4/3 of them) instead of several full-size strings;
  * a stream (JsonBody.toStream) encodes them while they are sent, so the peak is the input bytes alone.
  */
+import { fieldOf } from '../unknownValues';
+
 import { Readable } from 'node:stream';
 
 /** A JSON string value made of a short prefix and the base64 of some bytes (`data:image/png;base64,…`). */
@@ -66,8 +68,9 @@ class Pieces {
 /** The value JSON.stringify would render for `value` under `key`: toJSON applied, boxed primitives unwrapped. */
 function prepare(value: unknown, key: string): unknown {
 	if (value instanceof Base64Text) return value;
-	if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-		value = (value as { toJSON(key: string): unknown }).toJSON(key);
+	const toJSON = typeof value === 'object' ? fieldOf(value, 'toJSON') : undefined;
+	if (typeof toJSON === 'function') {
+		value = toJSON.call(value, key);
 		if (value instanceof Base64Text) return value;
 	}
 	if (value instanceof Number) return Number(value);
@@ -103,7 +106,8 @@ function write(value: unknown, out: Pieces, stack: object[]): boolean {
 		out.add('null');
 		return true;
 	}
-	const object = value as object;
+	if (typeof value !== 'object') return false;
+	const object = value;
 	if (stack.includes(object)) throw new TypeError('Converting circular structure to JSON');
 	stack.push(object);
 	if (Array.isArray(object)) {
@@ -117,7 +121,7 @@ function write(value: unknown, out: Pieces, stack: object[]): boolean {
 		out.add('{');
 		let first = true;
 		for (const key of Object.keys(object)) {
-			const item = prepare((object as Record<string, unknown>)[key], key);
+			const item = prepare(fieldOf(object, key), key);
 			if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
 			out.add(`${first ? '' : ','}${JSON.stringify(key)}:`);
 			first = false;

@@ -11,6 +11,8 @@
  *   cancel request sent after the execution stopped is not aborted before it leaves.
  * - helpers.httpRequest (no credential: downloads) honours `abortSignal` as given.
  */
+import { fieldOf, isRecord } from '../unknownValues';
+
 import type { Readable } from 'node:stream';
 
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
@@ -68,19 +70,20 @@ const MAYBE_SENT_CODES: ReadonlySet<string> = new Set([
 	'ERR_NETWORK',
 ]);
 
-type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown; isAxiosError?: unknown; response?: unknown; name?: unknown };
-
 /** The error and its `cause` chain, outermost first. */
-function chain(error: unknown): ErrorLike[] {
-	const out: ErrorLike[] = [];
-	const seen = new Set<unknown>();
+function chain(error: unknown): object[] {
+	const out: object[] = [];
 	let current: unknown = error;
-	while (typeof current === 'object' && current !== null && !seen.has(current) && out.length < 10) {
-		seen.add(current);
-		out.push(current as ErrorLike);
-		current = (current as ErrorLike).cause;
+	while (typeof current === 'object' && current !== null && !out.includes(current) && out.length < 10) {
+		out.push(current);
+		current = fieldOf(current, 'cause');
 	}
 	return out;
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+	const field = fieldOf(value, key);
+	return typeof field === 'string' ? field : undefined;
 }
 
 /**
@@ -91,17 +94,16 @@ export function toTransportError(error: unknown, request: Pick<HttpRequest, 'met
 	const links = chain(error);
 	const what = `${request.method} ${originAndPath(request.url)}`;
 	for (const link of links) {
-		const code = typeof link.code === 'string' ? link.code : undefined;
-		const message = typeof link.message === 'string' ? link.message : '';
+		const code = stringField(link, 'code');
+		const message = stringField(link, 'message') ?? '';
 		if (code && NOT_SENT_CODES.has(code)) return new TransportError(`${what} failed: ${message || code}`, code, false);
 		if (code && MAYBE_SENT_CODES.has(code)) return new TransportError(`${what} failed: ${message || code}`, code, true);
 		if (/socket hang up/i.test(message)) return new TransportError(`${what} failed: ${message}`, 'ECONNRESET', true);
 		if (/timeout of \d+ms exceeded/i.test(message)) return new TransportError(`${what} failed: ${message}`, 'ETIMEDOUT', true);
 	}
-	const axios = links.find((l) => l.isAxiosError === true && !l.response);
+	const axios = links.find((l) => fieldOf(l, 'isAxiosError') === true && !fieldOf(l, 'response'));
 	if (axios) {
-		const message = typeof axios.message === 'string' ? axios.message : 'network error';
-		return new TransportError(`${what} failed: ${message}`, typeof axios.code === 'string' ? axios.code : 'ENETWORK', true);
+		return new TransportError(`${what} failed: ${stringField(axios, 'message') ?? 'network error'}`, stringField(axios, 'code') ?? 'ENETWORK', true);
 	}
 	return undefined;
 }
@@ -121,18 +123,17 @@ function detachedThis(ctx: IExecuteFunctions): IExecuteFunctions {
 		has: (target, key) => key !== 'getExecutionCancelSignal' && Reflect.has(target, key),
 		get: (target, key) => {
 			const value: unknown = Reflect.get(target, key, target);
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function' ? value.bind(target) : value;
 		},
 	});
 }
 
 function normaliseHeaders(raw: unknown): Record<string, string> {
-	const source =
-		raw && typeof (raw as { toJSON?: unknown }).toJSON === 'function'
-			? ((raw as { toJSON(): unknown }).toJSON() as Record<string, unknown>)
-			: ((raw ?? {}) as Record<string, unknown>);
+	// axios' AxiosHeaders give their plain form through toJSON().
+	const toJSON = fieldOf(raw, 'toJSON');
+	const plain: unknown = typeof toJSON === 'function' ? toJSON.call(raw) : raw;
 	const out: Record<string, string> = {};
-	for (const [key, value] of Object.entries(source)) {
+	for (const [key, value] of Object.entries(isRecord(plain) ? plain : {})) {
 		if (value === undefined || value === null || typeof value === 'function') continue;
 		out[key.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
 	}
@@ -145,7 +146,7 @@ const STREAM_BODY_FROM_BYTES = 1024 * 1024;
 type ReadableLike = AsyncIterable<unknown> & { destroy?: (error?: Error) => void };
 
 function isReadable(value: unknown): value is ReadableLike {
-	return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function' && Symbol.asyncIterator in value;
+	return typeof value === 'object' && value !== null && typeof fieldOf(value, 'pipe') === 'function' && Symbol.asyncIterator in value;
 }
 
 function tooLarge(request: HttpRequest, maxBytes: number): TransportError {
@@ -166,7 +167,7 @@ async function readCapped(stream: ReadableLike, maxBytes: number | undefined, re
 	try {
 		const read = (async () => {
 			for await (const chunk of stream) {
-				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
 				if (maxBytes !== undefined && total + buffer.length > maxBytes) {
 					stream.destroy?.();
 					throw tooLarge(request, maxBytes);
@@ -264,7 +265,7 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType?: stri
 			if (chain(sent.error).some((link) => isAbortError(link))) throw abortErrorFrom(signal);
 			throw toTransportError(sent.error, request) ?? sent.error;
 		}
-		const raw = sent.value as { body?: unknown; headers?: unknown; statusCode?: unknown; status?: unknown };
+		const raw = { body: fieldOf(sent.value, 'body'), headers: fieldOf(sent.value, 'headers'), statusCode: fieldOf(sent.value, 'statusCode'), status: fieldOf(sent.value, 'status') };
 
 		const status = Number(raw?.statusCode ?? raw?.status);
 		if (!Number.isInteger(status)) {

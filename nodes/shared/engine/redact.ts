@@ -5,9 +5,6 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** Keys whose values are credentials, in objects and in `key: value` / `key=value` text. */
-const SECRET_KEY = /^(?:authorization|proxy-authorization|api[-_]?key|x-api-key|apikey|access[-_]?token|secret|password|client[-_]?secret)$/i;
-
 type Replacer = (match: string, ...groups: string[]) => string;
 
 const TEXT_PATTERNS: ReadonlyArray<[RegExp, Replacer]> = [
@@ -47,77 +44,3 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
 	return out;
 }
 
-const MAX_DEPTH = 12;
-
-/**
- * A redacted copy of `value`: strings are redacted, values under credential keys (authorization,
- * api-key, apiKey …) are replaced, arrays and plain objects are copied. Errors are redacted in
- * place, so their class, `instanceof` and stack survive: message, stack, own enumerable fields
- * and the `cause` chain. Buffers and other binary values are kept as they are.
- */
-export function redactDeep<T>(value: T, secrets: ReadonlyArray<string | undefined | null> = []): T {
-	const list = usable(secrets);
-	const seen = new WeakMap<object, unknown>();
-
-	const walk = (v: unknown, depth: number): unknown => {
-		if (typeof v === 'string') return redactSecrets(v, list);
-		if (typeof v !== 'object' || v === null) return v;
-		if (Buffer.isBuffer(v) || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v;
-		if (seen.has(v)) return seen.get(v);
-		if (depth > MAX_DEPTH) return v instanceof Error ? v : '[…]';
-
-		if (v instanceof Error) {
-			seen.set(v, v);
-			redactErrorInPlace(v, depth);
-			return v;
-		}
-		if (Array.isArray(v)) {
-			const copy: unknown[] = [];
-			seen.set(v, copy);
-			for (const item of v) copy.push(walk(item, depth + 1));
-			return copy;
-		}
-		if (v instanceof Date || v instanceof RegExp) return v;
-		const copy: Record<string, unknown> = {};
-		seen.set(v, copy);
-		const entries = isHeadersLike(v) ? Object.entries(headersToObject(v)) : Object.entries(v as Record<string, unknown>);
-		for (const [key, field] of entries) {
-			copy[key] = SECRET_KEY.test(key) && field !== undefined && field !== null && field !== '' ? REDACTED : walk(field, depth + 1);
-		}
-		return copy;
-	};
-
-	const redactErrorInPlace = (error: Error, depth: number) => {
-		const set = (key: string, next: unknown) => {
-			try {
-				Object.defineProperty(error, key, { value: next, writable: true, configurable: true, enumerable: Object.prototype.propertyIsEnumerable.call(error, key) });
-			} catch {
-				// A frozen or non-configurable field: leave it.
-			}
-		};
-		set('message', redactSecrets(error.message, list));
-		if (typeof error.stack === 'string') set('stack', redactSecrets(error.stack, list));
-		for (const key of Object.keys(error)) {
-			const field = (error as unknown as Record<string, unknown>)[key];
-			if (SECRET_KEY.test(key)) set(key, REDACTED);
-			else set(key, walk(field, depth + 1));
-		}
-		const cause = (error as { cause?: unknown }).cause;
-		if (cause !== undefined) set('cause', walk(cause, depth + 1));
-	};
-
-	return walk(value, 0) as T;
-}
-
-/** Fetch `Headers` and axios' `AxiosHeaders` carry their entries behind methods. */
-function isHeadersLike(v: object): boolean {
-	return typeof (v as { forEach?: unknown }).forEach === 'function' && typeof (v as { get?: unknown }).get === 'function' && !Array.isArray(v) && !(v instanceof Map);
-}
-
-function headersToObject(v: object): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
-	(v as { forEach(cb: (value: unknown, key: string) => void): void }).forEach((value, key) => {
-		out[key] = value;
-	});
-	return out;
-}

@@ -81,7 +81,8 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 	const providerError = providerErrorOf(error, plan);
 	if (providerError) {
 		const message = clean(providerError.message);
-		const nodeError = new NodeApiError(node, { message, code: providerError.providerCode ?? null } as JsonObject, {
+		const response: JsonObject = { message, code: providerError.providerCode ?? null };
+		const nodeError = new NodeApiError(node, response, {
 			message: `[item ${itemIndex}] ${message}`,
 			description: providerError.hint ? clean(providerError.hint) : undefined,
 			httpCode: providerError.httpCode ? String(providerError.httpCode) : undefined,
@@ -116,14 +117,15 @@ export function withFinishedItems(error: NodeOperationError | NodeApiError, fini
 		});
 	const note = `These items completed and were billed before the failure: ${lines.join(' | ')}. Their results are not lost: run the node again (completed items are not resubmitted in this execution) or collect them with Ideogram Poll Result.`;
 	error.description = [error.description, note].filter(Boolean).join(' ');
-	(error.context as IDataObject).finishedItems = finished.map(({ itemIndex, items }) => ({
+	error.context.finishedItems = finished.map(({ itemIndex, items }) => ({
 		itemIndex,
 		results: items.map(({ json }) => ({ requestId: json.requestId, imageUrl: json.imageUrl, ...(json.resolution ? { resolution: json.resolution } : {}) })),
 	}));
 	return error;
 }
 
-const PAID_JOBS = Symbol('paidJobs');
+/** Errors of items some of whose jobs completed (and were paid for), with those jobs. */
+const paidJobsOfError = new WeakMap<Error, PaidJob[]>();
 
 /** A job's state, with the size it made when an item has several (Reframe). */
 export type PaidJob = JobState & { resolution?: string };
@@ -134,7 +136,7 @@ export type PaidJob = JobState & { resolution?: string };
  */
 export function withPaidJobs(error: unknown, jobs: PaidJob[]): unknown {
 	const completed = jobs.filter((job) => job.status === 'completed');
-	if (completed.length && error instanceof Error) Object.defineProperty(error, PAID_JOBS, { value: completed });
+	if (completed.length && error instanceof Error) paidJobsOfError.set(error, completed);
 	return error;
 }
 
@@ -145,7 +147,7 @@ function paidRequestIds(error: unknown): string[] | undefined {
 
 /** The paid jobs marked on an error, as items carrying their request id and image URLs. */
 export function paidJobsOf(error: unknown): INodeExecutionData[] {
-	const jobs = (error instanceof Error ? (error as unknown as Record<symbol, PaidJob[] | undefined>)[PAID_JOBS] : undefined) ?? [];
+	const jobs = (error instanceof Error ? paidJobsOfError.get(error) : undefined) ?? [];
 	return jobs.flatMap((job) =>
 		(job.images?.length ? job.images : [{}]).map((image) => ({
 			json: { requestId: job.requestId, ...(job.resolution ? { resolution: job.resolution } : {}), ...(image.url ? { imageUrl: image.url } : {}) },

@@ -2,6 +2,7 @@
  * Builds the output items of INTERFACE.md from finished jobs: one item per image, the image
  * downloaded (without credentials) into binary data with a name that says what it is.
  */
+import { fieldOf, messageOf } from '../unknownValues';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
@@ -75,7 +76,7 @@ async function fetchImageBytes(env: DownloadEnvironment, image: GeneratedImage, 
 		cause: downloaded.error,
 		provider: settings.providerDisplayName,
 		operation: settings.operation,
-		message: `The result image could not be downloaded: ${(downloaded.error as Error).message}`,
+		message: `The result image could not be downloaded: ${messageOf(downloaded.error)}`,
 		requestId,
 		hint: `The job completed and was billed. Its image URL: ${url}. Download it before it expires, or collect the job again with Ideogram Poll Result.`,
 	});
@@ -90,7 +91,7 @@ async function resultImage(env: DownloadEnvironment, settings: OutputSettings, j
 	for (let attempt = 1; ; attempt++) {
 		const data = await settle(fetchImageBytes(env, image, url, settings, job.requestId));
 		if (!data.ok) {
-			const cause = (data.error as { cause?: unknown }).cause;
+			const cause = fieldOf(data.error, 'cause');
 			if (attempt === 1 && env.refresh && cause instanceof DownloadError && cause.expired) {
 				const fresh = await env.refresh(job);
 				url = fresh.images?.[job.images?.indexOf(image) ?? -1]?.url ?? url;

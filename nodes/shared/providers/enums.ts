@@ -28,7 +28,7 @@ export type ColorPalettePreset = (typeof COLOR_PALETTE_PRESETS)[number];
 /** `EMBER` / `ember` / `Ember` → `EMBER`, or undefined when it is no preset. */
 export function normalizePalettePreset(name: string): ColorPalettePreset | undefined {
 	const upper = name.trim().toUpperCase();
-	return (COLOR_PALETTE_PRESETS as readonly string[]).includes(upper) ? (upper as ColorPalettePreset) : undefined;
+	return COLOR_PALETTE_PRESETS.find((preset) => preset === upper);
 }
 
 /** `RENDER_3D` → `Render 3D`, `EMBER` → `Ember` (RunComfy spells its defaults this way). */

@@ -121,8 +121,7 @@ export function buildIdeogramForm(request: JobRequest): { body: Buffer; contentT
 		for (const image of o.characterReferenceImages ?? []) appendImage(form, 'character_reference_images', image);
 		for (const image of o.characterReferenceMasks ?? []) appendImage(form, 'character_reference_images_mask', image);
 	}
-	const headers = form.getHeaders() as Record<string, string>;
-	return { body: renderForm(form), contentType: headers['content-type'] };
+	return { body: renderForm(form), contentType: `multipart/form-data; boundary=${form.getBoundary()}` };
 }
 
 /**
@@ -132,6 +131,7 @@ export function buildIdeogramForm(request: JobRequest): { body: Buffer; contentT
  * large edit). Falls back to getBuffer if form-data's internals ever change shape.
  */
 function renderForm(form: FormData): Buffer {
+	// Cast: form-data's private `_streams`, which its types do not declare (checked below, with a fallback).
 	const parts = (form as unknown as { _streams?: unknown })._streams;
 	if (!Array.isArray(parts) || parts.some((p) => typeof p !== 'function' && typeof p !== 'string' && !Buffer.isBuffer(p))) {
 		return form.getBuffer();
@@ -139,6 +139,7 @@ function renderForm(form: FormData): Buffer {
 	const boundary = form.getBoundary();
 	const lineBreak = Buffer.from('\r\n');
 	const chunks: Buffer[] = [];
+	// Cast: Array.isArray gives any[]; the check above made each entry one of these.
 	for (const part of parts as Array<string | Buffer | (() => void)>) {
 		if (typeof part === 'function') continue; // getBuffer renders the line breaks itself, below
 		chunks.push(typeof part === 'string' ? Buffer.from(part) : part);

@@ -70,7 +70,7 @@ export const STYLE_PRESETS = [
 export type StylePreset = (typeof STYLE_PRESETS)[number];
 
 export function isStylePreset(value: string): value is StylePreset {
-	return (STYLE_PRESETS as readonly string[]).includes(value);
+	return STYLE_PRESETS.some((preset) => preset === value);
 }
 
 /** `80S_ILLUSTRATION` → `80s Illustration`, `GRAFFITI_II` → `Graffiti II`, `C4D_CARTOON` → `C4D Cartoon`. */

@@ -62,7 +62,8 @@ export function readBody(response: HttpResponse): Body {
 	const text = response.body.toString('utf8');
 	if (!text.trim()) return { text, json: undefined };
 	try {
-		return { text, json: JSON.parse(text) as unknown };
+		const json: unknown = JSON.parse(text);
+		return { text, json };
 	} catch {
 		return { text, json: undefined };
 	}
@@ -81,9 +82,9 @@ export function snippet(text: string, max = 200): string {
 	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../unknownValues';
+
+export { isRecord };
 
 /** A string field of a body, or a JSON rendering of a non-string one (`detail` can be either). */
 export function textOf(value: unknown): string | undefined {
@@ -160,7 +161,7 @@ export function parseWith<S extends z.ZodTypeAny>(
 	}
 	const result = schema.safeParse(body.json);
 	if (!result.success) throw unexpectedResponse(where, httpCode, describeIssue(result.error.issues[0]));
-	return result.data as z.output<S>;
+	return result.data;
 }
 
 /** Common advice per HTTP status; adapters add their provider's own. */
