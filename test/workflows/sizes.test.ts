@@ -57,6 +57,9 @@ describe.each(PROVIDERS)('%s: three sizes from each of two items', (provider) =>
 			const [width, height] = String(item.json.resolution).split('x').map(Number);
 			await checkImageBinary(item, { operation: 'reframe', imageIndex: 0, width, height });
 			expect(item.json).toEqual(expect.objectContaining({ provider, operation: 'reframe', status: 'completed' }));
+			// Only Runware reports a cost (Include Cost is on by default; the fake bills TURBO at 0.03 USD).
+			expect(item.json.cost).toBe(provider === 'runware' ? 0.03 : undefined);
+			expect('cost' in item.json).toBe(provider === 'runware');
 		}
 		// One job per size and item at the provider, each asking for its own size.
 		const jobs = fake.jobs();
