@@ -62,6 +62,8 @@ export interface QueueCluster {
 	/** Starts worker `index` again (after killWorker). */
 	startWorker(index: number): Promise<void>;
 
+	/** Runs `body` with one worker only, one whose user folder lacks the package (then restores both). */
+	withWorkerLackingPackage<T>(body: () => Promise<T>): Promise<T>;
 	/** Stops main and workers and starts them again in another binary data mode (Postgres and Redis stay). */
 	restart(binaryMode: BinaryMode): Promise<void>;
 	stop(): Promise<void>;
@@ -173,6 +175,21 @@ export async function startCluster(binaryMode: BinaryMode = 'database'): Promise
 			cluster.workers[index] = await startWorker(index);
 		},
 
+		async withWorkerLackingPackage(body) {
+			await Promise.all(cluster.workers.map(async (w) => await w.stop()));
+			// out of node_modules: n8n loads every package there that has an `n8n` section, whatever its folder name
+			const dir = workerScratches[0].installedPackageDir;
+			const aside = path.join(workerScratches[0].userFolder, 'package-removed');
+			fs.renameSync(dir, aside);
+			try {
+				cluster.workers = [await startWorker(0)];
+				return await body();
+			} finally {
+				await cluster.workers[0]?.stop();
+				fs.renameSync(aside, dir);
+				cluster.workers = await Promise.all(workerScratches.map(async (_, i) => await startWorker(i)));
+			}
+		},
 		async restart(mode) {
 			await Promise.all([cluster.main.stop(), ...cluster.workers.map(async (w) => await w.stop())]);
 			cluster.binaryMode = mode;

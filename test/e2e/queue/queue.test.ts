@@ -9,7 +9,7 @@ import { failedNodes } from '../examples';
 import { PROVIDERS, type Provider } from '../fixtures';
 import type { FakeServer } from '../../fakes';
 import { outputItems, type RunItem } from '../n8n';
-import { ideogramNode, OPERATIONS, runViaWebhook, startCluster, webhookWorkflow, type BinaryMode, type QueueCluster, type StoredExecution } from './cluster';
+import { ideogramNode, OPERATIONS, PACKAGE, runViaWebhook, startCluster, webhookWorkflow, type BinaryMode, type QueueCluster, type StoredExecution } from './cluster';
 
 let cluster: QueueCluster;
 let png: string;
@@ -200,6 +200,20 @@ describe('queue mode, binary data in database mode', () => {
 			expect(lost.output?.data.resultData.error?.message).toMatch(/failed to be processed too many times and will no longer retry/);
 			expect(submissionsOf(fake, 'killed')).toHaveLength(1);
 		});
+	});
+
+	it('a worker without the package fails the executions it takes, saying which node type it lacks', async () => {
+		await cluster.activate(webhookWorkflow('lacking', [replaceBackground('runComfy')], { respond: 'onReceived' }));
+		const paidBefore = cluster.fakes.runComfy.paidJobs();
+		const failed = await cluster.withWorkerLackingPackage(async () => {
+			const since = cluster.logLengths();
+			expect((await cluster.trigger('lacking', items('lacking'))).status).toBe(200);
+			const { id } = await cluster.nextStartedExecution(since);
+			return await cluster.waitForExecution(id);
+		});
+		expect(failed.status).toBe('error');
+		expect(failed.output?.data.resultData.error?.message).toBe(`Unrecognized node type: ${PACKAGE}.ideogramReplaceBackground`);
+		expect(cluster.fakes.runComfy.paidJobs() - paidBefore).toBe(0);
 	});
 });
 
