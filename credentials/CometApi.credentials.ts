@@ -4,7 +4,7 @@ import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } fro
 export class CometApi implements ICredentialType {
 	name = 'cometApi';
 
-	// The display name is fixed by the package's public interface (INTERFACE.md) and already ends in API.
+	// The display name is fixed by the package's public interface (docs/interface.md) and already ends in API.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'CometAPI';
 

@@ -1,5 +1,5 @@
 /**
- * Fake CometAPI Ideogram routes (PROVIDERS.md §5): the official fake's handler under
+ * Fake CometAPI Ideogram routes (docs/providers/cometapi.md): the official fake's handler under
  * /ideogram/v1/ideogram-v3/*, `Authorization: Bearer <key>` or the raw key, errors in
  * CometAPI's `{error:{code,message,type:'comet_api_error',param}}` envelope, `created` with a space.
  */

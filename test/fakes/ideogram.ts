@@ -1,5 +1,5 @@
 /**
- * Fake official Ideogram API (PROVIDERS.md §2): synchronous multipart POST
+ * Fake official Ideogram API (docs/providers/ideogram.md): synchronous multipart POST
  * /v1/ideogram-v3/{edit|inpaint|reframe|replace-background}, header `Api-Key`.
  * The same handler serves CometAPI (cometApi.ts) with another prefix, auth and error envelope.
  */
@@ -28,7 +28,7 @@ const OPERATIONS: Record<string, Operation> = {
 	'replace-background': 'replaceBackground',
 };
 const COMMON_TEXT = ['num_images', 'seed', 'rendering_speed', 'style_preset', 'color_palette', 'style_codes'];
-/** Multipart parts per operation (§2.3–2.5): text fields, file fields, required ones. */
+/** Multipart parts per operation (docs/providers/ideogram.md): text fields, file fields, required ones. */
 const FIELDS: Record<Operation, { required: string[]; text: string[]; files: string[] }> = {
 	edit: {
 		required: ['image', 'mask', 'prompt'],

@@ -1,6 +1,6 @@
 /**
  * Fake provider servers for tests, the demo and benchmarks. One real HTTP server per provider on
- * 127.0.0.1 (ephemeral port), as strict as the provider (PROVIDERS.md). Imports nothing from the
+ * 127.0.0.1 (ephemeral port), as strict as the provider (docs/providers/). Imports nothing from the
  * package source.
  *
  *   const fake = await startFake('runComfy', { jobDurationMs: 200 });

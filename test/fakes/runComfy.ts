@@ -1,5 +1,5 @@
 /**
- * Fake RunComfy Model API (PROVIDERS.md §3): JSON submit to /v1/models/ideogram/ideogram-v3/*,
+ * Fake RunComfy Model API (docs/providers/runcomfy.md): JSON submit to /v1/models/ideogram/ideogram-v3/*,
  * then /v1/requests/{id}/status|result|cancel. Validates like the seed schemas' JSON-schema
  * validator (422 with every violation); images are URLs (fetched) or data URIs.
  */
@@ -55,7 +55,7 @@ const oneOf =
 	(v) =>
 		values.includes(v as string) ? undefined : `${show(v)} is not one of ${show(values)}`;
 
-/** `style`: title-case style_type, optional style_preset / style_codes (§3.3, §7.3). */
+/** `style`: title-case style_type, optional style_preset / style_codes (docs/providers/runcomfy.md). */
 const style: Check = (v) => {
 	if (!isObject(v)) return `${show(v)} is not of type 'object'`;
 	const extra = Object.keys(v).filter((k) => !['style_type', 'style_preset', 'style_codes'].includes(k));

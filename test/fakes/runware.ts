@@ -1,5 +1,5 @@
 /**
- * Fake Runware REST API (PROVIDERS.md §4): POST /v1 with a JSON array of tasks; Bearer header or
+ * Fake Runware REST API (docs/providers/runware.md): POST /v1 with a JSON array of tasks; Bearer header or
  * a leading `authentication` task. Serves `imageInference` for ideogram:4@3|4@4|4@5 (sync or
  * async + `getResponse`), `imageUpload` and `mediaStorage`. Errors: `{errors:[{code,message,
  * parameter,taskType,taskUUID}]}`; a request whose tasks all failed answers with the first

@@ -1,10 +1,10 @@
 /**
- * The providers' value tables, written out again for the fakes (PROVIDERS.md appendices and the
+ * The providers' value tables, written out again for the fakes (docs/providers/ appendices and the
  * seed pages). Deliberately NOT imported from nodes/: an adapter's table mistake must not be
  * able to hide behind a shared table.
  */
 
-/** Ideogram 3.0 `ResolutionV3`, 69 values (PROVIDERS.md Appendix A). */
+/** Ideogram 3.0 `ResolutionV3`, 69 values (docs/providers/ideogram.md). */
 export const RESOLUTIONS_WXH: readonly string[] = `512x1536, 576x1408, 576x1472, 576x1536, 640x1344,
 640x1408, 640x1472, 640x1536, 704x1152, 704x1216, 704x1280, 704x1344, 704x1408, 704x1472, 736x1312,
 768x1088, 768x1216, 768x1280, 768x1344, 800x1280, 832x960, 832x1024, 832x1088, 832x1152, 832x1216,
@@ -16,7 +16,7 @@ export const RESOLUTIONS_WXH: readonly string[] = `512x1536, 576x1408, 576x1472,
 	.split(',')
 	.map((s) => s.trim());
 
-/** RunComfy reframe `resolution` enum, verbatim and in the order of seed 002 (default `1152:864 (4:3)`). */
+/** RunComfy reframe `resolution` enum, verbatim and in the order of RunComfy's model page (default `1152:864 (4:3)`). */
 export const RUNCOMFY_RESOLUTION_LABELS: readonly string[] = [
 	'1536:640 (12:5)', '1536:576 (8:3)', '1536:512 (3:1)', '1472:704 (23:11)', '1472:640 (23:10)',
 	'1472:576 (23:9)', '1408:704 (2:1)', '1408:640 (11:5)', '1408:576 (22:9)', '1344:768 (7:4)',
@@ -34,7 +34,7 @@ export const RUNCOMFY_RESOLUTION_LABELS: readonly string[] = [
 	'576:1536 (3:8)', '576:1472 (9:23)', '576:1408 (9:22)', '512:1536 (1:3)',
 ];
 
-/** Ideogram `StylePresetV3`, 62 values (PROVIDERS.md Appendix B; Runware lists the same). */
+/** Ideogram `StylePresetV3`, 62 values (docs/providers/ideogram.md; Runware lists the same). */
 export const STYLE_PRESETS: readonly string[] = `80S_ILLUSTRATION, 90S_NOSTALGIA, ABSTRACT_ORGANIC,
 ANALOG_NOSTALGIA, ART_BRUT, ART_DECO, ART_POSTER, AURA, AVANT_GARDE, BAUHAUS, BLUEPRINT, BLURRY_MOTION,
 BRIGHT_ART, C4D_CARTOON, CHILDRENS_BOOK, COLLAGE, COLORING_BOOK_I, COLORING_BOOK_II, CUBISM, DARK_AURA,
@@ -47,7 +47,7 @@ SURREAL_COLLAGE, TRAVEL_POSTER, VINTAGE_GEO, VINTAGE_POSTER, WATERCOLOR, WEIRD, 
 	.split(',')
 	.map((s) => s.trim());
 
-/** Official API enums (§2.2), uppercase. */
+/** Official API enums (docs/providers/ideogram.md), uppercase. */
 export const IDEOGRAM = {
 	magicPrompt: ['AUTO', 'ON', 'OFF'],
 	/** The spec enum, wider than the prose (TURBO/DEFAULT/QUALITY). */
@@ -56,7 +56,7 @@ export const IDEOGRAM = {
 	palettes: ['EMBER', 'FRESH', 'JUNGLE', 'MAGIC', 'MELON', 'MOSAIC', 'PASTEL', 'ULTRAMARINE'],
 } as const;
 
-/** RunComfy schema enums (§3.3) and the title-case object contents (§7.3). */
+/** RunComfy schema enums (docs/providers/runcomfy.md) and the title-case object contents (docs/providers/runcomfy.md). */
 export const RUNCOMFY = {
 	renderingSpeed: ['TURBO', 'BALANCED', 'QUALITY'],
 	magicPrompt: ['AUTO', 'ON', 'OFF'],
@@ -72,7 +72,7 @@ export const RUNCOMFY = {
 	},
 } as const;
 
-/** Runware `imageInference` enums and `providerSettings.ideogram` values (§4.2, §4.3). */
+/** Runware `imageInference` enums and `providerSettings.ideogram` values (docs/providers/runware.md). */
 export const RUNWARE = {
 	models: { 'ideogram:4@3': 'edit', 'ideogram:4@4': 'reframe', 'ideogram:4@5': 'replaceBackground' } as Record<
 		string,

@@ -15,7 +15,7 @@ export interface NodeSettings {
 
 type Provider = 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
 
-/** Each provider's credential type (the fixed public names of INTERFACE.md). */
+/** Each provider's credential type (the fixed public names of docs/interface.md). */
 export const CREDENTIAL_TYPE: Record<Provider, string> = {
 	runComfy: 'runComfyApi',
 	runware: 'runwareApi',

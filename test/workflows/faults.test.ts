@@ -1,5 +1,5 @@
 /**
- * Issue 6: "Wait/poll engine and fault tolerance: no hang, no lost result, no double charge".
+ * "Wait/poll engine and fault tolerance: no hang, no lost result, no double charge".
  * Every fault the fake providers can inject, on every provider, run through n8n's own engine
  * (WorkflowExecute) with the built package; then timeouts, stopping an execution, a failing item
  * in a batch (with and without n8n's Retry On Fail), and finally a scan of everything the suite

@@ -1,5 +1,5 @@
 /**
- * Issue 5 through n8n's engine: whatever mask the user gives (binary in any of the three
+ * Masks through n8n's engine: whatever mask the user gives (binary in any of the three
  * conventions, a URL, or rectangles in pixels or percent, of any size), the provider receives
  * exactly the mask its convention needs: every pixel of the user's edit rectangle in the provider's
  * edit colour (black for Ideogram/CometAPI, white for RunComfy/Runware, or flipped by

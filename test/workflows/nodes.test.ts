@@ -1,5 +1,5 @@
 /**
- * Issue 4 through n8n's engine: each node with each provider takes binary and URL input; multiple
+ * Through n8n's engine: each node with each provider takes binary and URL input; multiple
  * images; submit-only jobs collected, checked and cancelled by Ideogram Poll Result in the same
  * workflow; Continue On Fail (regular and error output) and the error without it; item order and
  * pairing under concurrency; images withheld by the safety check.
@@ -183,7 +183,7 @@ function submitOnly(provider: ProviderName, options: IDataObject = {}) {
 }
 
 describe('submit only, then Ideogram Poll Result in the same workflow', () => {
-	test.each(QUEUED)('%s: submitted items as INTERFACE.md says, collected as they are by Wait for Result', async (provider) => {
+	test.each(QUEUED)('%s: submitted items as docs/interface.md says, collected as they are by Wait for Result', async (provider) => {
 		const fake = fakes[provider];
 		const result = await run(chain([imageItem(image)], submitOnly(provider, { numImages: 2 }), pollNode(provider, 'waitForResult')), [fake]);
 		expect(result.error('Ideogram')).toBeUndefined();

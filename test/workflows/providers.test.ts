@@ -1,7 +1,7 @@
 /**
- * Issue 3 through n8n's engine: for every provider × operation, the request the fake recorded
- * matches the provider's documented form field by field (PROVIDERS.md), the output items follow
- * INTERFACE.md exactly, enum and format translations are per provider, and options a provider
+ * Through n8n's engine, for every provider × operation, the request the fake recorded
+ * matches the provider's documented form field by field (docs/providers/), the output items follow
+ * docs/interface.md exactly, enum and format translations are per provider, and options a provider
  * lacks are refused before any request.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -90,7 +90,7 @@ async function runOperation(
 
 const outSize = (operation: Operation) => (operation === 'reframe' ? { width: 1280, height: 800 } : { width: W, height: H });
 
-/** INTERFACE.md output keys per provider: fields the provider does not return are left out. */
+/** docs/interface.md output keys per provider: fields the provider does not return are left out. */
 function expectedKeys(provider: ProviderName, operation: Operation): string[] {
 	const keys = ['provider', 'operation', 'requestId', 'status', 'imageIndex', 'imageUrl', 'resolution'];
 	if (provider === 'runware') keys.push('seed', 'cost');
@@ -143,7 +143,7 @@ async function expectMask(bytes: Buffer, editColor: 'black' | 'white') {
 }
 
 describe('RunComfy: JSON to /v1/models/ideogram/ideogram-v3/<op>', () => {
-	test.each(OPERATIONS)('%s: documented body, then status/result with the request id; output per INTERFACE.md', async (operation) => {
+	test.each(OPERATIONS)('%s: documented body, then status/result with the request id; output per docs/interface.md', async (operation) => {
 		const fake = fakes.runComfy;
 		const result = await runOperation('runComfy', operation, matrixOptions(operation));
 		const [submit] = submits(fake);
@@ -200,7 +200,7 @@ describe('RunComfy: JSON to /v1/models/ideogram/ideogram-v3/<op>', () => {
 });
 
 describe('Runware: task array to /v1, async, getResponse', () => {
-	test.each(OPERATIONS)('%s: documented task, then getResponse with the same taskUUID; output per INTERFACE.md', async (operation) => {
+	test.each(OPERATIONS)('%s: documented task, then getResponse with the same taskUUID; output per docs/interface.md', async (operation) => {
 		const fake = fakes.runware;
 		const result = await runOperation('runware', operation, matrixOptions(operation, 'runware'));
 		expect(submits(fake)).toHaveLength(1);
@@ -265,7 +265,7 @@ describe.each([
 	['ideogram', '/v1/ideogram-v3/'],
 	['cometApi', '/ideogram/v1/ideogram-v3/'],
 ] as const)('%s: multipart to %s<op>', (provider, prefix) => {
-	test.each(OPERATIONS)('%s: documented form parts and auth header; output per INTERFACE.md', async (operation) => {
+	test.each(OPERATIONS)('%s: documented form parts and auth header; output per docs/interface.md', async (operation) => {
 		const fake = fakes[provider];
 		const result = await runOperation(provider, operation, matrixOptions(operation));
 		expect(submits(fake)).toHaveLength(1);

@@ -1,5 +1,5 @@
 /**
- * Builds the output items of INTERFACE.md from finished jobs: one item per image, the image
+ * Builds the output items of docs/interface.md from finished jobs: one item per image, the image
  * downloaded (without credentials) into binary data with a name that says what it is.
  */
 import { fieldOf, messageOf } from '../unknownValues';

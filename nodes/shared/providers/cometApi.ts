@@ -1,5 +1,5 @@
 /**
- * CometAPI (PROVIDERS.md §5): a copy of the official Ideogram API under `/ideogram/v1/ideogram-v3/*`,
+ * CometAPI (docs/providers/cometapi.md): a copy of the official Ideogram API under `/ideogram/v1/ideogram-v3/*`,
  * with `Authorization: Bearer` (added by the credential) and its own error envelope
  * `{"error": {"code", "message", "type", "param"}}`. The wire form lives in ideogramFamily.ts.
  */

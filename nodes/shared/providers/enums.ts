@@ -1,5 +1,5 @@
 /**
- * Provider-neutral value lists (PROVIDERS.md §2.2, §4.3) and the few casing helpers the
+ * Provider-neutral value lists (docs/providers/ideogram.md, docs/providers/runware.md) and the few casing helpers the
  * adapters share. Each adapter decides which of these values it sends and how they are spelled.
  */
 import type { MagicPrompt, RenderingSpeed, StyleType } from './types';
@@ -9,10 +9,10 @@ export const MAGIC_PROMPTS: readonly MagicPrompt[] = ['AUTO', 'ON', 'OFF'];
 
 /** Style types Ideogram 3.0 documents (official API, CometAPI, RunComfy). */
 export const IDEOGRAM_STYLE_TYPES: readonly StyleType[] = ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'];
-/** Runware's Ideogram 3.0 Edit page lists two more (PROVIDERS.md §4.3; [RW-PROV] disagrees). */
+/** Runware's Ideogram 3.0 Edit page lists two more (docs/providers/runware.md; Runware's provider-settings page disagrees). */
 export const RUNWARE_STYLE_TYPES: readonly StyleType[] = [...IDEOGRAM_STYLE_TYPES, 'RENDER_3D', 'ANIME'];
 
-/** Colour palette presets, as the official API spells them (PROVIDERS.md §2.2). */
+/** Colour palette presets, as the official API spells them (docs/providers/ideogram.md). */
 export const COLOR_PALETTE_PRESETS = [
 	'EMBER',
 	'FRESH',
@@ -39,7 +39,7 @@ export function titleCase(value: string): string {
 		.join(' ');
 }
 
-/** Ideogram style codes: 8 hex digits (PROVIDERS.md §2.2). */
+/** Ideogram style codes: 8 hex digits (docs/providers/ideogram.md). */
 export const STYLE_CODE_PATTERN = /^[0-9a-fA-F]{8}$/;
-/** Palette member colours: `#RRGGBB` or `#RGB` (PROVIDERS.md §2.2). */
+/** Palette member colours: `#RRGGBB` or `#RGB` (docs/providers/ideogram.md). */
 export const COLOR_HEX_PATTERN = /^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/;

@@ -1,5 +1,5 @@
 /**
- * The official Ideogram API (PROVIDERS.md §2), `Api-Key` header (added by the credential).
+ * The official Ideogram API (docs/providers/ideogram.md), `Api-Key` header (added by the credential).
  * The wire form lives in ideogramFamily.ts, shared with CometAPI.
  */
 import { createIdeogramFamilyAdapter, describeIdeogramError } from './ideogramFamily';

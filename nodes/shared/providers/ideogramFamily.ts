@@ -1,7 +1,7 @@
 /**
- * The official Ideogram v1 API's wire form (PROVIDERS.md §2): synchronous multipart POSTs to
+ * The official Ideogram v1 API's wire form (docs/providers/ideogram.md): synchronous multipart POSTs to
  * `…/ideogram-v3/{edit|reframe|replace-background}` answered by `{created, data:[…]}`. CometAPI
- * serves a copy of it under another prefix (§5), so both adapters are made here from a small
+ * serves a copy of it under another prefix (docs/providers/cometapi.md), so both adapters are made here from a small
  * config: path prefix, limits, and how to read the provider's error envelope. This is the only
  * file that knows Ideogram's field names.
  */
@@ -93,7 +93,7 @@ export function ideogramPaletteJson(palette: ColorPalette): string {
 
 /**
  * The multipart body for a request, rendered to a Buffer so the engine can re-send it. Fields per
- * operation (PROVIDERS.md §2.3–2.5): reframe has no prompt/magic_prompt/style_type; only edit has
+ * operation (docs/providers/ideogram.md): reframe has no prompt/magic_prompt/style_type; only edit has
  * style_type and character references. Lists repeat their field once per value.
  */
 export function buildIdeogramForm(request: JobRequest): { body: Buffer; contentType: string } {
@@ -202,7 +202,7 @@ function detailText(detail: unknown): string | undefined {
 	return textOf(detail);
 }
 
-/** Ideogram's bodies: RFC-7807 `{detail}`, `{error}`, and `{reject_reason}` on 402/429 (PROVIDERS.md §2.9). */
+/** Ideogram's bodies: RFC-7807 `{detail}`, `{error}`, and `{reject_reason}` on 402/429 (docs/providers/ideogram.md). */
 export function describeIdeogramError(status: number, body: Body, credentialName: string): ErrorDescription {
 	const json = isRecord(body.json) ? body.json : undefined;
 	const message =
@@ -270,7 +270,7 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		displayName,
 		credentialType: config.credentialType,
 		queued: false,
-		// Ideogram repaints the black area of the mask (PROVIDERS.md §2.7); CometAPI passes it through.
+		// Ideogram repaints the black area of the mask (docs/providers/ideogram.md); CometAPI passes it through.
 		maskEditColor: 'black',
 		limits: config.limits,
 		defaultConcurrency: config.defaultConcurrency,

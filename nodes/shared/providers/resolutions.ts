@@ -1,6 +1,6 @@
 /**
- * The 69 Ideogram 3.0 output sizes (PROVIDERS.md Appendix A). One table, RunComfy's verbatim
- * `W:H (ratio)` labels from its reframe schema (seed 002), is the single source: the official
+ * The 69 Ideogram 3.0 output sizes (docs/providers/ideogram.md). One table, RunComfy's verbatim
+ * `W:H (ratio)` labels from its reframe schema (RunComfy's model pages), is the single source: the official
  * `WxH` value, Runware's width/height and the ratio shown to users are all read from it, so the
  * RunComfy label is never computed (its ratios are not always reduced the obvious way, e.g.
  * `1312:736 (41:23)`).

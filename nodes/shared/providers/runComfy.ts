@@ -1,5 +1,5 @@
 /**
- * RunComfy Model API (PROVIDERS.md §3): JSON submit to a model path, then a queue of
+ * RunComfy Model API (docs/providers/runcomfy.md): JSON submit to a model path, then a queue of
  * status → result, with cancel for queued jobs. The only file that knows RunComfy's field names.
  */
 import { z } from 'zod';
@@ -50,7 +50,7 @@ const MODEL_PATHS: Record<OperationName, string> = {
 	replaceBackground: '/v1/models/ideogram/ideogram-v3/replace-background',
 };
 
-/** RunComfy's schema says BALANCED where Ideogram says DEFAULT (seed 000/002/004). */
+/** RunComfy's schema says BALANCED where Ideogram says DEFAULT (RunComfy's model pages). */
 const RENDERING_SPEEDS: Record<RenderingSpeed, string> = { TURBO: 'TURBO', DEFAULT: 'BALANCED', QUALITY: 'QUALITY' };
 
 /** Wire names RunComfy may quote in a 400/422, and the option labels users know them by. */
@@ -76,7 +76,7 @@ const DATA_URI_HINT =
 
 function styleObject(o: GenerationOptions): Record<string, unknown> | undefined {
 	const style: Record<string, unknown> = {};
-	// RunComfy writes its default as {"style_type": "Auto"}: title case (PROVIDERS.md §3.3, §7.3).
+	// RunComfy writes its default as {"style_type": "Auto"}: title case (docs/providers/runcomfy.md).
 	if (o.styleType) style.style_type = titleCase(o.styleType);
 	if (o.stylePreset) style.style_preset = o.stylePreset;
 	if (o.styleCodes?.length) style.style_codes = [...o.styleCodes];
@@ -159,7 +159,7 @@ const STATUSES: Record<string, JobStatus> = {
 
 /**
  * RunComfy documents in_queue/in_progress/completed/cancelled; its own clients also handle
- * succeeded/failed/canceled (PROVIDERS.md §3.5). A status nobody documents is read as `running`:
+ * succeeded/failed/canceled (docs/providers/runcomfy.md). A status nobody documents is read as `running`:
  * it is not terminal as far as we know, and the poll's timeout still bounds the wait, whereas
  * failing would abandon a job that may be about to complete (and is billed either way).
  */
@@ -273,7 +273,7 @@ async function fetchResult(ctx: ProviderContext, job: JobRef) {
 	return { where, status, result: parseWith(resultSchema, body, where, status) };
 }
 
-/** A failed job's `error`: a string, or an object in RunComfy's error shape (shape undocumented, §7.4). */
+/** A failed job's `error`: a string, or an object in RunComfy's error shape (shape undocumented, docs/providers/runcomfy.md). */
 function failure(error: unknown, fallback: string): { message: string; code?: string; hint?: string } {
 	const record = isRecord(error) ? error : undefined;
 	const message =
@@ -321,7 +321,7 @@ export const runComfyAdapter: ProviderAdapter = {
 	displayName: DISPLAY_NAME,
 	credentialType: 'runComfyApi',
 	queued: true,
-	// Undocumented (PROVIDERS.md §7.2). RunComfy runs ComfyUI, whose masks mark the area to
+	// Undocumented (docs/providers/runcomfy.md). RunComfy runs ComfyUI, whose masks mark the area to
 	// repaint in white; the Edit node offers a flip option if a user finds otherwise.
 	maskEditColor: 'white',
 	limits: {

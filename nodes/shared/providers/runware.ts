@@ -1,5 +1,5 @@
 /**
- * Runware (PROVIDERS.md §4): one endpoint, `POST /v1`, taking a JSON array of tasks. We submit
+ * Runware (docs/providers/runware.md): one endpoint, `POST /v1`, taking a JSON array of tasks. We submit
  * one `imageInference` task asynchronously and poll it with `getResponse`. The only file that
  * knows Runware's field names.
  */
@@ -40,7 +40,7 @@ const DISPLAY_NAME = 'Runware';
 const CREDENTIAL_NAME = 'Runware API';
 const ENDPOINT = '/v1';
 
-/** Runware's AIR ids for the three Ideogram 3.0 editing models (PROVIDERS.md §1). */
+/** Runware's AIR ids for the three Ideogram 3.0 editing models (docs/providers/runware.md). */
 export const RUNWARE_MODELS: Record<OperationName, string> = {
 	edit: 'ideogram:4@3',
 	reframe: 'ideogram:4@4',
@@ -75,7 +75,7 @@ export function buildRunwareTask(request: JobRequest, taskUUID: string): Record<
 	const rw = o.runware ?? {};
 	const task: Record<string, unknown> = { taskType: 'imageInference', taskUUID, model: RUNWARE_MODELS[request.operation] };
 	if (request.operation === 'reframe') {
-		// The current reframe page wants width + height (one of the 69 sizes) and no prompt (§4.4).
+		// The current reframe page wants width + height (one of the 69 sizes) and no prompt (docs/providers/runware.md).
 		task.width = request.resolution?.width;
 		task.height = request.resolution?.height;
 	} else {
@@ -112,7 +112,7 @@ interface RunwareError {
 	taskUUID?: string;
 }
 
-/** Every error shape Runware uses (PROVIDERS.md §4.9), read leniently: an error must never hide behind a parse error. */
+/** Every error shape Runware uses (docs/providers/runware.md), read leniently: an error must never hide behind a parse error. */
 export function runwareErrors(json: unknown): RunwareError[] {
 	if (!isRecord(json)) return [];
 	const out: RunwareError[] = [];
@@ -164,7 +164,7 @@ const PARAMETER_LABELS: Record<string, string> = {
 
 type ErrorKind = 'auth' | 'quota' | 'rateLimit' | 'safety' | 'timeout' | 'notFound' | 'cancelled' | 'server' | 'validation' | 'other';
 
-/** Runware's codes by what they mean, following its own SDK's grouping (PROVIDERS.md §4.9). */
+/** Runware's codes by what they mean, following its own SDK's grouping (docs/providers/runware.md). */
 export function runwareErrorKind(code: string | undefined): ErrorKind {
 	const c = code ?? '';
 	if (/^(invalidApiKey|missingApiKey|unauthorized|forbidden|insufficientPermissions|accountSuspended)$/.test(c)) return 'auth';
@@ -384,7 +384,7 @@ export const runwareAdapter: ProviderAdapter = {
 	displayName: DISPLAY_NAME,
 	credentialType: 'runwareApi',
 	queued: true,
-	// Unconfirmed for ideogram:4@3 (PROVIDERS.md §1, §7.1): Runware's guides for its other masked
+	// Unconfirmed for ideogram:4@3 (docs/providers/runware.md): Runware's guides for its other masked
 	// models (Ideogram 4.5/4.6 Precise Edit, GPT-Image) say white marks the area to change.
 	maskEditColor: 'white',
 	limits: {

@@ -1,6 +1,6 @@
 /**
- * Ideogram 3.0 style presets (official `StylePresetV3`, PROVIDERS.md Appendix B). Runware lists
- * the same 62; RunComfy's `style` object takes them as `style_preset` (PROVIDERS.md §7.3).
+ * Ideogram 3.0 style presets (official `StylePresetV3`, docs/providers/ideogram.md). Runware lists
+ * the same 62; RunComfy's `style` object takes them as `style_preset` (docs/providers/runcomfy.md).
  */
 export const STYLE_PRESETS = [
 	'80S_ILLUSTRATION',

@@ -6,7 +6,7 @@ import type { HttpClient } from '../engine/http';
 
 export type ProviderName = 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
 export type OperationName = 'edit' | 'reframe' | 'replaceBackground';
-/** The job status vocabulary of every item the package emits (INTERFACE.md). */
+/** The job status vocabulary of every item the package emits (docs/interface.md). */
 export type JobStatus = 'submitted' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export type RenderingSpeed = 'TURBO' | 'DEFAULT' | 'QUALITY';
@@ -33,7 +33,7 @@ export type ColorPalette =
 	| { name: string }
 	| { members: Array<{ colorHex: string; colorWeight?: number }> };
 
-/** Options only Runware has (INTERFACE.md: "Runware-only options"). */
+/** Options only Runware has (docs/interface.md: "Runware-only options"). */
 export interface RunwareOptions {
 	outputFormat?: 'JPG' | 'PNG' | 'WEBP';
 	outputQuality?: number;
@@ -95,7 +95,7 @@ export interface JobState {
 	error?: { message: string; code?: string; hint?: string };
 }
 
-/** What Poll Result needs to find a job again: the submitted item (INTERFACE.md). */
+/** What Poll Result needs to find a job again: the submitted item (docs/interface.md). */
 export interface JobRef {
 	provider: ProviderName;
 	operation?: OperationName;

@@ -9,7 +9,7 @@ import {
 } from '../../../nodes/shared/providers/resolutions';
 import { STYLE_PRESETS, isStylePreset, stylePresetLabel, stylePresetOptions } from '../../../nodes/shared/providers/stylePresets';
 
-/** Verbatim from seed 002 (RunComfy ideogram-v3/reframe input schema, `resolution.enum`). */
+/** Verbatim from RunComfy's model page (RunComfy ideogram-v3/reframe input schema, `resolution.enum`). */
 const SEED_RUNCOMFY_LABELS = [
 	'1536:640 (12:5)', '1536:576 (8:3)', '1536:512 (3:1)', '1472:704 (23:11)', '1472:640 (23:10)',
 	'1472:576 (23:9)', '1408:704 (2:1)', '1408:640 (11:5)', '1408:576 (22:9)', '1344:768 (7:4)',
@@ -27,7 +27,7 @@ const SEED_RUNCOMFY_LABELS = [
 	'576:1536 (3:8)', '576:1472 (9:23)', '576:1408 (9:22)', '512:1536 (1:3)',
 ];
 
-/** Verbatim from PROVIDERS.md Appendix A (official `ResolutionV3`). */
+/** Verbatim from docs/providers/ideogram.md (official `ResolutionV3`). */
 const APPENDIX_A =
 	'512x1536, 576x1408, 576x1472, 576x1536, 640x1344, 640x1408, 640x1472, 640x1536, 704x1152, 704x1216, 704x1280, 704x1344, 704x1408, 704x1472, 736x1312, 768x1088, 768x1216, 768x1280, 768x1344, 800x1280, 832x960, 832x1024, 832x1088, 832x1152, 832x1216, 832x1248, 864x1152, 896x960, 896x1024, 896x1088, 896x1120, 896x1152, 960x832, 960x896, 960x1024, 960x1088, 1024x832, 1024x896, 1024x960, 1024x1024, 1088x768, 1088x832, 1088x896, 1088x960, 1120x896, 1152x704, 1152x832, 1152x864, 1152x896, 1216x704, 1216x768, 1216x832, 1248x832, 1280x704, 1280x768, 1280x800, 1312x736, 1344x640, 1344x704, 1344x768, 1408x576, 1408x640, 1408x704, 1472x576, 1472x640, 1472x704, 1536x512, 1536x576, 1536x640'.split(
 		', ',

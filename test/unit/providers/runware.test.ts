@@ -31,7 +31,7 @@ function withoutOurs(task: Record<string, unknown>) {
 	return rest;
 }
 
-describe('Runware adapter: golden examples from seed 001', () => {
+describe("Runware adapter: golden examples from Runware's documentation", () => {
 	it.each(seed.examples.map((e) => [e.title, e] as const))('builds “%s” as the seed does', async (_title, example) => {
 		const { request: expected } = example;
 		const settings = expected.providerSettings.ideogram;
@@ -78,7 +78,7 @@ describe('Runware adapter: golden examples from seed 001', () => {
 		expect((await adapter.getState!(context(plain), job)).images).toEqual([expected]);
 	});
 
-	it('builds the reframe example of the current docs (PROVIDERS.md §4.4)', async () => {
+	it('builds the reframe example of the current docs (docs/providers/runware.md)', async () => {
 		const expected = {
 			taskType: 'imageInference',
 			taskUUID: 'cc4320f7-8382-490c-b47c-c32c016b2666',

@@ -1,7 +1,7 @@
 /**
  * Helpers for the engine tests in test/workflows/: credentials for the fakes, reading what a fake
  * received (JSON, data URIs, multipart files), decoding images with sharp, checking output items
- * against INTERFACE.md, and a tiny local HTTP server for URL inputs.
+ * against docs/interface.md, and a tiny local HTTP server for URL inputs.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
