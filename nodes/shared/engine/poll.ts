@@ -162,7 +162,8 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 	const learned = opts.expected ?? durations?.tracker.expected(durations.key);
 	// Without a window, the jobs of a batch share the watch: each starts at another point of the
 	// first gap (phase), and the more of them are already waiting, the wider each one's own gaps.
-	const sibling = learned || !durations ? 0 : durations.tracker.nextStart(durations.key);
+	const watch = learned || !durations ? undefined : durations.tracker.joinWatch(durations.key);
+	const sibling = watch?.before ?? 0;
 	const phase = (sibling * GOLDEN_RATIO_STEP) % 1;
 	const schedule = sibling ? { ...s, growth: s.growth * (1 + Math.min(sibling, SHARED_WATCH_FROM) / SHARED_WATCH_FROM) } : s;
 	let last: T | undefined;
@@ -171,53 +172,58 @@ export async function pollUntilDone<T>(check: () => Promise<PollCheckResult<T>>,
 	let lastPendingAt = 0;
 	let queuePosition: number | undefined;
 
-	for (;;) {
-		throwIfAborted(opts.signal);
-		const from = clock.now();
-		let checkAt = Infinity;
-		let final = false;
-		// Wait for the next check. Without a window, news of a finished job of the same kind (the
-		// first ones of a batch submitted together) re-plans the wait, never later than planned:
-		// the rest of the batch is close behind.
+	try {
 		for (;;) {
-			const now = clock.now();
-			if (now >= opts.deadline) throw new PollTimeoutError(last, now - start, polls);
-			const fromBatch = learned ? undefined : durations?.tracker.expected(durations.key);
-			const delayMs = nextPollDelay(polls, from - start, () => clock.random(), {
-				schedule,
-				expected: learned ?? fromBatch,
-				expectedFromBatch: fromBatch !== undefined,
-				queuePosition,
-				phase,
-				nowMs: from,
-			});
-			checkAt = Math.min(checkAt, Math.max(now, from + delayMs));
-			// The last check that fits is timed to end about at the deadline.
-			final = checkAt >= opts.deadline - lastCheckMs;
-			if (final) checkAt = Math.max(now, opts.deadline - lastCheckMs);
-			const news = learned ? undefined : durations;
-			if ((await sleepUnlessNews(clock, checkAt - now, opts.signal, news)) === 'slept') break;
-		}
-
-		const checkStart = clock.now();
-		const result = await checkBefore(check, clock, opts.signal, opts.deadline, () => new PollTimeoutError(last, clock.now() - start, polls + 1));
-		polls++;
-		lastCheckMs = Math.min(5_000, Math.max(0, clock.now() - checkStart));
-		if (result.done) {
-			if (durations && !result.failed) {
-				const highMs = clock.now() - start;
-				const lowMs = polls > 1 ? lastPendingAt : 0;
-				// Without a learned window, a job seen done long after its previous check (by the sparse
-				// checks before its batch's first jobs finished) only says it ended somewhere in between.
-				const denseGap = Math.max(s.denseDelayMs, s.denseFraction * highMs);
-				durations.tracker.record(durations.key, { lowMs, highMs, vague: !learned && highMs - lowMs > 2 * denseGap });
+			throwIfAborted(opts.signal);
+			const from = clock.now();
+			let checkAt = Infinity;
+			let final = false;
+			// Wait for the next check. Without a window, news of a finished job of the same kind (the
+			// first ones of a batch submitted together) re-plans the wait, never later than planned:
+			// the rest of the batch is close behind.
+			for (;;) {
+				const now = clock.now();
+				if (now >= opts.deadline) throw new PollTimeoutError(last, now - start, polls);
+				const fromBatch = learned ? undefined : durations?.tracker.expected(durations.key);
+				const delayMs = nextPollDelay(polls, from - start, () => clock.random(), {
+					schedule,
+					expected: learned ?? fromBatch,
+					expectedFromBatch: fromBatch !== undefined,
+					queuePosition,
+					phase,
+					nowMs: from,
+				});
+				checkAt = Math.min(checkAt, Math.max(now, from + delayMs));
+				// The last check that fits is timed to end about at the deadline.
+				final = checkAt >= opts.deadline - lastCheckMs;
+				if (final) checkAt = Math.max(now, opts.deadline - lastCheckMs);
+				const news = learned ? undefined : durations;
+				if ((await sleepUnlessNews(clock, checkAt - now, opts.signal, news)) === 'slept') break;
 			}
-			return result.value;
+
+			const checkStart = clock.now();
+			const result = await checkBefore(check, clock, opts.signal, opts.deadline, () => new PollTimeoutError(last, clock.now() - start, polls + 1));
+			polls++;
+			lastCheckMs = Math.min(5_000, Math.max(0, clock.now() - checkStart));
+			if (result.done) {
+				if (durations && !result.failed) {
+					const highMs = clock.now() - start;
+					const lowMs = polls > 1 ? lastPendingAt : 0;
+					// Without a learned window, a job seen done long after its previous check (by the sparse
+					// checks before its batch's first jobs finished) only says it ended somewhere in between.
+					const denseGap = Math.max(s.denseDelayMs, s.denseFraction * highMs);
+					durations.tracker.record(durations.key, { lowMs, highMs, vague: !learned && highMs - lowMs > 2 * denseGap });
+				}
+				return result.value;
+			}
+			last = result.value;
+			lastPendingAt = checkStart - start;
+			queuePosition = result.queuePosition;
+			if (final || clock.now() >= opts.deadline) throw new PollTimeoutError(last, clock.now() - start, polls);
 		}
-		last = result.value;
-		lastPendingAt = checkStart - start;
-		queuePosition = result.queuePosition;
-		if (final || clock.now() >= opts.deadline) throw new PollTimeoutError(last, clock.now() - start, polls);
+	} finally {
+		// However the job ends: a failed, timed-out or stopped job no longer widens the others' gaps.
+		watch?.leave();
 	}
 }
 
@@ -280,8 +286,8 @@ export interface DurationSample extends ExpectedDuration {
  */
 export class DurationTracker {
 	private readonly samples = new Map<string, DurationSample[]>();
-	/** Per key: how many jobs started without a window (they get spread phases). */
-	private readonly started = new Map<string, number>();
+	/** Per key: how many jobs are waiting without a window now (they get spread phases). */
+	private readonly watching = new Map<string, number>();
 	/** Per key: the jobs waiting without a window, woken at the next record. */
 	private readonly waiting = new Map<string, Set<() => void>>();
 
@@ -305,18 +311,27 @@ export class DurationTracker {
 		list.push({ lowMs: sample.lowMs, highMs: sample.highMs, vague: sample.vague });
 		if (list.length > this.keep) list.splice(0, list.length - this.keep);
 		this.samples.set(key, list);
-		this.started.delete(key);
 		const waiting = this.waiting.get(key);
 		this.waiting.delete(key);
 		for (const wake of waiting ?? []) wake();
 	}
 
-	/** How many jobs of `key` started without a window before this one, since the last record. */
-	nextStart(key: string): number {
-		const n = this.started.get(key) ?? 0;
-		if (n === 0 && this.started.size >= this.maxKeys) this.started.clear();
-		this.started.set(key, n + 1);
-		return n;
+	/**
+	 * Joins the jobs of `key` waiting without a window: returns how many were already waiting, and
+	 * the way to leave, which every job calls however it ends (done, failed, timed out, stopped).
+	 */
+	joinWatch(key: string): { before: number; leave(): void } {
+		const before = this.watching.get(key) ?? 0;
+		this.watching.set(key, before + 1);
+		let left = false;
+		const leave = () => {
+			if (left) return;
+			left = true;
+			const now = (this.watching.get(key) ?? 1) - 1;
+			if (now > 0) this.watching.set(key, now);
+			else this.watching.delete(key);
+		};
+		return { before, leave };
 	}
 
 	/** Calls `wake` once, when the next job of `key` is recorded. Returns the way to unsubscribe. */
@@ -355,7 +370,7 @@ export class DurationTracker {
 
 	clear(): void {
 		this.samples.clear();
-		this.started.clear();
+		this.watching.clear();
 		this.wakeAll();
 	}
 

@@ -9,7 +9,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { ProviderError } from '../engine';
 
 import type { JobRequest, JobState, OperationName } from '../providers/types';
-import { cachedResult, rememberResult } from './completedItems';
+import { cachedResult, nodeRunOf, rememberResult } from './completedItems';
 import { createLimiter, mapWithConcurrency } from './concurrency';
 import { credentialEnvironment, type ExecutionEnvironment } from './environment';
 import { errorItem, paidJobsOf, toNodeError, withFinishedItems, withPaidJobs, type FinishedItem } from './failures';
@@ -155,6 +155,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
 	const env = credentialEnvironment(this);
+	const nodeRun = nodeRunOf(this);
 
 	// Every item's parameters are checked before the first paid request.
 	const plans = items.map((_, i) => {
@@ -174,7 +175,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 	// (with Continue On Fail, the items that fit go on and the others become error items).
 	let planned = 0;
 	plans.forEach((plan, i) => {
-		if (plan instanceof Error || cachedResult(this, i, plan)) return;
+		if (plan instanceof Error || cachedResult(nodeRun, i, plan)) return;
 		const asked = imagesAsked(plan);
 		if (continueOnFail && !budget.fits(asked, planned)) plans[i] = budget.refusal(asked, planned);
 		else planned += asked;
@@ -190,14 +191,14 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		if (failure) return undefined;
 		try {
 			if (plan instanceof Error) throw plan;
-			const cached = cachedResult(this, i, plan);
+			const cached = cachedResult(nodeRun, i, plan);
 			if (cached) {
 				// Still paid results of this execution: a later failure lists them too.
 				finishedItems.push({ itemIndex: i, items: cached });
 				return cached;
 			}
 			const output = await processItem(this, run, plan, i);
-			rememberResult(this, i, plan, output);
+			rememberResult(nodeRun, i, plan, output);
 			finishedItems.push({ itemIndex: i, items: output });
 			return output;
 		} catch (error) {

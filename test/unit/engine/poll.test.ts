@@ -414,6 +414,35 @@ describe('a batch of jobs of one kind, nothing learned yet', () => {
 });
 
 describe('DurationTracker', () => {
+	it('after failed, timed-out and stopped jobs, the next cold job is polled as a lone one', async () => {
+		const tracker = new DurationTracker();
+		const clock = new FakeClock(undefined, seededRandom(9));
+		const durations = { tracker, key: 'k' };
+		const failed = () => {
+			const start = clock.now();
+			return clock.run(pollUntilDone(async () => ({ done: clock.now() - start >= 2_000, value: 0, failed: true }), { clock, signal: new AbortController().signal, deadline: start + 60_000, durations }));
+		};
+		const timedOut = () => {
+			const start = clock.now();
+			return clock.run(pollUntilDone(async () => ({ done: false, value: 0 }), { clock, signal: new AbortController().signal, deadline: start + 3_000, durations })).catch((e: Error) => e);
+		};
+		const stopped = () => {
+			const stop = new AbortController();
+			const start = clock.now();
+			const polling = pollUntilDone(async () => ({ done: false, value: 0 }), { clock, signal: stop.signal, deadline: start + 60_000, durations }).catch((e: Error) => e);
+			return clock.run(Promise.all([polling, clock.sleep(2_500, new AbortController().signal).then(() => stop.abort())]));
+		};
+		for (let n = 0; n < 3; n++) {
+			await failed();
+			expect(await timedOut()).toBeInstanceOf(Error);
+			await stopped();
+		}
+		expect(tracker.expected('k')).toBeUndefined();
+		const afterwards = await runJob(new FakeClock(undefined, seededRandom(9)), 7_000, tracker);
+		const alone = await runJob(new FakeClock(undefined, seededRandom(9)), 7_000);
+		expect(afterwards).toEqual(alone);
+	});
+
 	it('does not let the few jobs already done at their first check open the window from 0', () => {
 		const tracker = new DurationTracker();
 		for (let i = 0; i < 13; i++) tracker.record('k', { lowMs: 9_000 + i * 50, highMs: 10_000 + i * 50 });
