@@ -3,13 +3,17 @@
  * `HttpResponse`s; the engine decides how to retry them (see retry.ts) and the n8n transport
  * (n8nTransport.ts) sends them through n8n's own request helpers.
  */
+import type { MultipartBody } from './multipart';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT';
 	url: string;
 	headers?: Record<string, string>;
-	/** A plain object or array is sent as JSON; a Buffer as is (multipart bodies are rendered to a Buffer so they can be re-sent). */
-	body?: Buffer | Record<string, unknown> | unknown[];
+	/**
+	 * A plain object or array is sent as JSON; a Buffer as is; a MultipartBody as a stream with its
+	 * Content-Length and Content-Type (each attempt reads it afresh, so it can be re-sent).
+	 */
+	body?: Buffer | MultipartBody | Record<string, unknown> | unknown[];
 	/** Per-attempt timeout. The engine lowers it to what is left of the job's deadline. */
 	timeoutMs?: number;
 }

@@ -8,3 +8,4 @@ export * from './poll';
 export * from './download';
 export * from './n8nTransport';
 export * from './jsonBody';
+export * from './multipart';

@@ -20,6 +20,7 @@ import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { raceAbort, settle } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import { jsonBody } from './jsonBody';
+import { MultipartBody } from './multipart';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
 export interface N8nTransportOptions {
@@ -212,6 +213,11 @@ export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, s
 	let body: Buffer | Readable | undefined;
 	if (Buffer.isBuffer(request.body)) {
 		body = request.body;
+	} else if (request.body instanceof MultipartBody) {
+		// Files as they are, streamed: no second copy of an uploaded image while it is sent.
+		body = request.body.toStream();
+		headers['content-length'] = String(request.body.length);
+		if (!hasHeader(headers, 'content-type')) headers['content-type'] = request.body.contentType;
 	} else if (request.body !== undefined) {
 		// The bytes JSON.stringify would give, without full-size strings of large base64 values
 		// (Base64Text) and with nothing for axios to convert. A large body (an inline image) is

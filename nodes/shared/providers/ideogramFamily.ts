@@ -6,8 +6,9 @@
  * file that knows Ideogram's field names.
  */
 import { randomUUID } from 'node:crypto';
-import FormData from 'form-data';
 import { z } from 'zod';
+
+import { MultipartBody, type MultipartPart } from '../engine/multipart';
 import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset } from './enums';
 import { resolutionValue } from './resolutions';
 import type {
@@ -69,15 +70,15 @@ export const IDEOGRAM_FIELD_LABELS: Record<string, string> = {
 // ---------------------------------------------------------------- request
 
 function fileName(image: ImageInput, field: string): string {
-	// form-data writes the name into a quoted header parameter as is.
+	// Plain characters only: servers differ in how they read escaped quotes in a file name.
 	const clean = image.fileName.replace(/["\r\n\\]/g, '_').trim();
 	if (clean) return clean;
 	const extension = image.mimeType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
 	return `${field}.${extension}`;
 }
 
-function appendImage(form: FormData, field: string, image: ImageInput): void {
-	form.append(field, image.data, { filename: fileName(image, field), contentType: image.mimeType });
+function imagePart(field: string, image: ImageInput): MultipartPart {
+	return { name: field, data: image.data, fileName: fileName(image, field), contentType: image.mimeType };
 }
 
 /** `color_palette` is one text part holding JSON (the spec's encoding; curl `-F 'color_palette={"name":"EMBER"}'`). */
@@ -92,61 +93,38 @@ export function ideogramPaletteJson(palette: ColorPalette): string {
 }
 
 /**
- * The multipart body for a request, rendered to a Buffer so the engine can re-send it. Fields per
- * operation (docs/providers/ideogram.md): reframe has no prompt/magic_prompt/style_type; only edit has
- * style_type and character references. Lists repeat their field once per value.
+ * The multipart body for a request: the images are referenced, not copied, and streamed while
+ * sent (engine/multipart.ts). Fields per operation (docs/providers/ideogram.md): reframe has no
+ * prompt/magic_prompt/style_type; only edit has style_type and character references. Lists
+ * repeat their field once per value.
  */
-export function buildIdeogramForm(request: JobRequest): { body: Buffer; contentType: string } {
+export function buildIdeogramForm(request: JobRequest): { body: MultipartBody; contentType: string } {
 	const o = request.options;
 	const op = request.operation;
-	const form = new FormData();
-	appendImage(form, 'image', request.image);
-	if (op === 'edit' && request.mask) appendImage(form, 'mask', request.mask);
+	const parts: MultipartPart[] = [imagePart('image', request.image)];
+	const text = (name: string, value: string) => parts.push({ name, value });
+	if (op === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
 	if (op === 'reframe') {
-		if (request.resolution) form.append('resolution', resolutionValue(request.resolution));
+		if (request.resolution) text('resolution', resolutionValue(request.resolution));
 	} else {
-		form.append('prompt', request.prompt ?? '');
-		if (o.magicPrompt) form.append('magic_prompt', o.magicPrompt);
+		text('prompt', request.prompt ?? '');
+		if (o.magicPrompt) text('magic_prompt', o.magicPrompt);
 	}
-	form.append('num_images', String(o.numImages));
-	form.append('seed', String(o.seed));
-	if (o.renderingSpeed) form.append('rendering_speed', o.renderingSpeed);
-	if (op === 'edit' && o.styleType) form.append('style_type', o.styleType);
-	if (o.stylePreset) form.append('style_preset', o.stylePreset);
+	text('num_images', String(o.numImages));
+	text('seed', String(o.seed));
+	if (o.renderingSpeed) text('rendering_speed', o.renderingSpeed);
+	if (op === 'edit' && o.styleType) text('style_type', o.styleType);
+	if (o.stylePreset) text('style_preset', o.stylePreset);
 	// A plain text part, as curl -F sends it; the server reads the JSON from the text.
-	if (o.colorPalette) form.append('color_palette', ideogramPaletteJson(o.colorPalette));
-	for (const code of o.styleCodes ?? []) form.append('style_codes', code);
-	for (const image of o.styleReferenceImages ?? []) appendImage(form, 'style_reference_images', image);
+	if (o.colorPalette) text('color_palette', ideogramPaletteJson(o.colorPalette));
+	for (const code of o.styleCodes ?? []) text('style_codes', code);
+	for (const image of o.styleReferenceImages ?? []) parts.push(imagePart('style_reference_images', image));
 	if (op === 'edit') {
-		for (const image of o.characterReferenceImages ?? []) appendImage(form, 'character_reference_images', image);
-		for (const image of o.characterReferenceMasks ?? []) appendImage(form, 'character_reference_images_mask', image);
+		for (const image of o.characterReferenceImages ?? []) parts.push(imagePart('character_reference_images', image));
+		for (const image of o.characterReferenceMasks ?? []) parts.push(imagePart('character_reference_images_mask', image));
 	}
-	return { body: renderForm(form), contentType: `multipart/form-data; boundary=${form.getBoundary()}` };
-}
-
-/**
- * The bytes `form.getBuffer()` returns, copied once. form-data's getBuffer re-concatenates
- * everything rendered so far for every part and line break after it, so a 10 MB image followed
- * by a dozen small fields is copied some twenty times (≈ 200 MB of garbage at once; the peak of a
- * large edit). Falls back to getBuffer if form-data's internals ever change shape.
- */
-function renderForm(form: FormData): Buffer {
-	// Cast: form-data's private `_streams`, which its types do not declare (checked below, with a fallback).
-	const parts = (form as unknown as { _streams?: unknown })._streams;
-	if (!Array.isArray(parts) || parts.some((p) => typeof p !== 'function' && typeof p !== 'string' && !Buffer.isBuffer(p))) {
-		return form.getBuffer();
-	}
-	const boundary = form.getBoundary();
-	const lineBreak = Buffer.from('\r\n');
-	const chunks: Buffer[] = [];
-	// Cast: Array.isArray gives any[]; the check above made each entry one of these.
-	for (const part of parts as Array<string | Buffer | (() => void)>) {
-		if (typeof part === 'function') continue; // getBuffer renders the line breaks itself, below
-		chunks.push(typeof part === 'string' ? Buffer.from(part) : part);
-		if (typeof part !== 'string' || part.substring(2, boundary.length + 2) !== boundary) chunks.push(lineBreak);
-	}
-	chunks.push(Buffer.from(`--${boundary}--\r\n`));
-	return Buffer.concat(chunks);
+	const body = new MultipartBody(parts);
+	return { body, contentType: body.contentType };
 }
 
 // ---------------------------------------------------------------- response

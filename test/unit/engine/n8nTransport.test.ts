@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { Base64Text, createN8nTransport, isAbortError, toTransportError, TransportError } from '../../../nodes/shared/engine';
+import { Base64Text, createN8nTransport, isAbortError, MultipartBody, toTransportError, TransportError } from '../../../nodes/shared/engine';
 
 const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -93,6 +93,27 @@ describe('createN8nTransport: request options', () => {
 		const chunks: Buffer[] = [];
 		for await (const chunk of streamed as Readable) chunks.push(chunk as Buffer);
 		expect(Buffer.concat(chunks).toString()).toBe(text);
+	});
+
+	it('a multipart body goes as a stream of its parts, with its length and content type', async () => {
+		const { ctx, calls } = fakeCtx({});
+		const image = Buffer.alloc(2 * 1024 * 1024, 7);
+		const body = new MultipartBody([
+			{ name: 'image', data: image, fileName: 'a.png', contentType: 'image/png' },
+			{ name: 'prompt', value: 'cat' },
+		]);
+		const transport = createN8nTransport(ctx, 'x');
+		await transport({ method: 'POST', url: 'https://api.test', body }, signal());
+		// A retry sends the same body again: a fresh stream of the same bytes.
+		await transport({ method: 'POST', url: 'https://api.test', body }, signal());
+		for (const call of calls) {
+			expect(call.options.body).toBeInstanceOf(Readable);
+			expect(call.options.headers).toEqual({ 'content-type': body.contentType, 'content-length': String(body.length) });
+			const chunks: Buffer[] = [];
+			for await (const chunk of call.options.body as Readable) chunks.push(chunk as Buffer);
+			expect(Buffer.concat(chunks).equals(body.toBuffer())).toBe(true);
+			expect(chunks).toContain(image);
+		}
 	});
 
 	it('without a credential: plain httpRequest with our signal, redirects followed', async () => {

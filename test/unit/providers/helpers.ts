@@ -5,6 +5,7 @@
 import type { HttpClient, HttpRequest, HttpResponse, RequestKind } from '../../../nodes/shared/engine/http';
 import type { ImageInput, JobRequest, ProviderContext } from '../../../nodes/shared/providers/types';
 import { ProviderError } from '../../../nodes/shared/engine/errors';
+import { MultipartBody } from '../../../nodes/shared/engine/multipart';
 
 type Canned = HttpResponse | ((request: HttpRequest) => HttpResponse);
 
@@ -78,10 +79,12 @@ export function sentJson(request: HttpRequest): any {
 
 /** Parses a rendered multipart body back with the platform's own parser (undici). */
 export async function sentForm(request: HttpRequest): Promise<FormData> {
-	if (!Buffer.isBuffer(request.body)) throw new Error('expected a Buffer body');
+	if (!(request.body instanceof MultipartBody)) throw new Error('expected a multipart body');
 	const contentType = request.headers?.['content-type'];
 	if (!contentType) throw new Error('no content-type header');
-	return new Response(new Uint8Array(request.body), { headers: { 'content-type': contentType } }).formData();
+	const bytes = request.body.toBuffer();
+	if (bytes.length !== request.body.length) throw new Error(`multipart length ${request.body.length}, ${bytes.length} bytes`);
+	return new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
 }
 
 /** Runs a promise that must reject with a ProviderError, and returns it. */

@@ -1,3 +1,4 @@
+import { MultipartBody } from '../../../nodes/shared/engine/multipart';
 import { cometApiAdapter } from '../../../nodes/shared/providers/cometApi';
 import { ideogramAdapter } from '../../../nodes/shared/providers/ideogram';
 import type { JobRequest, ProviderAdapter } from '../../../nodes/shared/providers/types';
@@ -67,7 +68,7 @@ describe.each([
 		expect(call.request.headers?.['content-type']).toMatch(/^multipart\/form-data; boundary=/);
 		expect(call.request.headers).not.toHaveProperty('Api-Key');
 		expect(call.request.headers).not.toHaveProperty('authorization');
-		expect(Buffer.isBuffer(call.request.body)).toBe(true);
+		expect(call.request.body).toBeInstanceOf(MultipartBody);
 		expect(call.request.timeoutMs).toBeGreaterThanOrEqual(60_000);
 
 		expect(textFields(form)).toEqual({
