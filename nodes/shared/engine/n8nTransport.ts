@@ -118,7 +118,11 @@ function originAndPath(url: string): string {
 	}
 }
 
-/** A `this` for httpRequestWithAuthentication that does not offer the execution's cancel signal. */
+/**
+ * A `this` for httpRequestWithAuthentication that does not offer the execution's cancel signal:
+ * n8n aborts every request of a stopped execution, the cancel of its queued job included
+ * (docs/n8n.md, "Stopping an execution").
+ */
 function detachedThis(ctx: IExecuteFunctions): IExecuteFunctions {
 	return new Proxy(ctx, {
 		has: (target, key) => key !== 'getExecutionCancelSignal' && Reflect.has(target, key),

@@ -3,13 +3,14 @@
  * with `Authorization: Bearer` (added by the credential) and its own error envelope
  * `{"error": {"code", "message", "type", "param"}}`. The wire form lives in ideogramFamily.ts.
  */
+import { isRetryableStatus } from '../engine/retry';
 import {
 	IDEOGRAM_FIELD_LABELS,
 	createIdeogramFamilyAdapter,
 	describeIdeogramError,
 	type ErrorDescription,
 } from './ideogramFamily';
-import { type Body, isRecord, isRetryableStatus, parameterHint, snippet, statusHint, textOf } from './wire';
+import { type Body, isRecord, parameterHint, snippet, statusHint, textOf } from './wire';
 
 const CREDENTIAL_NAME = 'CometAPI';
 
@@ -43,14 +44,14 @@ export function describeCometApiError(status: number, body: Body): ErrorDescript
 		const hint =
 			(status === 400 ? parameterHint(`${message} ${textOf(json.error.param) ?? ''}`, IDEOGRAM_FIELD_LABELS) : undefined) ??
 			statusHint(status, CREDENTIAL_NAME);
-		return { message, providerCode: code, hint, retryable: isRetryableStatus(status) };
+		return { message, providerCode: code, hint, retryable: isRetryableStatus(status, 'read') };
 	}
 	if (json === undefined && body.text.trim()) {
 		// A wrong path may answer with a redirect or an HTML page instead of JSON.
 		return {
 			message: `CometAPI answered HTTP ${status} with a non-JSON body: ${snippet(body.text)}`,
 			hint: (status >= 300 && status < 400) || status === 404 ? BASE_URL_HINT : statusHint(status, CREDENTIAL_NAME),
-			retryable: isRetryableStatus(status),
+			retryable: isRetryableStatus(status, 'read'),
 		};
 	}
 	const upstream = describeIdeogramError(status, body, CREDENTIAL_NAME);

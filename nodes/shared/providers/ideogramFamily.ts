@@ -5,6 +5,7 @@
  * config: path prefix, limits, and how to read the provider's error envelope. This is the only
  * file that knows Ideogram's field names.
  */
+import { isRetryableStatus } from '../engine/retry';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
@@ -26,7 +27,6 @@ import {
 	type Body,
 	type Where,
 	isRecord,
-	isRetryableStatus,
 	isSuccess,
 	joinUrl,
 	parameterHint,
@@ -203,7 +203,7 @@ export function describeIdeogramError(status: number, body: Body, credentialName
 		hint = `Ideogram limits the images in progress per organisation${max ? ` (yours: ${max})` : ''}, counting each of Number of Images: lower Concurrency or Number of Images, or retry later.`;
 	}
 	hint ??= statusHint(status, credentialName);
-	return { message, providerCode: rejectReason, hint, retryable: status !== 402 && isRetryableStatus(status) };
+	return { message, providerCode: rejectReason, hint, retryable: status !== 402 && isRetryableStatus(status, 'read') };
 }
 
 // ---------------------------------------------------------------- adapter

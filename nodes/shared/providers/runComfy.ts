@@ -2,6 +2,7 @@
  * RunComfy Model API (docs/providers/runcomfy.md): JSON submit to a model path, then a queue of
  * status → result, with cancel for queued jobs. The only file that knows RunComfy's field names.
  */
+import { isRetryableStatus } from '../engine/retry';
 import { z } from 'zod';
 import type { ProviderError } from '../engine/errors';
 import type { HttpRequest, RequestKind } from '../engine/http';
@@ -28,7 +29,6 @@ import {
 	imageRef,
 	isDataUri,
 	isRecord,
-	isRetryableStatus,
 	isSuccess,
 	joinUrl,
 	parameterHint,
@@ -213,7 +213,7 @@ function errorFromBody(status: number, body: Body, call: CallContext): ProviderE
 		requestId: call.where.requestId,
 		message,
 		hint,
-		retryable: !isSuccess(status) && isRetryableStatus(status),
+		retryable: !isSuccess(status) && isRetryableStatus(status, 'read'),
 	});
 }
 

@@ -3,6 +3,7 @@
  * one `imageInference` task asynchronously and poll it with `getResponse`. The only file that
  * knows Runware's field names.
  */
+import { isRetryableStatus } from '../engine/retry';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ProviderError } from '../engine/errors';
@@ -24,7 +25,6 @@ import {
 	type Where,
 	imageRef,
 	isRecord,
-	isRetryableStatus,
 	isSuccess,
 	joinUrl,
 	parseWith,
@@ -225,7 +225,7 @@ function toProviderError(errors: RunwareError[], httpCode: number, where: Where)
 		message: errorMessage(errors, httpCode),
 		hint: hintFor(kind, first, httpCode),
 		retryable:
-			kind === 'rateLimit' || kind === 'server' || kind === 'timeout' || (!isSuccess(httpCode) && isRetryableStatus(httpCode)),
+			kind === 'rateLimit' || kind === 'server' || kind === 'timeout' || (!isSuccess(httpCode) && isRetryableStatus(httpCode, 'read')),
 	});
 }
 
@@ -238,7 +238,7 @@ function bareHttpError(httpCode: number, body: Body, where: Where): ProviderErro
 		requestId: where.requestId,
 		message: body.text.trim() ? snippet(body.text) : `HTTP ${httpCode} without a message`,
 		hint: statusHint(httpCode, CREDENTIAL_NAME),
-		retryable: isRetryableStatus(httpCode),
+		retryable: isRetryableStatus(httpCode, 'read'),
 	});
 }
 
@@ -342,7 +342,7 @@ async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
 		// Errors about the request (key, balance, load, unknown task) are thrown; errors about
 		// the generation itself (safety, model timeout, invalid input found late) end the job.
 		if (kind === 'cancelled') return { requestId: job.requestId, status: 'cancelled' };
-		if (['auth', 'quota', 'rateLimit', 'server', 'notFound'].includes(kind) || isRetryableStatus(response.status)) {
+		if (['auth', 'quota', 'rateLimit', 'server', 'notFound'].includes(kind) || isRetryableStatus(response.status, 'read')) {
 			throw toProviderError(errors, response.status, where);
 		}
 		return {

@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import { ProviderError, type ProviderErrorDetails } from '../engine/errors';
 import { Base64Text } from '../engine/jsonBody';
 import type { HttpResponse } from '../engine/http';
+import { redactSecrets } from '../engine/redact';
+import { isRecord } from '../unknownValues';
 import type { ImageInput } from './types';
 
 /** `https://host/` + `/v1/x` → `https://host/v1/x`, whatever slashes either side has. */
@@ -39,11 +41,6 @@ export function isSuccess(status: number): boolean {
 	return status >= 200 && status < 300;
 }
 
-/** Statuses after which trying the same request later may work. */
-export function isRetryableStatus(status: number): boolean {
-	return status === 408 || status === 429 || status >= 500;
-}
-
 /** Where an answer came from, for messages: `GET /v1/requests/{id}/status` (the id goes in requestId). */
 export interface Where {
 	provider: string;
@@ -69,20 +66,11 @@ export function readBody(response: HttpResponse): Body {
 	}
 }
 
-/** Masks anything that looks like a credential in text we quote from a provider. */
-export function redact(text: string): string {
-	return text
-		.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***')
-		.replace(/((?:api[-_]?key|authorization)["']?\s*[:=]\s*["']?(?:Bearer\s+)?)[^\s"',;}]+/gi, '$1***');
-}
-
 /** A short, single-line, redacted quote of a body for an error message. */
 export function snippet(text: string, max = 200): string {
-	const flat = redact(text.replace(/\s+/g, ' ').trim());
+	const flat = redactSecrets(text.replace(/\s+/g, ' ').trim());
 	return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
-
-import { isRecord } from '../unknownValues';
 
 export { isRecord };
 
@@ -195,5 +183,5 @@ export function parameterHint(text: string | undefined, labels: Readonly<Record<
 }
 
 export function providerError(details: ProviderErrorDetails): ProviderError {
-	return new ProviderError({ ...details, message: redact(details.message) });
+	return new ProviderError({ ...details, message: redactSecrets(details.message) });
 }
