@@ -121,7 +121,7 @@ function originAndPath(url: string): string {
 /**
  * A `this` for httpRequestWithAuthentication that does not offer the execution's cancel signal:
  * n8n aborts every request of a stopped execution, the cancel of its queued job included
- * (docs/n8n.md, "Stopping an execution").
+ * (docs/n8n.md, "The cancel signal and the detached transport").
  */
 function detachedThis(ctx: IExecuteFunctions): IExecuteFunctions {
 	return new Proxy(ctx, {

@@ -1,7 +1,7 @@
 import type { HttpRequest } from '../../../nodes/shared/engine/http';
 import { runwareAdapter as adapter, runwareErrorKind } from '../../../nodes/shared/providers/runware';
 import type { JobRequest } from '../../../nodes/shared/providers/types';
-import seed from './fixtures/runware-seed-examples.json';
+import seed from './fixtures/runware-doc-examples.json';
 import { RecordingHttp, context, image, jobRequest, providerErrorOf, sentJson } from './helpers';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
