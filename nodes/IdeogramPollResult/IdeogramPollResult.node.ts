@@ -3,6 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/credentialTests';
 import { pollOptionsCollection } from '../shared/parameters/options';
+import { QUEUED_PROVIDERS } from '../shared/parameters/common';
+import { providerNotices } from '../shared/parameters/notice';
 import { POLL_OPERATION, POLL_PROVIDER, REQUEST_ID } from '../shared/parameters/poll';
 import { executePollResult } from '../shared/pipeline/pollResult';
 
@@ -23,7 +25,7 @@ export class IdeogramPollResult implements INodeType {
 			{ name: 'runComfyApi', required: true, displayOptions: { show: { provider: ['runComfy'] } }, testedBy: 'runComfyApiTest' },
 			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
 		],
-		properties: [POLL_PROVIDER.property, POLL_OPERATION.property, REQUEST_ID.property, pollOptionsCollection()],
+		properties: [POLL_PROVIDER.property, ...providerNotices(QUEUED_PROVIDERS, []), POLL_OPERATION.property, REQUEST_ID.property, pollOptionsCollection()],
 	};
 
 	methods = { credentialTest };

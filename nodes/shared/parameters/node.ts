@@ -7,20 +7,14 @@ import type { INodeProperties } from 'n8n-workflow';
 import { PROVIDERS } from '../providers/registry';
 import type { OperationName } from '../providers/types';
 import { IMAGE_BINARY_PROPERTY, IMAGE_SOURCE, IMAGE_URL, providerParameter, WAIT_FOR_COMPLETION } from './common';
+import { providerNotices } from './notice';
 import { operationOptionsCollection } from './options';
 
 export const OPERATION_PROVIDER = providerParameter(PROVIDERS);
 
 export function operationProperties(operation: OperationName, fields: INodeProperties[]): INodeProperties[] {
-	return [
-		OPERATION_PROVIDER.property,
-		IMAGE_SOURCE.property,
-		IMAGE_BINARY_PROPERTY.property,
-		IMAGE_URL.property,
-		...fields,
-		WAIT_FOR_COMPLETION.property,
-		operationOptionsCollection(operation),
-	];
+	const rest = [IMAGE_SOURCE.property, IMAGE_BINARY_PROPERTY.property, IMAGE_URL.property, ...fields, WAIT_FOR_COMPLETION.property, operationOptionsCollection(operation)];
+	return [OPERATION_PROVIDER.property, ...providerNotices(PROVIDERS, rest), ...rest];
 }
 
 const PROVIDER_LABELS = JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p.name, p.displayName])));
