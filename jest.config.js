@@ -3,7 +3,7 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/test/e2e/'],
+	testPathIgnorePatterns: ['/test/e2e/', '/test/ui/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
 	testTimeout: 30000,
 	// Every workflow run of the suite is searched for the test API keys after the last test.

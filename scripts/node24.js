@@ -29,11 +29,14 @@ const tasks = {
 	test: [[bin('jest'), ['--ci']]],
 	'test:e2e': [[bin('jest'), ['--ci', '-c', 'jest.e2e.config.js']]],
 	'test:queue': [[bin('jest'), ['--ci', '-c', 'jest.queue.config.js']]],
+	'test:ui': [[bin('jest'), ['--ci', '-c', 'jest.ui.config.js']]],
+	// The README's pictures: the browser suite's `.jpeg` screenshots copied into docs/images.
+	pictures: [[bin('jest'), ['--ci', '-c', 'jest.ui.config.js']], ['node', ['scripts/ui-pictures.js']]],
 	demo: [[bin('tsx'), ['scripts/demo.ts']]],
 	bench: [[bin('tsx'), ['bench/run.ts']]],
 };
 // Tasks that run the built package build it first, so a fresh clone needs no separate step.
-const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'demo', 'bench']);
+const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'test:ui', 'pictures', 'demo', 'bench']);
 
 function run(cmd, args, env = process.env, cwd = root) {
 	const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
@@ -77,6 +80,7 @@ function main() {
 		const reportArgs = last && report ? ['--json', '--outputFile', report] : [];
 		const status = run(cmd, last ? [...args, ...reportArgs, ...extra] : args);
 		if (last && report) printSummary(report);
+		if (last && task === 'test:ui') console.log('screenshots: test-results/ui/ (one or more per test)');
 		if (status !== 0) process.exit(status);
 	});
 }
