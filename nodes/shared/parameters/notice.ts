@@ -17,6 +17,8 @@ function shownFor(property: INodeProperties, provider: string): boolean {
 	return (!shown || shown.includes(provider)) && !hidden?.includes(provider);
 }
 
+const isProperty = (o: object): o is INodeProperties => 'type' in o && 'name' in o;
+
 /**
  * Display names of the parameters and options hidden for `provider`. Where several entries share a
  * name (an option and the entry that shows its saved value as not available), the first is the
@@ -27,7 +29,7 @@ function hiddenFor(properties: INodeProperties[], provider: string): string[] {
 	return first.flatMap((property) => {
 		const namedAfterProvider = PROVIDERS.some((p) => property.displayName.startsWith(`${p.displayName}:`));
 		const own = shownFor(property, provider) || namedAfterProvider ? [] : [property.displayName];
-		const nested = property.type === 'collection' ? hiddenFor((property.options ?? []) as INodeProperties[], provider) : [];
+		const nested = property.type === 'collection' ? hiddenFor((property.options ?? []).filter(isProperty), provider) : [];
 		return [...own, ...nested];
 	});
 }
