@@ -2,21 +2,21 @@
  * Waiting for a queued job: checks on an adaptive schedule until the check says done, the
  * deadline passes (PollTimeoutError, a hard limit) or the execution stops (AbortError, at once).
  *
- * The schedule (nextPollDelay) has two modes:
- * - Without knowledge of the job's length: the first check 0.5 s after submit, then gaps that
- *   grow with the time waited (1.3 s + 0.3 × elapsed, at most 5 s), ±10 % jitter. This keeps the
- *   request count within budget (≤ 2 + 1 per 2 s up to 10 s, ≤ 7 + 1 per 5 s beyond).
+ * The schedule (nextPollDelay, its numbers in DEFAULT_POLL_SCHEDULE) has two modes:
+ * - Without knowledge of the job's length: a first check soon after submit, then gaps that grow
+ *   with the time waited up to a cap, with some jitter. A long job thus costs few requests, a
+ *   short one is seen soon after it ends.
  *   Jobs of one kind submitted together (a batch) each start at another point of that first gap
- *   (`phase`, first checks 0.5–1.95 s) and widen their own gaps the more of them already wait:
- *   between them the batch is checked often and its first finished job is seen early, while each
- *   job makes no more checks than a lone one.
+ *   (`phase`) and widen their own gaps the more of them already wait: between them the batch is
+ *   checked often and its first finished job is seen early, while each job makes no more checks
+ *   than a lone one.
  * - With an expected duration window [lowMs, highMs] (learned from earlier jobs of the same kind
  *   by a DurationTracker, or from the first finished jobs of the same batch): few checks before
- *   the window (straight to it when it opens within 9 s), dense checks inside it (gap 0.5 s or
- *   6 % of the time waited, on a grid all jobs share), the normal schedule after it. This also
- *   keeps the median latency between completion and detection ≤ 0.5 s (≤ 5 % for jobs over
- *   10 s) for job lengths that vary up to ±30 % around their mean.
+ *   the window (straight to it when it opens soon), dense checks inside it (on a grid all jobs
+ *   share, so a batch is checked together), the normal schedule after it. A job that runs much
+ *   longer than usual is thus never flooded, and one that runs as usual is seen soon after it ends.
  * A job still queued (queuePosition ≥ 1) cannot be about to finish: it gets the normal gaps.
+ * The request and latency targets the schedule is held to are in BENCHMARKS.md (bench/pollSim.ts).
  */
 import { linkedSignal, raceAbort, settle, systemClock, type Clock } from './clock';
 import { abortErrorFrom, isAbortError, PollTimeoutError, throwIfAborted } from './errors';
@@ -350,11 +350,10 @@ export class DurationTracker {
 	expected(key: string): ExpectedDuration | undefined {
 		const list = this.samples.get(key);
 		if (!list || list.length === 0) return undefined;
-		// A job already done at its first check records lowMs 0: it ended some time before. With the
-		// first check at the window's start, about a tenth of jobs do so by design; counting them as
-		// ending at 0 pulled the 10th percentile to 0 whenever three of the last sixteen did, and the
-		// next jobs then got dense checks from the start (up to 16 status requests for a 10 s job).
-		// Only when such jobs are common (the jobs got shorter) does the window open from 0 again.
+		// A job already done at its first check records lowMs 0: it ended some time before that
+		// check, so its start says nothing. Counting such jobs would open the window from 0 and make
+		// every later job check densely from its start. Only when they are common (the jobs of this
+		// kind got shorter) does the window open from 0.
 		const pendingSamples = list.filter((s) => s.lowMs > 0);
 		// Whether the jobs got shorter is judged on the most recent ones, so it shows within a batch.
 		const recent = list.slice(-RECENT_JOBS);
