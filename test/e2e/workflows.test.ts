@@ -55,7 +55,8 @@ function providerWorkflow(provider: Provider, pngBase64: string): WorkflowJson {
 			prompt: 'a red balloon',
 			maskSource: 'region',
 			maskRegions: { regions: [{ unit: 'percent', x: 25, y: 25, width: 50, height: 50 }] },
-			options: { seed: 42 },
+			// Runware takes no seed (the node refuses one).
+			options: provider === 'runware' ? {} : { seed: 42 },
 		}),
 		op('Reframe', 'ideogramReframe', 1, { resolution: '1280x800', options: {} }),
 		op('Replace Background', 'ideogramReplaceBackground', 2, { prompt: 'a beach at sunset', options: {} }),
