@@ -24,6 +24,7 @@ export class IdeogramPollResult implements INodeType {
 		credentials: [
 			{ name: 'runComfyApi', required: true, displayOptions: { show: { provider: ['runComfy'] } }, testedBy: 'runComfyApiTest' },
 			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
+			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
 		properties: [POLL_PROVIDER.property, ...providerNotices(QUEUED_PROVIDERS, []), POLL_OPERATION.property, REQUEST_ID.property, pollOptionsCollection()],
 	};

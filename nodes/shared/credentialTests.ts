@@ -55,5 +55,5 @@ function probeTest(probe: Probe): ICredentialTestFunction {
 export const credentialTest = {
 	runComfyApiTest: probeTest({ provider: 'RunComfy', method: 'GET', path: '/v1/requests/credential-check/status', authHeader: bearer }),
 	cometApiTest: probeTest({ provider: 'CometAPI', method: 'POST', path: '/ideogram/v1/ideogram-v3/edit', authHeader: bearer }),
-	ideogramApiTest: probeTest({ provider: 'Ideogram', method: 'POST', path: '/v1/ideogram-v3/edit', authHeader: (apiKey) => ({ 'Api-Key': apiKey }) }),
+	ideogramApiTest: probeTest({ provider: 'Ideogram', method: 'GET', path: '/v2/generations/credential-check', authHeader: (apiKey) => ({ 'Api-Key': apiKey }) }),
 };

@@ -42,6 +42,8 @@ export interface FakeOptions {
 	maxImageBytes?: number;
 	/** Keep request bodies in `requests[]` (default true). false: body is empty, json/multipart dropped. */
 	recordBodies?: boolean;
+	/** Ideogram: answers carry the deprecation signals of an older route (headers and a `notice` field). Default false. */
+	deprecationNotice?: boolean;
 }
 
 export interface MultipartFile {
@@ -191,6 +193,8 @@ export interface Job<M = unknown> {
 export interface ProviderSpec<M = unknown> {
 	provider: ProviderName;
 	maskEditColor: MaskColor;
+	/** This provider's own defaults for FakeOptions (e.g. its upload limit). */
+	defaults?: Partial<FakeOptions>;
 	/** Path prefix of result images; requests under it are downloads (no auth). */
 	downloadPrefix: string;
 	/** Result path for an image id and file extension. */
@@ -450,6 +454,8 @@ export class FakeCore<M = unknown> implements FakeServer {
 			outputKey: 'image',
 			maxImageBytes: 10 * 1024 * 1024,
 			recordBodies: true,
+			deprecationNotice: false,
+			...spec.defaults,
 			...options,
 		};
 		this.apiKey = this.options.apiKey;

@@ -356,7 +356,7 @@ describe('runware', () => {
 	});
 });
 
-describe.each(['ideogram', 'cometApi'] as const)('%s', (provider) => {
+describe.each(['cometApi'] as const)('%s (the v1 wire form CometAPI copies)', (provider) => {
 	let fake: FakeServer;
 	const isComet = provider === 'cometApi';
 	const prefix = isComet ? '/ideogram/v1/ideogram-v3/' : '/v1/ideogram-v3/';

@@ -1,9 +1,8 @@
 /**
- * Fake official Ideogram API (docs/providers/ideogram.md): synchronous multipart POST
- * /v1/ideogram-v3/{edit|inpaint|reframe|replace-background}, header `Api-Key`.
- * The same handler serves CometAPI (cometApi.ts) with another prefix, auth and error envelope.
+ * The Ideogram v1 wire form (synchronous multipart POST …/ideogram-v3/{edit|inpaint|reframe|
+ * replace-background}), which CometAPI copies: cometApi.ts serves it with its prefix, auth and
+ * error envelope. The official Ideogram fake speaks v2 (ideogramV2.ts).
  */
-import http from 'node:http';
 import {
 	ApiError,
 	FakeCore,
@@ -228,25 +227,4 @@ export function ideogramLikeSpec(f: IdeogramFlavour): ProviderSpec<IdeogramMeta>
 			headers: { 'content-type': 'application/xml' },
 		}),
 	};
-}
-
-const isoCreated = (d: Date) => `${d.toISOString().slice(0, 19)}+00:00`;
-
-export function ideogramSpec(): ProviderSpec<IdeogramMeta> {
-	return ideogramLikeSpec({
-		provider: 'ideogram',
-		prefix: '/v1/ideogram-v3/',
-		checkAuth(req, apiKey) {
-			const key = req.headers['api-key'];
-			if (key !== apiKey) throw new ApiError(401, key ? 'Invalid API key' : 'Missing Api-Key header');
-		},
-		error(status, message, extra) {
-			if (status === 422) return { status, json: { error: message } };
-			if (status === 402) return { status, json: { error: message, reject_reason: 'insufficient_funds' } };
-			if (status === 429) return { status, json: { error: message, reject_reason: 'inflight_limit', ...extra } };
-			return { status, json: { type: 'about:blank', title: http.STATUS_CODES[status], status, detail: message } };
-		},
-		created: isoCreated,
-		http200Error: () => ({ status: 200, json: { created: isoCreated(new Date()), data: [] } }),
-	});
 }

@@ -12,7 +12,7 @@
  */
 import { FakeCore, FakeOptions, FakeServer, ProviderName, ProviderSpec } from './common';
 import { cometApiSpec } from './cometApi';
-import { ideogramSpec } from './ideogram';
+import { ideogramV2Spec } from './ideogramV2';
 import { runComfySpec } from './runComfy';
 import { runwareSpec } from './runware';
 
@@ -25,7 +25,7 @@ const SPECS: Record<ProviderName, () => ProviderSpec<never>> = {
 	runComfy: runComfySpec as () => ProviderSpec<never>,
 	runware: runwareSpec as () => ProviderSpec<never>,
 	cometApi: cometApiSpec as () => ProviderSpec<never>,
-	ideogram: ideogramSpec as () => ProviderSpec<never>,
+	ideogram: ideogramV2Spec as () => ProviderSpec<never>,
 };
 
 export function startFake(provider: ProviderName, options: FakeOptions = {}): Promise<FakeServer> {

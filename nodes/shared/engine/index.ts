@@ -9,3 +9,4 @@ export * from './download';
 export * from './n8nTransport';
 export * from './jsonBody';
 export * from './multipart';
+export * from './deprecation';

@@ -283,6 +283,17 @@ export const OPERATION_OPTIONS = {
 		default: 1,
 		description: 'Images to make from each input item, each with its own seed. RunComfy makes one per job, so this many jobs are sent.',
 	}),
+	dryRun: toggle(
+		{
+			displayName: 'Price Quote Only',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to only ask what the request would cost (Ideogram prices it for free): one item per input item with costUsd, nothing generated or billed',
+		},
+		{ capability: 'dryRun' },
+	),
 	providerMaskColor: oneOf(
 		{
 			displayName: 'Provider Mask Convention',

@@ -51,6 +51,8 @@ export interface ItemPlan {
 	concurrency: number;
 	/** 0 = no limit. */
 	maxImagesPerExecution: number;
+	/** Price Quote Only: the provider prices the requests, nothing is generated. */
+	dryRun: boolean;
 }
 
 function readImageSource(ctx: IExecuteFunctions, i: number): SourceSpec {
@@ -159,6 +161,7 @@ export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i
 		timeoutMs: (o.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
 		concurrency: o.concurrency ?? 0,
 		maxImagesPerExecution: o.maxImagesPerExecution ?? DEFAULT_MAX_IMAGES_PER_EXECUTION,
+		dryRun: o.dryRun ?? false,
 	};
 	checkWithProvider(plan);
 	return plan;

@@ -4,7 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { createN8nTransport } from '../engine';
+import { createN8nTransport, withDeprecationNotices } from '../engine';
 import type { Transport } from '../engine';
 import type { ProviderAdapter } from '../providers/types';
 import type { JobEnvironment } from './jobs';
@@ -19,6 +19,8 @@ export interface ExecutionEnvironment {
 }
 
 export function credentialEnvironment(ctx: IExecuteFunctions): ExecutionEnvironment {
+	// Never fails a call: a deprecated route keeps working until the provider removes it.
+	const warn = (message: string) => ctx.logger?.warn(message);
 	const signal = ctx.getExecutionCancelSignal() ?? new AbortController().signal;
 	const keys = new Set<string>();
 	const cache = new Map<string, Promise<JobEnvironment>>();
@@ -37,7 +39,7 @@ export function credentialEnvironment(ctx: IExecuteFunctions): ExecutionEnvironm
 						adapter,
 						baseUrl,
 						signal,
-						transport: createN8nTransport(ctx, adapter.credentialType),
+						transport: withDeprecationNotices(createN8nTransport(ctx, adapter.credentialType), warn),
 						// Detached from the execution's cancel signal: the cancel request after a stop must still go out.
 						cleanupTransport: createN8nTransport(ctx, adapter.credentialType, { detached: true }),
 					};

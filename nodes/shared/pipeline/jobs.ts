@@ -5,7 +5,7 @@
  */
 import { createHttpClient, isAbortError, pollUntilDone, PollTimeoutError, ProviderError, settle, sharedDurations } from '../engine';
 import type { Transport } from '../engine';
-import type { JobRef, JobRequest, JobState, JobStatus, ProviderAdapter, ProviderContext } from '../providers/types';
+import type { JobRef, JobRequest, JobState, JobStatus, PriceQuote, ProviderAdapter, ProviderContext } from '../providers/types';
 
 /** The cancel request after a stop or timeout gets its own short time, not the aborted signal. */
 const CANCEL_TIMEOUT_MS = 5_000;
@@ -33,6 +33,12 @@ function context(env: JobEnvironment, deadline: number, signal = env.signal, tra
 export async function submitJob(env: JobEnvironment, request: JobRequest, deadline: number): Promise<JobState> {
 	const state = await env.adapter.submit(context(env, deadline), request);
 	return failIfTerminalError(env, state, request.operation);
+}
+
+/** Prices a request without running it (Price Quote Only). */
+export async function quoteJob(env: JobEnvironment, request: JobRequest, deadline: number): Promise<PriceQuote> {
+	if (!env.adapter.quote) throw new ProviderError({ provider: env.adapter.displayName, operation: request.operation, message: 'This provider has no price quotes' });
+	return await env.adapter.quote(context(env, deadline), request);
 }
 
 function failIfTerminalError(env: JobEnvironment, state: JobState, operation?: string): JobState {

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
 import type { Transport } from '../engine';
 import { readImageInfo } from '../mask';
-import type { GeneratedImage, JobState, OperationName, ProviderName } from '../providers/types';
+import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderName } from '../providers/types';
 
 /** Result images are a few MB; a cap stops a wrong URL from filling memory. */
 const MAX_RESULT_BYTES = 64 * 1024 * 1024;
@@ -158,4 +158,21 @@ export function submittedItem(
 		},
 		pairedItem: { item: itemIndex },
 	};
+}
+
+/** Price Quote Only: one item for the input item, the prices of all its requests summed. */
+export function quoteItem(provider: ProviderName, operation: OperationName, quotes: PriceQuote[], itemIndex: number): INodeExecutionData {
+	const sum = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
+	const bounded = quotes.some((q) => q.costUpperBoundUsd !== undefined);
+	const json: IDataObject = {
+		provider,
+		operation,
+		dryRun: true,
+		costUsd: sum(quotes.map((q) => q.costUsd)),
+		...(bounded ? { costUpperBoundUsd: sum(quotes.map((q) => q.costUpperBoundUsd ?? q.costUsd)) } : {}),
+		qualifier: quotes.every((q) => q.qualifier === 'exact') ? 'exact' : (quotes.find((q) => q.qualifier !== 'exact')?.qualifier ?? 'exact'),
+		billingIdentifier: [...new Set(quotes.map((q) => q.billingIdentifier))].join(', '),
+		quantity: quotes.reduce((a, q) => a + q.quantity, 0),
+	};
+	return { json, pairedItem: { item: itemIndex } };
 }

@@ -14,8 +14,8 @@ import { createLimiter, mapWithConcurrency } from './concurrency';
 import { credentialEnvironment, type ExecutionEnvironment } from './environment';
 import { errorItem, paidJobsOf, toNodeError, withFinishedItems, withPaidJobs, type FinishedItem } from './failures';
 import { loadInputs } from './inputs';
-import { getJobState, submitJob, waitForJob } from './jobs';
-import { buildImageItems, submittedItem, type OutputSettings } from './outputs';
+import { getJobState, quoteJob, submitJob, waitForJob } from './jobs';
+import { buildImageItems, quoteItem, submittedItem, type OutputSettings } from './outputs';
 import { imageBudget, type ImageBudget } from './imageBudget';
 import { readItemPlan, type ItemPlan } from '../parameters/plan';
 import { sizeValue, type Size } from '../parameters/sizes';
@@ -49,8 +49,8 @@ interface RunContext {
 	continueOnFail: boolean;
 }
 
-/** The image count an item asks for: images × sizes (items answered from this execution's results ask for none). */
-const imagesAsked = (plan: ItemPlan) => plan.generation.numImages * Math.max(1, plan.sizes.length);
+/** The image count an item asks for: images × sizes (items answered from this execution's results, and price quotes, ask for none). */
+const imagesAsked = (plan: ItemPlan) => (plan.dryRun ? 0 : plan.generation.numImages * Math.max(1, plan.sizes.length));
 
 /** An error of one of several sizes, saying which size it was. */
 function forSize(error: unknown, size: Size): unknown {
@@ -92,6 +92,11 @@ async function processItem(
 			seed,
 		),
 	);
+	if (plan.dryRun) {
+		// The exact requests, priced: nothing is generated, so nothing counts against the image budget.
+		const quotes = await Promise.all(groups.flat().map(async (request) => await run.slot(async () => await quoteJob(jobEnv, request, deadline))));
+		return [quoteItem(plan.adapter.name, plan.operation, quotes, itemIndex)];
+	}
 
 	const settings = (resolution?: Size): OutputSettings => ({
 		provider: plan.adapter.name,

@@ -1,26 +1,367 @@
 /**
- * The official Ideogram API (docs/providers/ideogram.md), `Api-Key` header (added by the credential).
- * The wire form lives in ideogramFamily.ts, shared with CometAPI.
+ * The official Ideogram API, current version v2 (docs/providers/ideogram.md), `Api-Key` header
+ * (added by the credential). Every call is submitted asynchronously and the generation is polled
+ * at `GET /v2/generations/{id}`, so Ideogram is a queued provider here. CometAPI still copies the
+ * v1 routes; that wire form stays in ideogramFamily.ts, whose multipart encoder this file reuses.
+ *
+ * Where Ideogram's pages leave a point open, this adapter accepts every documented variant:
+ * - a submit answer with `data` (the synchronous shape, should `async` be ignored) is taken as a
+ *   completed generation, one with only `generation_id` as a submitted one;
+ * - result items with `object_type` `image.generation`, `image.without-prompt-or-seed` or none
+ *   ("entries without an `object_type` are images") are images; other kinds are skipped;
+ * - a 2xx body with `error` and `status_code` (the streaming-failure shape) is an error;
+ * - a status we do not know is read as still running: the timeout bounds the wait.
  */
-import { createIdeogramFamilyAdapter, describeIdeogramError } from './ideogramFamily';
+import { z } from 'zod';
+import type { ProviderError } from '../engine/errors';
+import type { HttpRequest, RequestKind } from '../engine/http';
+import { MultipartBody, type MultipartPart } from '../engine/multipart';
+import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset } from './enums';
+import { describeIdeogramError, imagePart } from './ideogramFamily';
+import { resolutionValue } from './resolutions';
+import type {
+	Capability,
+	ColorPalette,
+	GeneratedImage,
+	JobRef,
+	JobRequest,
+	JobState,
+	PriceQuote,
+	ProviderAccepts,
+	ProviderAdapter,
+	ProviderContext,
+	StyleType,
+} from './types';
+import {
+	type Where,
+	isRecord,
+	isSuccess,
+	joinUrl,
+	parseWith,
+	providerError,
+	readBody,
+	unexpectedResponse,
+} from './wire';
 
+const DISPLAY_NAME = 'Ideogram';
 const CREDENTIAL_NAME = 'Ideogram API';
+const MB = 1024 * 1024;
 
-export const ideogramAdapter = createIdeogramFamilyAdapter({
+const ROUTES = {
+	edit: '/v2/image/inpaint/ideogram-3',
+	// A character reference goes to the character variant of inpaint; the plain route has no such field.
+	editCharacter: '/v2/image/inpaint/ideogram-3-character',
+	reframe: '/v2/image/reframe/ideogram-3',
+	replaceBackground: '/v2/image/replace-background/ideogram-3',
+} as const;
+const GENERATION_PATH = '/v2/generations/{generation_id}';
+
+/** An upload (25 MB per image on the v2 pages) can take a while on a slow line. */
+const SUBMIT_TIMEOUT_MS = 120_000;
+
+/** The character variant takes only these style types. */
+const CHARACTER_STYLE_TYPES: readonly StyleType[] = ['AUTO', 'REALISTIC', 'FICTION'];
+
+function route(request: JobRequest): string {
+	if (request.operation === 'edit' && (request.options.characterReferenceImages?.length ?? 0) > 0) return ROUTES.editCharacter;
+	return ROUTES[request.operation];
+}
+
+// ---------------------------------------------------------------- request
+
+/** v2 spells its enums in lower case (`turbo`, `auto`, `80s_illustration`, `ember`). */
+const lower = (value: string) => value.toLowerCase();
+
+/** `color_palette` is one JSON part (the page's multipart encoding says `application/json`). */
+function paletteJson(palette: ColorPalette): string {
+	if ('name' in palette) return JSON.stringify({ name: lower(normalizePalettePreset(palette.name) ?? palette.name) });
+	return JSON.stringify({
+		members: palette.members.map((m) => ({
+			color_hex: m.colorHex,
+			...(m.colorWeight !== undefined ? { color_weight: m.colorWeight } : {}),
+		})),
+	});
+}
+
+/**
+ * The multipart body of a v2 request, with only the fields each page lists: inpaint has no colour
+ * palette; reframe no prompt, magic prompt or style type; replace-background only prompt, image,
+ * number of images and rendering speed (it has no `async` field: it always answers with a
+ * generation id, and no seed).
+ */
+export function buildIdeogramV2Form(request: JobRequest): { body: MultipartBody; contentType: string } {
+	const o = request.options;
+	const op = request.operation;
+	const character = route(request) === ROUTES.editCharacter;
+	const parts: MultipartPart[] = [imagePart('image', request.image)];
+	const text = (name: string, value: string) => parts.push({ name, value });
+	if (op === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
+	if (op === 'reframe') {
+		if (request.resolution) text('resolution', resolutionValue(request.resolution));
+	} else {
+		text('prompt', request.prompt ?? '');
+	}
+	text('num_images', String(o.numImages));
+	if (o.renderingSpeed) text('rendering_speed', lower(o.renderingSpeed));
+	if (op !== 'replaceBackground') {
+		text('seed', String(o.seed));
+		text('async', 'true');
+		if (o.stylePreset && !character) text('style_preset', lower(o.stylePreset));
+		for (const code of o.styleCodes ?? []) text('style_codes', code);
+		for (const image of o.styleReferenceImages ?? []) parts.push(imagePart('style_reference_images', image));
+	}
+	if (op === 'edit') {
+		if (o.magicPrompt) text('magic_prompt', lower(o.magicPrompt));
+		if (o.styleType) text('style_type', lower(o.styleType));
+		const [characterImage] = o.characterReferenceImages ?? [];
+		if (characterImage) parts.push(imagePart('character_reference_images', characterImage));
+		const [characterMask] = o.characterReferenceMasks ?? [];
+		if (characterImage && characterMask) parts.push(imagePart('character_reference_mask', characterMask));
+	}
+	if (op === 'reframe' && o.colorPalette) text('color_palette', paletteJson(o.colorPalette));
+	const body = new MultipartBody(parts);
+	return { body, contentType: body.contentType };
+}
+
+// ---------------------------------------------------------------- responses
+
+const submitSchema = z
+	.object({
+		generation_id: z.string().min(1),
+		data: z.array(z.unknown()).nullish(),
+		seed: z.number().nullish(),
+	})
+	.passthrough();
+
+const imageItemSchema = z
+	.object({
+		object_type: z.string().nullish(),
+		url: z.string().nullish(), // empty when the safety check withheld the image
+		prompt: z.string().nullish(),
+		resolution: z.string().nullish(),
+		seed: z.number().nullish(),
+		is_image_safe: z.boolean().nullish(),
+	})
+	.passthrough();
+
+const generationSchema = z
+	.object({
+		generation_id: z.string().nullish(),
+		status: z.string(),
+		failure_reason: z.string().nullish(),
+		data: z.array(z.unknown()).nullish(),
+		usage_cost_usd_micros: z.number().nonnegative().nullish(),
+	})
+	.passthrough();
+
+const quoteSchema = z
+	.object({
+		object: z.literal('price_quote').optional(),
+		billing_identifier: z.string(),
+		qualifier: z.string(),
+		quantity: z.number(),
+		usd_micros: z.number().nonnegative(),
+		upper_bound_usd_micros: z.number().nonnegative().nullish(),
+	})
+	.passthrough();
+
+const IMAGE_OBJECT_TYPES = new Set(['image.generation', 'image.without-prompt-or-seed']);
+
+/** The image entries of `data`, read one by one: other kinds of results (videos…) are left out. */
+function images(data: readonly unknown[], costMicros: number | null | undefined): GeneratedImage[] {
+	const items = data
+		.map((item) => imageItemSchema.safeParse(item))
+		.flatMap((r) => (r.success && (!r.data.object_type || IMAGE_OBJECT_TYPES.has(r.data.object_type)) ? [r.data] : []));
+	// Ideogram reports what the whole generation cost; each image carries its share.
+	const perImage = typeof costMicros === 'number' && items.length ? costMicros / 1e6 / items.length : undefined;
+	return items.map((item) => {
+		const image: GeneratedImage = {};
+		if (item.url) image.url = item.url;
+		if (typeof item.seed === 'number') image.seed = item.seed;
+		if (item.resolution) image.resolution = item.resolution;
+		if (item.prompt) image.prompt = item.prompt;
+		if (typeof item.is_image_safe === 'boolean') image.isImageSafe = item.is_image_safe;
+		if (perImage !== undefined) image.cost = perImage;
+		return image;
+	});
+}
+
+/** `failure_reason` in words the user can act on. */
+function failure(reason: string | null | undefined): NonNullable<JobState['error']> {
+	const code = reason ?? undefined;
+	const message = `Ideogram reported the generation as failed${code ? `: ${code}` : ''}`;
+	const hint = code && /content|policy|safety/i.test(code)
+		? 'The safety check refused the prompt or an image: change them and run again. A failed generation is not billed.'
+		: 'Run it again; if it keeps failing, change the inputs. A failed generation is not billed.';
+	return { message, ...(code ? { code } : {}), hint };
+}
+
+// ---------------------------------------------------------------- calls
+
+async function call(ctx: ProviderContext, request: HttpRequest, kind: RequestKind, where: Where, notFoundHint?: string) {
+	const response = await ctx.http.send(request, kind);
+	const body = readBody(response);
+	const json = isRecord(body.json) ? body.json : undefined;
+	// A 2xx can still carry `error` and `status_code` when a failure came after streaming began.
+	const embedded = isSuccess(response.status) && json && 'error' in json && !('generation_id' in json) && !('data' in json);
+	if (!isSuccess(response.status) || embedded) {
+		const status = embedded && typeof json.status_code === 'number' ? json.status_code : response.status;
+		const d = describeIdeogramError(status, body, CREDENTIAL_NAME);
+		const error: ProviderError = providerError({
+			provider: DISPLAY_NAME,
+			operation: where.operation,
+			httpCode: status,
+			providerCode: d.providerCode,
+			requestId: where.requestId,
+			message: d.message,
+			hint: status === 404 && notFoundHint ? notFoundHint : d.hint,
+			retryable: d.retryable,
+		});
+		throw error;
+	}
+	return { status: response.status, body };
+}
+
+function submitRequest(ctx: ProviderContext, request: JobRequest, dryRun: boolean): { http: HttpRequest; where: Where } {
+	const path = route(request);
+	const form = buildIdeogramV2Form(request);
+	return {
+		where: { provider: DISPLAY_NAME, operation: request.operation, endpoint: `POST ${path}${dryRun ? '?dry_run=true' : ''}` },
+		http: {
+			method: 'POST',
+			url: joinUrl(ctx.baseUrl, dryRun ? `${path}?dry_run=true` : path),
+			headers: { 'content-type': form.contentType },
+			body: form.body,
+			timeoutMs: SUBMIT_TIMEOUT_MS,
+		},
+	};
+}
+
+// ---------------------------------------------------------------- adapter
+
+const STYLE_OPTIONS: Capability[] = ['stylePreset', 'styleCodes', 'styleReferenceImages'];
+/** The fields of each v2 page (see buildIdeogramV2Form). */
+const ACCEPTS: ProviderAccepts = {
+	options: {
+		edit: ['seed', 'renderingSpeed', 'magicPrompt', 'styleType', ...STYLE_OPTIONS, 'characterReferenceImages', 'characterReferenceMasks', 'dryRun'],
+		reframe: ['seed', 'renderingSpeed', 'colorPalette', ...STYLE_OPTIONS, 'dryRun'],
+		replaceBackground: ['renderingSpeed', 'dryRun'],
+	},
+	styleTypes: IDEOGRAM_STYLE_TYPES,
+	maxStyleCodes: Infinity,
+	maxStyleReferenceImages: 10,
+	maxCharacterReferenceImages: 1,
+	maxPromptLength: 10_000,
+};
+
+/**
+ * The combinations the v2 pages rule out that the options model does not express. Checked before
+ * each call, so a refused request is never sent.
+ */
+function refusal(request: JobRequest): string | undefined {
+	const o = request.options;
+	const styleRefs = o.styleReferenceImages ?? [];
+	const files = [...styleRefs, ...(o.characterReferenceImages ?? []), ...(o.characterReferenceMasks ?? [])];
+	if (files.some((f) => f.data.length > 25 * MB)) return `${DISPLAY_NAME} accepts reference images of up to 25 MB each.`;
+	if (request.operation === 'replaceBackground' && (request.prompt?.length ?? 0) > 4000) return `${DISPLAY_NAME} Replace Background takes a prompt of up to 4000 characters.`;
+	const controls = [o.stylePreset, o.styleCodes?.length, styleRefs.length].filter(Boolean).length;
+	if (request.operation === 'reframe' && controls > 1)
+		return `${DISPLAY_NAME} Reframe takes one style control: Style Preset, Style Codes or style reference images.`;
+	if (request.operation !== 'edit') return undefined;
+	if (!o.characterReferenceImages?.length) {
+		if (o.stylePreset && controls > 1) return `${DISPLAY_NAME} does not combine Style Preset with style codes or style reference images.`;
+		return undefined;
+	}
+	if (o.stylePreset) return `${DISPLAY_NAME} takes no Style Preset together with a character reference.`;
+	if (o.styleType && !CHARACTER_STYLE_TYPES.includes(o.styleType))
+		return `With a character reference, ${DISPLAY_NAME} takes the style types ${CHARACTER_STYLE_TYPES.join(', ')}.`;
+	if (o.styleType && o.styleType !== 'AUTO' && controls > 0)
+		return `With a character reference, ${DISPLAY_NAME} needs Style Type Auto for style codes or style reference images.`;
+	return undefined;
+}
+
+function refuseUnsendable(request: JobRequest): void {
+	const problem = refusal(request);
+	if (problem) throw providerError({ provider: DISPLAY_NAME, operation: request.operation, message: problem, hint: 'Change the options and run again; nothing was sent.' });
+}
+
+function generationWhere(job: JobRef): Where {
+	return { provider: DISPLAY_NAME, operation: job.operation, endpoint: `GET ${GENERATION_PATH}`, requestId: job.requestId };
+}
+
+async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
+	const where = generationWhere(job);
+	const url = joinUrl(ctx.baseUrl, `/v2/generations/${encodeURIComponent(job.requestId)}`);
+	// A read: a poll 429 is retried after its Retry-After by the engine's client.
+	const { status, body } = await call(
+		ctx,
+		{ method: 'GET', url },
+		'read',
+		where,
+		'Ideogram does not know this generation id: check it, and that the credential belongs to the organisation that submitted it.',
+	);
+	const parsed = parseWith(generationSchema, body, where, status);
+	const state = parsed.status.trim().toLowerCase();
+	if (state === 'failed') return { requestId: job.requestId, status: 'failed', error: failure(parsed.failure_reason) };
+	if (state !== 'completed') return { requestId: job.requestId, status: 'running' };
+	const found = images(parsed.data ?? [], parsed.usage_cost_usd_micros);
+	if (found.length === 0) throw unexpectedResponse(where, status, 'field `data` holds no image');
+	return { requestId: job.requestId, status: 'completed', images: found };
+}
+
+export const ideogramAdapter: ProviderAdapter = {
 	name: 'ideogram',
-	displayName: 'Ideogram',
+	displayName: DISPLAY_NAME,
 	credentialType: 'ideogramApi',
-	credentialName: CREDENTIAL_NAME,
-	pathPrefix: '/v1/ideogram-v3',
-	requestIdPrefix: 'ideogram',
+	queued: true,
+	// Black marks the region to repaint (the v2 inpaint page).
+	maskEditColor: 'black',
 	limits: {
-		// The spec says 10 MB per image; the current v1 docs say 25 MB. The spec is the safe bound.
-		maxImageBytes: 10 * 1024 * 1024,
+		maxImageBytes: 25 * MB, // per image on the v2 pages
 		maxImagesPerJob: 8, // num_images 1–8
 		maxImagesInFlight: 10, // the default per-organisation limit, counted in images
 	},
-	// Items in flight. Ideogram's limit counts images (num_images each), so the pipeline must
-	// also respect limits.maxImagesInFlight; 10 items of one image each fill it exactly.
+	// Items in flight. Ideogram's limit counts images (num_images each), so the pipeline also
+	// respects limits.maxImagesInFlight; 10 items of one image each fill it exactly.
 	defaultConcurrency: 10,
-	describeError: (status, body) => describeIdeogramError(status, body, CREDENTIAL_NAME),
-});
+	accepts: ACCEPTS,
+
+	async submit(ctx, request) {
+		refuseUnsendable(request);
+		const { http, where } = submitRequest(ctx, request, false);
+		const { status, body } = await call(ctx, http, 'submit', where);
+		const parsed = parseWith(submitSchema, body, where, status);
+		if (parsed.data?.length) {
+			const found = images(parsed.data, undefined);
+			if (found.length) return { requestId: parsed.generation_id, status: 'completed', images: found };
+		}
+		return { requestId: parsed.generation_id, status: 'submitted' };
+	},
+
+	getState,
+
+	async quote(ctx, request): Promise<PriceQuote> {
+		refuseUnsendable(request);
+		const { http, where } = submitRequest(ctx, request, true);
+		// Nothing is run or billed by a dry run, so it is retried like a read.
+		const { status, body } = await call(ctx, http, 'read', where);
+		const q = parseWith(quoteSchema, body, where, status);
+		return {
+			costUsd: q.usd_micros / 1e6,
+			...(typeof q.upper_bound_usd_micros === 'number' ? { costUpperBoundUsd: q.upper_bound_usd_micros / 1e6 } : {}),
+			qualifier: q.qualifier,
+			billingIdentifier: q.billing_identifier,
+			quantity: q.quantity,
+		};
+	},
+
+	async cancel(ctx, job) {
+		// v2 documents no cancel for generations: say so, with the job's current status.
+		const state = await getState(ctx, job);
+		return {
+			status: state.status,
+			cancelled: false,
+			reason: "Ideogram's API has no cancel for generations; a running one finishes and is billed",
+		};
+	},
+};

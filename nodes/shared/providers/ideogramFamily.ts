@@ -77,7 +77,8 @@ function fileName(image: ImageInput, field: string): string {
 	return `${field}.${extension}`;
 }
 
-function imagePart(field: string, image: ImageInput): MultipartPart {
+/** One image as a file part (shared with the v2 adapter, ideogram.ts). */
+export function imagePart(field: string, image: ImageInput): MultipartPart {
 	return { name: field, data: image.data, fileName: fileName(image, field), contentType: image.mimeType };
 }
 

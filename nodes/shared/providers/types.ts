@@ -95,6 +95,17 @@ export interface JobState {
 	error?: { message: string; code?: string; hint?: string };
 }
 
+/** What a request would cost, as a provider's dry run prices it (nothing is generated or billed). */
+export interface PriceQuote {
+	costUsd: number;
+	/** The most it can cost, when the price is an estimate. */
+	costUpperBoundUsd?: number;
+	/** `exact` or `estimate`, as the provider says. */
+	qualifier: string;
+	billingIdentifier: string;
+	quantity: number;
+}
+
 /** What Poll Result needs to find a job again: the submitted item (docs/interface.md). */
 export interface JobRef {
 	provider: ProviderName;
@@ -123,6 +134,7 @@ export type Capability =
 	| 'styleReferenceImages'
 	| 'characterReferenceImages'
 	| 'characterReferenceMasks'
+	| 'dryRun'
 	| 'runware';
 
 /**
@@ -171,6 +183,8 @@ export interface ProviderAdapter {
 	submit(ctx: ProviderContext, request: JobRequest): Promise<JobState>;
 	/** Queued providers: current state, with images once completed. */
 	getState?(ctx: ProviderContext, job: JobRef): Promise<JobState>;
+	/** Providers with a free dry run: the price of exactly this request, nothing generated. */
+	quote?(ctx: ProviderContext, request: JobRequest): Promise<PriceQuote>;
 	/** Queued providers with a cancel endpoint. `cancelled: false` with a reason otherwise. */
 	cancel?(ctx: ProviderContext, job: JobRef): Promise<{ status: JobStatus; cancelled: boolean; reason?: string }>;
 }

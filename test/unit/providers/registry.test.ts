@@ -14,7 +14,7 @@ describe('registry', () => {
 			runComfy: ['runComfyApi', true, 'white'],
 			runware: ['runwareApi', true, 'white'],
 			cometApi: ['cometApi', false, 'black'],
-			ideogram: ['ideogramApi', false, 'black'],
+			ideogram: ['ideogramApi', true, 'black'],
 		});
 		for (const p of PROVIDERS) {
 			expect(p.queued).toBe(typeof p.getState === 'function');
