@@ -495,6 +495,89 @@ describe.each(['cometApi'] as const)('%s (the v1 wire form CometAPI copies)', (p
 	});
 });
 
+describe('ideogram (v2)', () => {
+	let fake: FakeServer;
+	const form = (fields: Record<string, string | string[]>, files: Record<string, Buffer> = {}) => {
+		const fd = new FormData();
+		for (const [k, v] of Object.entries(fields)) for (const x of ([] as string[]).concat(v)) fd.append(k, x);
+		for (const [k, v] of Object.entries(files)) fd.append(k, new Blob([new Uint8Array(v)], { type: 'image/png' }), `${k}.png`);
+		return fd;
+	};
+	const post = (path: string, body: FormData, headers: Record<string, string> = { 'api-key': fake.apiKey }) =>
+		fetch(fake.url + path, { method: 'POST', headers, body });
+	const poll = (id: string) => fetch(`${fake.url}/v2/generations/${id}`, { headers: { 'api-key': fake.apiKey } });
+	const INPAINT = '/v2/image/inpaint/ideogram-3';
+	beforeAll(async () => (fake = await startFake('ideogram')));
+	afterAll(() => fake.close());
+	beforeEach(() => {
+		fake.reset();
+		fake.setOptions({ jobDurationMs: 10, deprecationNotice: false });
+	});
+
+	test('routes and fields as the v2 pages list them; unknown fields and v1 spellings refused', async () => {
+		expect((await post(INPAINT, form({ prompt: 'x' }, { image: IMG, mask: MASK }), { authorization: `Bearer ${fake.apiKey}` })).status).toBe(401);
+		const refused = async (path: string, body: FormData, pattern: RegExp, status = 400) => {
+			const r = await post(path, body);
+			expect(r.status).toBe(status);
+			expect((await json(r)).detail).toMatch(pattern);
+		};
+		await refused(INPAINT, form({ prompt: 'x', color_palette: '{"name":"ember"}' }, { image: IMG, mask: MASK }), /Extra formData parameter\(s\) color_palette/);
+		await refused(INPAINT, form({ prompt: 'x', rendering_speed: 'TURBO' }, { image: IMG, mask: MASK }), /is not one of/);
+		await refused(INPAINT, form({ prompt: 'x', style_preset: 'BAUHAUS' }, { image: IMG, mask: MASK }), /is not one of/);
+		await refused(INPAINT, form({ prompt: 'x' }, { image: IMG, mask: MASK, character_reference_images: IMG }), /Extra formData/);
+		await refused('/v2/image/inpaint/ideogram-3-character', form({ prompt: 'x', style_type: 'design' }, { image: IMG, mask: MASK, character_reference_images: IMG }), /is not one of/);
+		await refused('/v2/image/reframe/ideogram-3', form({ resolution: '1280x800', style_preset: 'bauhaus', style_codes: 'AABBCCDD' }, { image: IMG }), /only one of/);
+		await refused('/v2/image/replace-background/ideogram-3', form({ prompt: 'x', seed: '1' }, { image: IMG }), /Extra formData parameter\(s\) seed/);
+		await refused('/v2/image/replace-background/ideogram-3', form({ prompt: 'x', async: 'true' }, { image: IMG }), /Extra formData parameter\(s\) async/);
+		await refused(INPAINT, form({ prompt: 'x', webhook_url: 'https://127.0.0.1/hook' }, { image: IMG, mask: MASK }), /not allowed/);
+		expect((await post('/v1/ideogram-v3/edit', form({ prompt: 'x' }, { image: IMG, mask: MASK }))).status).toBe(404);
+		expect(fake.paidJobs()).toBe(0);
+	});
+
+	test('async: generation_id at once, then pending → completed with data and usage_cost_usd_micros; failed with failure_reason', async () => {
+		fake.setOptions({ jobDurationMs: 150 });
+		const res = await post(INPAINT, form({ prompt: 'a hat', async: 'true', num_images: '2', seed: '7', rendering_speed: 'quality' }, { image: IMG, mask: MASK }));
+		expect(res.status).toBe(200);
+		const ack = await json(res);
+		expect(ack).toEqual({ generation_id: expect.any(String), seed: 7, width: 64, height: 48 });
+		expect(await json(await poll(ack.generation_id))).toMatchObject({ generation_id: ack.generation_id, status: 'pending' });
+		const done = await waitFor(async () => json(await poll(ack.generation_id)), (b) => b.status === 'completed');
+		expect(done).toMatchObject({ response_type: 'url', usage_cost_usd_micros: 180000 });
+		expect(done.data).toEqual([0, 1].map((i) => ({ object_type: 'image.generation', url: expect.stringMatching(/\/api\/images\/ephemeral\//), prompt: 'a hat', resolution: '64x48', seed: 7 + i, is_image_safe: true })));
+		expect((await poll('nope')).status).toBe(404);
+
+		fake.inject({ on: 'any', kind: 'jobFailed' });
+		const failed = await json(await post('/v2/image/replace-background/ideogram-3', form({ prompt: 'forest' }, { image: IMG })));
+		const end = await waitFor(async () => json(await poll(failed.generation_id)), (b) => b.status !== 'pending');
+		expect(end).toEqual({ generation_id: failed.generation_id, created: expect.any(String), status: 'failed', failure_reason: 'generation_error' });
+		expect(end.data).toBeUndefined();
+	});
+
+	test('dry_run prices and creates nothing; unsafe images have no url; injected poll 429 carries Retry-After', async () => {
+		const quote = await post(`${INPAINT}?dry_run=true`, form({ prompt: 'x', num_images: '2', rendering_speed: 'turbo' }, { image: IMG, mask: MASK }));
+		expect(await json(quote)).toEqual({ object: 'price_quote', billing_identifier: 'ideogram_v3_inpaint', quantity: 2, usd_micros: 60000, credit_millis: 3000, qualifier: 'exact' });
+		expect(fake.jobs()).toHaveLength(0);
+
+		fake.inject({ on: 'submit', kind: 'unsafe' });
+		const { generation_id: id } = await json(await post('/v2/image/reframe/ideogram-3', form({ resolution: '1280x800', async: 'true' }, { image: IMG })));
+		const done = await waitFor(async () => json(await poll(id)), (b) => b.status === 'completed');
+		expect(done.data[0]).toMatchObject({ url: null, is_image_safe: false });
+
+		fake.inject({ on: 'status', kind: 'status', status: 429, retryAfter: '3' });
+		const limited = await poll(id);
+		expect(limited.status).toBe(429);
+		expect(limited.headers.get('retry-after')).toBe('3');
+	});
+
+	test('deprecationNotice: Deprecation and Link headers and a notice field', async () => {
+		fake.setOptions({ deprecationNotice: true });
+		const res = await post('/v2/image/replace-background/ideogram-3', form({ prompt: 'forest' }, { image: IMG }));
+		expect(res.headers.get('deprecation')).toMatch(/^@\d+$/);
+		expect(res.headers.get('link')).toMatch(/rel="successor-version"/);
+		expect((await json(res)).notice).toMatch(/deprecated/);
+	});
+});
+
 test('startAllFakes gives four servers with their own keys', async () => {
 	const all = await startAllFakes({ runComfy: { apiKey: 'k1' } });
 	try {

@@ -41,10 +41,10 @@ afterAll(async () => {
 
 // ───────────────────────────── the fault matrix ─────────────────────────────
 
-const QUEUED: readonly ProviderName[] = ['runComfy', 'runware'];
-const SYNC: readonly ProviderName[] = ['cometApi', 'ideogram'];
-/** The endpoint that reads a job's state: RunComfy status, Runware getResponse. */
-const STATUS_READ: Partial<Record<ProviderName, FaultSpec['on']>> = { runComfy: 'status', runware: 'getResponse' };
+const QUEUED: readonly ProviderName[] = ['runComfy', 'runware', 'ideogram'];
+const SYNC: readonly ProviderName[] = ['cometApi'];
+/** The endpoint that reads a job's state: RunComfy status, Runware getResponse, Ideogram's generation. */
+const STATUS_READ: Partial<Record<ProviderName, FaultSpec['on']>> = { runComfy: 'status', runware: 'getResponse', ideogram: 'status' };
 /** What each provider answers for a result link that has expired. */
 const EXPIRED_STATUS: Record<ProviderName, number> = { runComfy: 403, runware: 404, cometApi: 403, ideogram: 403 };
 
@@ -131,6 +131,15 @@ const MATRIX: Row[] = [
 	{ name: '500 on submit', faults: onSubmit({ kind: 'status', status: 500 }), expect: all(ok(2)) },
 	{ name: '502 on submit', faults: onSubmit({ kind: 'status', status: 502 }), expect: all(ok(2)) },
 	{ name: '503 on submit', faults: onSubmit({ kind: 'status', status: 503 }), expect: all(ok(2)) },
+	{
+		name: '429 on status read, Retry-After: 1 (polls are rate limited)',
+		faults: onStatusRead({ kind: 'status', status: 429, retryAfter: '1' }),
+		expect: only(QUEUED, ok(1)),
+		check: (p, f) => {
+			const [first, second] = f.requests.filter((r) => r.kind === STATUS_READ[p]);
+			expect(second.at - first.at).toBeGreaterThanOrEqual(980);
+		},
+	},
 	{ name: '500 on status read', faults: onStatusRead({ kind: 'status', status: 500 }), expect: only(QUEUED, ok(1)) },
 	{ name: '502 on status read', faults: onStatusRead({ kind: 'status', status: 502 }), expect: only(QUEUED, ok(1)) },
 	{
@@ -215,10 +224,11 @@ const MATRIX: Row[] = [
 		expect: {
 			runComfy: fails(1, 0, /RunComfy/, /Inference failed/, /error|failed/i),
 			runware: fails(1, 0, /Runware/, /inferenceError|failed/),
-			// Ideogram and CometAPI report a failed generation as HTTP 500 "please try again": a failed
-			// job is not billed and the answer says no job exists, so the submit is retried once.
+			// CometAPI reports a failed generation as HTTP 500 "please try again": a failed job is not
+			// billed and the answer says no job exists, so the submit is retried once.
 			cometApi: ok(2, { jobs: 2 }),
-			ideogram: ok(2, { jobs: 2 }),
+			// Ideogram's generation ends `failed` with its failure_reason, named with the generation id.
+			ideogram: fails(1, 0, /Ideogram/, /generation_error/, /Request ID: /),
 		},
 	},
 	{
@@ -239,7 +249,7 @@ const MATRIX: Row[] = [
 			runComfy: fails(1, 0, /RunComfy/, /Internal server error, please retry later/, /HTTP 200/),
 			runware: fails(1, 0, /Runware/, /internalServerError/, /retry later/),
 			cometApi: fails(1, 0, /CometAPI/, /upstream provider returned an error/),
-			ideogram: fails(1, 0, /Ideogram/, /unexpected response/, /data/),
+			ideogram: fails(1, 0, /Ideogram/, /Internal error/, /HTTP 500/),
 		},
 	},
 ];

@@ -52,14 +52,15 @@ test('there is one fixture per node of the package', () => {
 test('ideogramEdit.json: Ideogram edit with a region mask', async () => {
 	const result = await runFixture('ideogramEdit.json');
 	const [submit] = submits(fakes.ideogram);
-	expect(submit.path).toBe('/v1/ideogram-v3/edit');
-	expect(multipartFields(submit)).toMatchObject({ prompt: ['a red balloon'], seed: ['42'], rendering_speed: ['TURBO'] });
+	// A workflow saved for the v1 API runs unchanged on v2.
+	expect(submit.path).toBe('/v2/image/inpaint/ideogram-3');
+	expect(multipartFields(submit)).toMatchObject({ prompt: ['a red balloon'], seed: ['42'], rendering_speed: ['turbo'], async: ['true'] });
 	// 25%..75% of 64×48 in black, the rest white.
 	const check = await maskMismatches(multipartFile(submit, 'mask').data, { left: 16, top: 12, width: 32, height: 24 }, 'black');
 	expect(check.first).toBeUndefined();
 	const out = result.output('Ideogram Edit');
 	expect(out).toHaveLength(1);
-	expect(out[0].json).toMatchObject({ provider: 'ideogram', operation: 'edit', status: 'completed', seed: 42, maskEditShare: 0.25 });
+	expect(out[0].json).toMatchObject({ provider: 'ideogram', operation: 'edit', status: 'completed', seed: 42, maskEditShare: 0.25, requestId: fakes.ideogram.jobs()[0].id });
 	await checkImageBinary(out[0], { operation: 'edit', imageIndex: 0, width: 64, height: 48 });
 });
 

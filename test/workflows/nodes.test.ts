@@ -28,7 +28,7 @@ import {
 
 type Operation = 'edit' | 'reframe' | 'replaceBackground';
 const OPERATIONS: Operation[] = ['edit', 'reframe', 'replaceBackground'];
-const QUEUED: ProviderName[] = ['runComfy', 'runware'];
+const QUEUED: ProviderName[] = ['runComfy', 'runware', 'ideogram'];
 
 // Item 0's image comes as binary (256×192 PNG), item 1's by URL (320×240 JPEG): different sizes tell them apart.
 const BIN = { width: 256, height: 192, rect: { left: 64, top: 48, width: 96, height: 64 } };
@@ -155,8 +155,8 @@ describe('multiple images (numImages: 3)', () => {
 
 	test.each(['runware', 'cometApi', 'ideogram'] as const)('%s: one request for three images, three items', async (provider) => {
 		const fake = fakes[provider];
-		// Runware takes no seed.
-		const options = provider === 'runware' ? { numImages: 3 } : { numImages: 3, seed: 100 };
+		// Runware and Ideogram's v2 Replace Background take no seed.
+		const options = provider === 'cometApi' ? { numImages: 3, seed: 100 } : { numImages: 3 };
 		const result = await run(oneNode('ideogramReplaceBackground', parameters('replaceBackground', provider, {}, options), [imageItem(image)]), [fake]);
 		expect(result.error('Ideogram')).toBeUndefined();
 		expect(submits(fake)).toHaveLength(1);
@@ -168,7 +168,7 @@ describe('multiple images (numImages: 3)', () => {
 		expect(new Set(out.map((o) => o.json.requestId)).size).toBe(1);
 		expect(new Set(out.map((o) => o.json.imageUrl)).size).toBe(3);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
-		if (provider !== 'runware') expect(out.map((o) => o.json.seed)).toEqual([100, 101, 102]);
+		if (provider === 'cometApi') expect(out.map((o) => o.json.seed)).toEqual([100, 101, 102]);
 		expect(downloads(fake)).toHaveLength(3);
 		for (const [n, o] of out.entries()) await checkImageBinary(o, { operation: 'replaceBackground', imageIndex: n, width: 256, height: 192 });
 	});
@@ -402,12 +402,12 @@ describe('safety check', () => {
 	test('Ideogram withholds the images: items with isImageSafe false, no imageUrl, no binary, nothing downloaded', async () => {
 		const fake = fakes.ideogram;
 		fake.inject({ on: 'submit', kind: 'unsafe' });
-		const result = await run(oneNode('ideogramReplaceBackground', parameters('replaceBackground', 'ideogram', {}, { numImages: 2, seed: 5 }), [imageItem(image)]), [fake]);
+		const result = await run(oneNode('ideogramReplaceBackground', parameters('replaceBackground', 'ideogram', {}, { numImages: 2 }), [imageItem(image)]), [fake]);
 		expect(result.error('Ideogram')).toBeUndefined();
 		const out = result.output('Ideogram');
 		expect(out).toHaveLength(2);
 		for (const [i, item] of out.entries()) {
-			expect(item.json).toMatchObject({ provider: 'ideogram', operation: 'replaceBackground', status: 'completed', imageIndex: i, isImageSafe: false, seed: 5 + i });
+			expect(item.json).toMatchObject({ provider: 'ideogram', operation: 'replaceBackground', status: 'completed', imageIndex: i, isImageSafe: false, seed: expect.any(Number) });
 			expect(item.json).not.toHaveProperty('imageUrl');
 			expect(item.binary).toBeUndefined();
 			expect(item.pairedItem).toEqual({ item: 0 });

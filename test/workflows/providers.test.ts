@@ -261,10 +261,8 @@ describe('Runware: task array to /v1, async, getResponse', () => {
 	});
 });
 
-describe.each([
-	['ideogram', '/v1/ideogram-v3/'],
-	['cometApi', '/ideogram/v1/ideogram-v3/'],
-] as const)('%s: multipart to %s<op>', (provider, prefix) => {
+// Ideogram itself is on v2 (ideogramV2.test.ts); CometAPI keeps the v1 form.
+describe.each([['cometApi', '/ideogram/v1/ideogram-v3/']] as const)('%s: multipart to %s<op>', (provider, prefix) => {
 	test.each(OPERATIONS)('%s: documented form parts and auth header; output per docs/interface.md', async (operation) => {
 		const fake = fakes[provider];
 		const result = await runOperation(provider, operation, matrixOptions(operation));
@@ -272,13 +270,8 @@ describe.each([
 		const [submit] = submits(fake);
 		expect(submit.method).toBe('POST');
 		expect(submit.path).toBe(`${prefix}${OPERATION_PATH[operation]}`);
-		if (provider === 'ideogram') {
-			expect(submit.headers['api-key']).toBe(fake.apiKey);
-			expect(submit.headers.authorization).toBeUndefined();
-		} else {
-			expect(submit.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
-			expect(submit.headers['api-key']).toBeUndefined();
-		}
+		expect(submit.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
+		expect(submit.headers['api-key']).toBeUndefined();
 		expect(submit.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
 		const expectedFields: Record<string, string[]> = { num_images: ['1'], seed: ['12345'], rendering_speed: ['DEFAULT'] };
 		if (operation === 'reframe') expectedFields.resolution = ['1280x800'];
@@ -295,7 +288,7 @@ describe.each([
 			await expectMask(maskPart.data, 'black');
 		}
 		const out = result.output('Ideogram');
-		expect(String(out[0].json.requestId)).toMatch(new RegExp(`^${provider === 'ideogram' ? 'ideogram' : 'cometapi'}-[0-9a-f-]{36}$`));
+		expect(String(out[0].json.requestId)).toMatch(/^cometapi-[0-9a-f-]{36}$/);
 		await checkOutput(provider, operation, out, String(out[0].json.requestId), 'png');
 		expect(out[0].json.seed).toBe(12345);
 		expect(out[0].json.isImageSafe).toBe(true);
@@ -353,27 +346,28 @@ describe('enum and format translations', () => {
 		await checkImageBinary(item, { operation: 'reframe', imageIndex: 0, width: 1280, height: 800, format: 'webp' });
 	});
 
-	test('Ideogram: style_type uppercase, color_palette as one JSON part, style_codes as repeated parts', async () => {
+	test('Ideogram v2: lower-case enums, color_palette as one JSON part on reframe, style_codes as repeated parts', async () => {
 		const fake = fakes.ideogram;
-		await runOperation('ideogram', 'edit', { renderingSpeed: 'TURBO', styleType: 'REALISTIC', stylePreset: 'ART_DECO', colorPalette: 'EMBER' });
+		await runOperation('ideogram', 'edit', { renderingSpeed: 'TURBO', styleType: 'REALISTIC', stylePreset: 'ART_DECO', magicPrompt: 'OFF' });
 		let fields = multipartFields(submits(fake)[0]);
-		expect(fields.rendering_speed).toEqual(['TURBO']);
-		expect(fields.style_type).toEqual(['REALISTIC']);
-		expect(fields.style_preset).toEqual(['ART_DECO']);
-		expect(fields.color_palette).toHaveLength(1);
-		expect(JSON.parse(fields.color_palette[0])).toEqual({ name: 'EMBER' });
+		expect(fields.rendering_speed).toEqual(['turbo']);
+		expect(fields.style_type).toEqual(['realistic']);
+		expect(fields.style_preset).toEqual(['art_deco']);
+		expect(fields.magic_prompt).toEqual(['off']);
 
 		fake.reset();
-		await runOperation('ideogram', 'replaceBackground', {
-			styleCodes: 'AAFF5733, 0133FF57',
-			customPalette: '#1E3A8A:0.6, #F59E0B',
-		});
+		await runOperation('ideogram', 'reframe', { customPalette: '#1E3A8A:0.6, #F59E0B' });
 		fields = multipartFields(submits(fake)[0]);
-		expect(fields.style_codes).toEqual(['AAFF5733', '0133FF57']);
 		expect(fields.color_palette).toHaveLength(1);
 		expect(JSON.parse(fields.color_palette[0])).toEqual({
 			members: [{ color_hex: '#1E3A8A', color_weight: 0.6 }, { color_hex: '#F59E0B' }],
 		});
+
+		fake.reset();
+		await runOperation('ideogram', 'reframe', { styleCodes: 'AAFF5733, 0133FF57', colorPalette: 'EMBER' });
+		fields = multipartFields(submits(fake)[0]);
+		expect(fields.style_codes).toEqual(['AAFF5733', '0133FF57']);
+		expect(JSON.parse(fields.color_palette[0])).toEqual({ name: 'ember' });
 		expect(fields.style_type).toBeUndefined();
 	});
 
@@ -435,6 +429,10 @@ describe('options a provider does not take are refused, even when the panel hide
 		},
 		{ name: 'Magic Prompt on RunComfy reframe', provider: 'runComfy', operation: 'reframe', options: { magicPrompt: 'ON' }, option: 'magicPrompt', words: ['Magic Prompt', 'RunComfy'] },
 		{ name: 'Runware-only output format on Ideogram', provider: 'ideogram', operation: 'edit', options: { outputFormat: 'PNG' }, option: 'outputFormat', words: ['Runware', 'Ideogram'] },
+		{ name: 'Color Palette on Ideogram edit (v2 inpaint has none)', provider: 'ideogram', operation: 'edit', options: { colorPalette: 'EMBER' }, option: 'colorPalette', words: ['Color Palette', 'Ideogram', 'Edit'] },
+		{ name: 'Magic Prompt on Ideogram Replace Background (v2 has none)', provider: 'ideogram', operation: 'replaceBackground', options: { magicPrompt: 'ON' }, option: 'magicPrompt', words: ['Magic Prompt', 'Ideogram'] },
+		{ name: 'Seed on Ideogram Replace Background (v2 has none)', provider: 'ideogram', operation: 'replaceBackground', options: { seed: 7 }, option: 'seed', words: ['Seed', 'Ideogram'] },
+		{ name: 'Price Quote Only on RunComfy', provider: 'runComfy', operation: 'reframe', options: { dryRun: true }, option: 'dryRun', words: ['Price Quote Only', 'RunComfy'] },
 	];
 
 	test.each(cases)('$name', async ({ provider, operation, options, option, words, extraBinary }) => {
