@@ -372,7 +372,7 @@ describe('order and pairing under concurrency', () => {
 		let n = 0;
 		fake.setOptions({ jobDurationMs: () => durations[n++ % durations.length] });
 		const items: TestItem[] = durations.map((_, i) => ({ json: { n: i }, binary: { data: testBinary(image, `p${i}.png`, 'image/png') } }));
-		const params = parameters('replaceBackground', 'ideogram', { prompt: '={{ "item " + $json.n }}' }, { concurrency: 3, magicPrompt: 'OFF' });
+		const params = parameters('replaceBackground', 'ideogram', { prompt: '={{ "item " + $json.n }}' }, { concurrency: 3 });
 		const result = await run(oneNode('ideogramReplaceBackground', params, items), [fake]);
 		expect(result.error('Ideogram')).toBeUndefined();
 		const out = result.output('Ideogram');

@@ -23,7 +23,7 @@ function noticeOf(response: HttpResponse): string | undefined {
 	if (response.body.indexOf('"notice"') < 0) return undefined;
 	try {
 		const json: unknown = JSON.parse(response.body.toString('utf8'));
-		const notice = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).notice : undefined;
+		const notice: unknown = json && typeof json === 'object' && !Array.isArray(json) ? Reflect.get(json, 'notice') : undefined;
 		return typeof notice === 'string' && notice.trim() ? notice.trim() : undefined;
 	} catch {
 		return undefined;

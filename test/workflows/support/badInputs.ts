@@ -36,9 +36,13 @@ export function validParameters(operation: Operation, provider: ProviderName, op
 	return { ...base, prompt: 'a beach at sunset' };
 }
 
-const takesSeed = (p: ProviderName) => p !== 'runware';
-const takesPalette = (p: ProviderName) => p !== 'runware';
-const takesMagicPrompt = (p: ProviderName, o: Operation) => o !== 'reframe' || p === 'runware';
+/** Ideogram's v2 Replace Background takes only a prompt, the image, Number of Images and Rendering Speed. */
+const ideogramReplaceBackground = (p: ProviderName, o: Operation) => p === 'ideogram' && o === 'replaceBackground';
+const takesSeed = (p: ProviderName, o: Operation) => p !== 'runware' && !ideogramReplaceBackground(p, o);
+// Ideogram v2 takes a palette on Reframe only.
+const takesPalette = (p: ProviderName, o: Operation) => p !== 'runware' && !(p === 'ideogram' && o !== 'reframe');
+const takesMagicPrompt = (p: ProviderName, o: Operation) => (o !== 'reframe' || p === 'runware') && !ideogramReplaceBackground(p, o);
+const takesStyles = (p: ProviderName, o: Operation) => !ideogramReplaceBackground(p, o);
 
 function operationCases(operation: Operation, provider: ProviderName): BadInput[] {
 	const at = (name: string, change: IDataObject, says: string[], json?: IDataObject): BadInput => ({
@@ -61,8 +65,6 @@ function operationCases(operation: Operation, provider: ProviderName): BadInput[
 		at('Image URL from an expression that finds nothing', { imageSource: 'url', imageUrl: '={{ $json.url }}' }, ['Image URL']),
 		at('Image URL that is not http(s)', { imageSource: 'url', imageUrl: 'ftp://example.com/a.png' }, ['Image URL', 'ftp://example.com/a.png']),
 		at('Input Binary Field from an expression that finds nothing', { imageBinaryProperty: '={{ $json.field }}' }, ['Input Binary Field']),
-		option('Style Preset that is no preset', { stylePreset: '={{ "NOPE" }}' }, ['Style Preset', '"NOPE"']),
-		option('a style code of 3 characters', { styleCodes: 'XYZ' }, ['Style Codes', '"XYZ"']),
 		option('Allow Downscale "maybe"', { allowDownscale: '={{ "maybe" }}' }, ['Allow Downscale', '"maybe"']),
 	];
 	if (operation !== 'reframe') {
@@ -70,15 +72,19 @@ function operationCases(operation: Operation, provider: ProviderName): BadInput[
 		cases.push(at('Prompt of blanks', { prompt: '   ' }, ['Prompt is empty']));
 		cases.push(at('Prompt that an expression made "undefined"', { prompt: '={{ String($json.caption) }}' }, ['Prompt', '"undefined"']));
 	}
+	if (takesStyles(provider, operation)) {
+		cases.push(option('Style Preset that is no preset', { stylePreset: '={{ "NOPE" }}' }, ['Style Preset', '"NOPE"']));
+		cases.push(option('a style code of 3 characters', { styleCodes: 'XYZ' }, ['Style Codes', '"XYZ"']));
+	} else cases.push(option('a saved Style Preset Ideogram takes no longer here', { stylePreset: 'BAUHAUS' }, ['Style Preset', 'Ideogram']));
 	if (takesMagicPrompt(provider, operation)) cases.push(option('Magic Prompt MAYBE', { magicPrompt: '={{ "MAYBE" }}' }, ['Magic Prompt', '"MAYBE"']));
-	if (takesSeed(provider)) cases.push(option('Seed -5', { seed: -5 }, ['Seed', '-5']));
-	else cases.push(option('a saved Seed the panel hides for Runware', { seed: 7 }, ['Seed', 'Runware']));
-	if (takesPalette(provider)) {
+	if (takesSeed(provider, operation)) cases.push(option('Seed -5', { seed: -5 }, ['Seed', '-5']));
+	else cases.push(option(`a saved Seed ${provider} does not take`, { seed: 7 }, ['Seed', provider === 'runware' ? 'Runware' : 'Ideogram']));
+	if (takesPalette(provider, operation)) {
 		cases.push(option('Color Palette NEON', { colorPalette: '={{ "NEON" }}' }, ['Color Palette', '"NEON"']));
 		cases.push(option('Custom Palette #ZZZ', { customPalette: '#ZZZ' }, ['Custom Palette', '"#ZZZ"']));
 		cases.push(option('Custom Colors without colours', { colorPalette: 'CUSTOM' }, ['Custom Palette is empty']));
 	} else {
-		cases.push(option('a saved Color Palette the panel hides for Runware', { colorPalette: 'EMBER' }, ['Color Palette', 'Runware']));
+		cases.push(option(`a saved Color Palette ${provider} does not take`, { colorPalette: 'EMBER' }, ['Color Palette', provider === 'runware' ? 'Runware' : 'Ideogram']));
 	}
 	if (operation === 'edit') {
 		cases.push(at('Mask Binary Field from an expression that finds nothing', { maskSource: 'binary', maskBinaryProperty: '={{ $json.m }}' }, ['Mask Binary Field']));
