@@ -57,9 +57,10 @@ describe.each(PROVIDERS)('%s: three sizes from each of two items', (provider) =>
 			const [width, height] = String(item.json.resolution).split('x').map(Number);
 			await checkImageBinary(item, { operation: 'reframe', imageIndex: 0, width, height });
 			expect(item.json).toEqual(expect.objectContaining({ provider, operation: 'reframe', status: 'completed' }));
-			// Only Runware reports a cost (Include Cost is on by default; the fake bills TURBO at 0.03 USD).
-			expect(item.json.cost).toBe(provider === 'runware' ? 0.03 : undefined);
-			expect('cost' in item.json).toBe(provider === 'runware');
+			// Runware (Include Cost is on by default) and Ideogram v2 report a cost; both fakes bill TURBO at 0.03 USD.
+			const costed = provider === 'runware' || provider === 'ideogram';
+			expect(item.json.cost).toBe(costed ? 0.03 : undefined);
+			expect('cost' in item.json).toBe(costed);
 		}
 		// One job per size and item at the provider, each asking for its own size.
 		const jobs = fake.jobs();

@@ -52,7 +52,7 @@ export interface ItemPlan {
 	/** 0 = no limit. */
 	maxImagesPerExecution: number;
 	/** Price Quote Only: the provider prices the requests, nothing is generated. */
-	dryRun: boolean;
+	dryRun?: boolean;
 }
 
 function readImageSource(ctx: IExecuteFunctions, i: number): SourceSpec {
