@@ -38,6 +38,29 @@ async function productPhoto(): Promise<Buffer> {
 	return await sharp(Buffer.from(svg)).png().toBuffer();
 }
 
+// The price tag sits at 62–82 % across and 60–72 % down in the original framing.
+const PRICE_TAG = { unit: 'percent', x: 55, y: 55, width: 35, height: 25 };
+
+/** The Edit's mask as the node makes it from the region (white = the area to repaint), for the contact sheet. */
+function maskPicture(): string {
+	const { x, y, width, height } = PRICE_TAG;
+	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="256" height="256"><rect width="100" height="100" fill="#000"/><rect x="${x}" y="${y}" width="${width}" height="${height}" fill="#fff"/></svg>`;
+}
+
+/** demo-output/index.html: the input, the Edit's mask and every output side by side. */
+function contactSheet(outDir: string, provider: string, outputs: Array<{ node: string; file: string; resolution: string }>): string {
+	const cell = (title: string, img: string) => `<figure><img src="${img}" alt="${title}"><figcaption>${title}</figcaption></figure>`;
+	const html = `<!doctype html><meta charset="utf-8"><title>Ideogram demo (${provider})</title>
+<style>body{font:14px sans-serif;margin:2em}figure{display:inline-block;margin:0 1em 1em 0;vertical-align:top}img{max-width:256px;max-height:256px;border:1px solid #ccc}</style>
+<h1>Ideogram demo on ${provider}</h1>
+${cell('Input', 'input.png')}${cell('Edit mask (white: repainted)', `data:image/svg+xml,${encodeURIComponent(maskPicture())}`)}
+${outputs.map((o) => cell(`${o.node} · ${o.resolution}`, o.file)).join('\n')}
+`;
+	const file = path.join(outDir, 'index.html');
+	writeFileSync(file, html);
+	return file;
+}
+
 function demoWorkflow(provider: Provider, photo: Buffer, imageUrl?: string): WorkflowJson {
 	const image = imageUrl ? { imageSource: 'url', imageUrl } : { imageSource: 'binary', imageBinaryProperty: 'data' };
 	const background = packageNode('Replace Background', 'ideogramReplaceBackground', {
@@ -52,13 +75,12 @@ function demoWorkflow(provider: Provider, photo: Buffer, imageUrl?: string): Wor
 	});
 	const wide = reframe('Reframe Wide Banner', '1344x768');
 	const tall = reframe('Reframe Tall Banner', '768x1344');
-	// The price tag sits at 62–82 % across and 60–72 % down in the original framing.
 	const priceTag = packageNode('Edit Price Tag', 'ideogramEdit', {
 		provider,
 		imageSource: 'binary',
 		prompt: 'a red price tag reading $19',
 		maskSource: 'region',
-		maskRegions: { regions: [{ unit: 'percent', x: 55, y: 55, width: 35, height: 25 }] },
+		maskRegions: { regions: [PRICE_TAG] },
 		options: { renderingSpeed: 'TURBO' },
 	});
 	const workflow = chain([imageItem(photo)], background);
@@ -86,12 +108,15 @@ async function main() {
 	}
 	console.log(`Demo: ${provider} ${realKey ? '(real API, this costs credit)' : `(local sandbox at ${fake!.url}, no key needed)`}`);
 
-	const workflow = demoWorkflow(provider, await productPhoto(), process.env.DEMO_IMAGE_URL);
+	const photo = await productPhoto();
+	const workflow = demoWorkflow(provider, photo, process.env.DEMO_IMAGE_URL);
 	const started = Date.now();
 	const result = await runWorkflow(workflow, { credentials: { [CREDENTIAL_TYPE[provider]]: credentials } });
 
 	const outDir = path.resolve(__dirname, '..', 'demo-output');
 	mkdirSync(outDir, { recursive: true });
+	writeFileSync(path.join(outDir, 'input.png'), photo);
+	const sheet: Array<{ node: string; file: string; resolution: string }> = [];
 	let written = 0;
 	let failed = false;
 	for (const node of workflow.nodes.slice(1)) {
@@ -108,10 +133,12 @@ async function main() {
 			const file = path.join(outDir, `${node.name.toLowerCase().replace(/\s+/g, '-')}-${binary.fileName}`);
 			writeFileSync(file, await binaryBytes(binary));
 			written++;
+			sheet.push({ node: node.name, file: path.basename(file), resolution: String(json.resolution) });
 			console.log(`✓ ${node.name.padEnd(22)} ${String(json.resolution).padEnd(10)} seed ${json.seed ?? '-'}  request ${json.requestId}  → ${path.relative(process.cwd(), file)}`);
 		}
 	}
 	console.log(`${written} images in ${path.relative(process.cwd(), outDir)}/ after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	console.log(`contact sheet: ${contactSheet(outDir, provider, sheet)}`);
 	await fake?.close();
 	await shutdownEngine();
 	if (failed || written === 0) process.exit(1);

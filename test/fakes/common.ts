@@ -144,6 +144,8 @@ export interface OutputSpec {
 	 * the seed, hue-shifted), so a demo shows recognisable pictures. Large inputs are not kept.
 	 */
 	source?: Buffer;
+	/** An edit's mask: its edit area is painted over the result made from `source` (filled, outlined). */
+	mask?: { bytes: Buffer; editColor: MaskColor };
 	width: number;
 	height: number;
 	format: 'png' | 'jpeg' | 'webp';
@@ -386,12 +388,30 @@ function fromSource(o: OutputSpec, source: Buffer, background: { r: number; g: n
 		.modulate({ hue });
 }
 
+/** The mask's edit area as an RGBA overlay of the output's size: magenta fill, white outline. */
+async function editAreaOverlay(o: OutputSpec, mask: NonNullable<OutputSpec['mask']>): Promise<sharp.OverlayOptions> {
+	const { width, height } = o;
+	const grey = await sharp(mask.bytes).removeAlpha().greyscale().resize(width, height, { fit: 'fill', kernel: 'nearest' }).raw().toBuffer();
+	const edit = (x: number, y: number) =>
+		x >= 0 && y >= 0 && x < width && y < height && grey[y * width + x] < 128 === (mask.editColor === 'black');
+	const overlay = Buffer.alloc(width * height * 4);
+	const line = Math.max(1, Math.round(Math.min(width, height) / 200));
+	for (let y = 0; y < height; y++)
+		for (let x = 0; x < width; x++) {
+			if (!edit(x, y)) continue;
+			const edge = !edit(x - line, y) || !edit(x + line, y) || !edit(x, y - line) || !edit(x, y + line);
+			overlay.set(edge ? [255, 255, 255, 255] : [230, 0, 160, 170], (y * width + x) * 4);
+		}
+	return { input: overlay, raw: { width, height, channels: 4 } };
+}
+
 /** A solid-colour image with a contrasting top-left block: small, real, and tellable apart. */
-function renderImage(o: OutputSpec, seed: string): Promise<Buffer> {
+async function renderImage(o: OutputSpec, seed: string): Promise<Buffer> {
 	const h = crypto.createHash('sha1').update(seed).digest();
 	const background = { r: h[0], g: h[1], b: h[2] };
 	if (o.source && o.source.length <= MAX_SOURCE_BYTES) {
 		const img = fromSource(o, o.source, background, 30 + (h[3] % 300));
+		if (o.mask) img.composite([await editAreaOverlay(o, o.mask)]);
 		if (o.format === 'jpeg') return img.jpeg({ quality: o.quality ?? 90 }).toBuffer();
 		if (o.format === 'webp') return img.webp({ quality: o.quality ?? 90 }).toBuffer();
 		return img.png().toBuffer();

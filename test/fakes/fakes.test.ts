@@ -120,7 +120,16 @@ describe('runComfy', () => {
 		});
 		const img = await fetch(done.output.image);
 		expect(img.headers.get('content-type')).toBe('image/png');
-		expect(await sharp(Buffer.from(await img.arrayBuffer())).metadata()).toMatchObject({ width: 64, height: 48 });
+		const result = Buffer.from(await img.arrayBuffer());
+		expect(await sharp(result).metadata()).toMatchObject({ width: 64, height: 48 });
+		// the edit area (white here: all but the top-left quarter) is painted magenta over the input, so a demo shows where the mask reached
+		const { data } = await sharp(result).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+		const at = (x: number, y: number) => [...data.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3)];
+		const kept = at(8, 8);
+		const alpha = 170 / 255;
+		const painted = [230, 0, 160].map((c, i) => c * alpha + kept[i] * (1 - alpha));
+		at(48, 36).forEach((c, i) => expect(Math.abs(c - painted[i])).toBeLessThan(4));
+		expect(at(20, 8)).toEqual(kept);
 
 		const [job] = fake.jobs();
 		expect(job).toMatchObject({ status: 'completed', operation: 'edit', editFraction: 0.75, maskWidth: 64, imageHeight: 48 });

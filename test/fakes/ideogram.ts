@@ -177,7 +177,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramMeta>, f: Ide
 	const job = core.createJob({
 		operation,
 		params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)),
-		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image })),
+		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image, mask: mask && { bytes: mask, editColor: core.options.maskEditColor } })),
 		image: size,
 		edit,
 		meta: {

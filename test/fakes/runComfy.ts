@@ -154,9 +154,10 @@ async function submit(req: RecordedRequest, core: FakeCore<null>): Promise<Reply
 	const size = await imageSize(image).catch((e: Error) => {
 		throw new ApiError(400, `Invalid image: ${e.message}`, { detail: { field: 'image' } });
 	});
+	const mask = operation === 'edit' ? await loadInput('mask', body.mask as string, core) : undefined;
 	const edit =
-		operation === 'edit'
-			? await analyzeMask(size, await loadInput('mask', body.mask as string, core), core.options.maskEditColor).catch(
+		mask
+			? await analyzeMask(size, mask, core.options.maskEditColor).catch(
 					(e: Error) => {
 						throw new ApiError(400, `Invalid mask: ${e.message}. The mask must be partial, full or missing masks are invalid.`, {
 							detail: { field: 'mask' },
@@ -170,7 +171,7 @@ async function submit(req: RecordedRequest, core: FakeCore<null>): Promise<Reply
 		operation,
 		params: { ...schema.defaults, ...body },
 		defaulted,
-		outputs: [{ width: out.width, height: out.height, format: 'png', source: image }],
+		outputs: [{ width: out.width, height: out.height, format: 'png', source: image, mask: mask && { bytes: mask, editColor: core.options.maskEditColor } }],
 		image: size,
 		edit,
 		meta: null,

@@ -237,9 +237,10 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		const size = await imageSize(seed).catch((e: Error) => {
 			throw new TaskError('invalidSeedImage', `inputs.seedImage: ${e.message}`, 'inputs.seedImage');
 		});
+		const mask = operation === 'edit' ? await loadRef(core, maskRef, 'inputs.maskImage') : undefined;
 		const edit =
-			operation === 'edit'
-				? await analyzeMask(size, await loadRef(core, maskRef, 'inputs.maskImage'), core.options.maskEditColor).catch((e: Error) => {
+			mask
+				? await analyzeMask(size, mask, core.options.maskEditColor).catch((e: Error) => {
 						throw e instanceof TaskError ? e : new TaskError('invalidMaskImage', `inputs.maskImage: ${e.message}`, 'inputs.maskImage');
 					})
 				: undefined;
@@ -265,6 +266,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 				quality: outputQuality,
 				ttlMs: outputType === 'URL' && ttl ? ttl * 1000 : undefined,
 				source: seed,
+				mask: mask && { bytes: mask, editColor: core.options.maskEditColor },
 			})),
 			image: size,
 			edit,
