@@ -54,8 +54,10 @@ export interface QueueCluster {
 	waitForExecution(id: string, timeoutMs?: number): Promise<StoredExecution>;
 	/** Index of the worker that started the execution (from its log line), undefined if none did. */
 	workerOf(id: string): number | undefined;
-	/** Resolves with the id of the next execution a worker starts after `since` (the workers' log lengths). */
-	nextStartedExecution(since: number[], timeoutMs?: number): Promise<{ id: string; worker: number }>;
+	/** How many times the current workers started the execution. */
+	startsOf(id: string): number;
+	/** The next execution a worker starts after `since` (the workers' log lengths): its id, Bull job id and worker. */
+	nextStartedExecution(since: number[], timeoutMs?: number): Promise<{ id: string; job: string; worker: number }>;
 	logLengths(): number[];
 	/** Kills worker `index` (n8n and its task runner) with SIGKILL. */
 	killWorker(index: number): Promise<void>;
@@ -69,7 +71,9 @@ export interface QueueCluster {
 	stop(): Promise<void>;
 }
 
-const STARTED = /Worker started execution (\d+) \(job/g;
+/** What a worker logs as it takes a job: execution id and Bull job id. */
+const STARTED = /Worker started execution (\d+) \(job (\d+)\)/;
+const startsIn = (logs: string) => [...logs.matchAll(new RegExp(STARTED, 'g'))].map((m) => ({ id: m[1], job: m[2] }));
 
 /**
  * Bull's lock on a running job, renewed by the worker holding it; a worker that dies lets it
@@ -158,14 +162,17 @@ export async function startCluster(binaryMode: BinaryMode = 'database'): Promise
 			}
 		},
 		workerOf(id) {
-			const index = cluster.workers.findIndex((w) => [...w.logs().matchAll(STARTED)].some((m) => m[1] === id));
+			const index = cluster.workers.findIndex((w) => startsIn(w.logs()).some((start) => start.id === id));
 			return index === -1 ? undefined : index;
 		},
+		startsOf: (id) => cluster.workers.flatMap((w) => startsIn(w.logs())).filter((start) => start.id === id).length,
 		logLengths: () => cluster.workers.map((w) => w.logs().length),
 		async nextStartedExecution(since, timeoutMs = 60_000) {
-			const pattern = /Worker started execution (\d+) \(job/;
 			return await Promise.any(
-				cluster.workers.map(async (w, worker) => ({ id: (await w.waitForLog(pattern, { from: since[worker], timeoutMs }))[1], worker })),
+				cluster.workers.map(async (w, worker) => {
+					const [, id, job] = await w.waitForLog(STARTED, { from: since[worker], timeoutMs });
+					return { id, job, worker };
+				}),
 			);
 		},
 		async killWorker(index) {

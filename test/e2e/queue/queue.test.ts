@@ -166,7 +166,7 @@ describe('queue mode, binary data in database mode', () => {
 			expect(outputItems(run, 'Replace Background')).toHaveLength(5);
 			expect(prompts.map((p) => submissionsOf(fake, p).length)).toEqual([1, 1, 1, 1, 2]);
 			expect(fake.paidJobs() - paidBefore).toBe(5);
-			expect(startsOf(run.id)).toBe(1);
+			expect(cluster.startsOf(run.id)).toBe(1);
 		});
 	});
 
@@ -176,8 +176,7 @@ describe('queue mode, binary data in database mode', () => {
 			const paidBefore = fake.paidJobs();
 			const since = cluster.logLengths();
 			expect((await cluster.trigger('kill', items('killed'))).status).toBe(200);
-			const { id, worker } = await cluster.nextStartedExecution(since);
-			const jobId = cluster.workers[worker].logs().match(new RegExp(`Worker started execution ${id} \\(job (\\d+)\\)`))![1];
+			const { id, job: jobId, worker } = await cluster.nextStartedExecution(since);
 			const [submission] = await waitFor(() => submissionsOf(fake, 'killed'));
 			await waitFor(() => statusChecks(fake, submission.at));
 			await cluster.killWorker(worker);
@@ -189,7 +188,7 @@ describe('queue mode, binary data in database mode', () => {
 			expect(cluster.services.redisCli('LRANGE', 'bull:jobs:wait', '0', '-1')).toBe('');
 			await restarted;
 			await sleep(2_000);
-			expect(startsOf(id)).toBe(0); // no worker started it again (the killed one's log is gone with it)
+			expect(cluster.startsOf(id)).toBe(0); // no worker started it again (the killed one's log is gone with it)
 			expect(submissionsOf(fake, 'killed')).toHaveLength(1);
 			// the job the dead worker submitted runs to its end at the provider: it is paid, its images are not delivered
 			await waitFor(() => fake.jobs().filter((j) => j.status === 'completed' && (j.params as { prompt?: string }).prompt === 'killed'));
@@ -224,9 +223,6 @@ describe('queue mode, binary data in filesystem mode (a folder shared by main an
 
 	eachOperationOnEachProvider('filesystem');
 });
-
-/** How many times the current workers started the execution. */
-const startsOf = (id: string) => cluster.workers.flatMap((w) => [...w.logs().matchAll(/Worker started execution (\d+) \(job/g)]).filter((m) => m[1] === id).length;
 
 /** Polls `get` until it returns a non-empty list. */
 async function waitFor<T>(get: () => T[], timeoutMs = 30_000): Promise<T[]> {
