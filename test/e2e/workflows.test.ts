@@ -13,7 +13,7 @@ import { closeAllFakes, credentialFixtures, credentialsFor, PROVIDERS, startAllF
 import { describeRun, outputItems, startN8nScratch, type ExecutionResult, type N8nScratch, type RunItem, type WorkflowJson } from './n8n';
 
 const PACKAGE = 'n8n-nodes-ideogram-v3';
-const QUEUED: Provider[] = ['runComfy', 'runware'];
+const QUEUED: Provider[] = ['runComfy', 'runware', 'ideogram'];
 
 type Node = Record<string, unknown> & { name: string };
 
@@ -96,6 +96,8 @@ function expectImageItems(items: RunItem[], provider: Provider, operation: strin
 	}
 }
 
+let PNG: Buffer | undefined;
+
 describe('workflows on the real n8n CLI', () => {
 	let fakes: Fakes | undefined;
 	let n8n: N8nScratch | undefined;
@@ -105,6 +107,7 @@ describe('workflows on the real n8n CLI', () => {
 		fakes = await startAllFakes();
 		n8n = await startN8nScratch({ credentials: credentialFixtures(fakes) });
 		const png = await sharp({ create: { width: 256, height: 192, channels: 3, background: '#3366cc' } }).png().toBuffer();
+		PNG = png;
 		const results = await n8n.executeAll(PROVIDERS.map((p) => providerWorkflow(p, png.toString('base64'))));
 		PROVIDERS.forEach((p, i) => runs.set(p, results[i]));
 	}, 30 * 60_000);
@@ -203,6 +206,60 @@ describe('workflows on the real n8n CLI', () => {
 		// Collecting costs nothing: no new job was submitted.
 		expect(fakes![provider].paidJobs()).toBe(paidBefore);
 	}, 5 * 60_000);
+
+	/** Start → Image → To File → Edit only, for the Ideogram v2 cases below. */
+	function ideogramEditOnly(options: Record<string, unknown>): WorkflowJson {
+		const all = providerWorkflow('ideogram', PNG!.toString('base64'));
+		const nodes = all.nodes
+			.filter((n) => ['Start', 'Image', 'To File', 'Edit'].includes(String(n.name)))
+			.map((n) => (n.name === 'Edit' ? { ...n, parameters: { ...(n.parameters as object), options } } : n));
+		const connections = { ...all.connections, 'To File': { main: [[{ node: 'Edit', type: 'main', index: 0 }]] } };
+		for (const name of ['Submit']) delete (connections as Record<string, unknown>)[name];
+		return { ...all, name: `e2e ideogram edit ${JSON.stringify(options)}`, nodes, connections };
+	}
+
+	describe('Ideogram v2', () => {
+		it('reports the cost of each image and submitted asynchronously', () => {
+			const run = runs.get('ideogram')!;
+			for (const name of ['Edit', 'Reframe', 'Replace Background'])
+				for (const item of outputItems(run, name)) expect(item.json.cost).toBeGreaterThan(0);
+		});
+
+		it('Price Quote Only: a quote item, nothing generated', async () => {
+			const fake = fakes!.ideogram;
+			fake.reset();
+			const run = await n8n!.execute(ideogramEditOnly({ dryRun: true, numImages: 2 }));
+			if (run.exitCode !== 0) throw new Error(describeRun(run));
+			const [quote, ...more] = outputItems(run, 'Edit');
+			expect(more).toHaveLength(0);
+			expect(quote.json).toEqual({ provider: 'ideogram', operation: 'edit', dryRun: true, costUsd: 0.12, qualifier: 'exact', billingIdentifier: 'ideogram_v3_inpaint', quantity: 2 });
+			expect(quote.binary).toBeUndefined();
+			expect(fake.jobs()).toHaveLength(0);
+			expect(fake.requests.map((r) => [r.kind, r.query.dry_run])).toEqual([['submit', 'true']]);
+		}, 5 * 60_000);
+
+		it('a failed generation names its failure_reason and the generation id', async () => {
+			const fake = fakes!.ideogram;
+			fake.reset();
+			fake.inject({ on: 'any', kind: 'jobFailed' });
+			const run = await n8n!.execute(ideogramEditOnly({}));
+			expect(run.exitCode).toBe(1);
+			const text = JSON.stringify(run.output?.data.resultData ?? run.stdout);
+			expect(text).toMatch(/generation_error/);
+			expect(text).toContain(fake.jobs()[0].id);
+		}, 5 * 60_000);
+
+		it('a poll answered 429 with Retry-After is asked again after that wait', async () => {
+			const fake = fakes!.ideogram;
+			fake.reset();
+			fake.inject({ on: 'status', kind: 'status', status: 429, retryAfter: '2' });
+			const run = await n8n!.execute(ideogramEditOnly({}));
+			if (run.exitCode !== 0) throw new Error(describeRun(run));
+			const [limited, next] = fake.requests.filter((r) => r.kind === 'status');
+			expect(next.at - limited.at).toBeGreaterThanOrEqual(1980);
+			expectImageItems(outputItems(run, 'Edit'), 'ideogram', 'edit');
+		}, 5 * 60_000);
+	});
 
 	it('runs every workflow in examples/', async () => {
 		const files = listExampleFiles();
