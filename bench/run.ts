@@ -203,6 +203,8 @@ async function main() {
 				providers: [
 					{ provider: 'runComfy', items: QUICK ? 6 : 20 },
 					{ provider: 'runware', items: QUICK ? 2 : 4 },
+					// Polled since it moved to v2; 10 items of one image each fill its in-flight limit.
+					{ provider: 'ideogram', items: QUICK ? 4 : 10 },
 				],
 				longWarmRounds: 1,
 				minWarmRounds: QUICK ? 1 : 2,

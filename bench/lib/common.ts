@@ -48,7 +48,7 @@ export interface JobTiming {
 	createdAt: number;
 	completedAt: number;
 	durationMs: number;
-	/** Status checks (RunComfy `status`, Runware `getResponse`) that named this job. */
+	/** Status checks (RunComfy `status`, Runware `getResponse`, Ideogram's generation) that named this job. */
 	statusRequests: number;
 	/** Result reads (RunComfy `result`). */
 	resultRequests: number;
@@ -90,7 +90,8 @@ export function jobTimings(fake: FakeServer): JobTiming[] {
 }
 
 function idsIn(r: RecordedRequest, byId: Map<string, JobTiming>): string[] {
-	const m = /\/v1\/requests\/([^/]+)\//.exec(r.path);
+	// RunComfy names the job in the path (/v1/requests/{id}/…), Ideogram too (/v2/generations/{id}), Runware in the body.
+	const m = /\/v1\/requests\/([^/]+)\//.exec(r.path) ?? /^\/v2\/generations\/([^/]+)$/.exec(r.path);
 	if (m) return byId.has(m[1]) ? [m[1]] : [];
 	const body = r.body.toString('utf8');
 	return [...byId.keys()].filter((id) => body.includes(id));
