@@ -5,25 +5,11 @@
  */
 import sharp from 'sharp';
 
-import { BAD_INPUTS } from '../workflows/support/badInputs';
+import { BAD_INPUTS, RUN_IN_REAL_N8N } from '../workflows/support/badInputs';
 import { closeAllFakes, credentialFixtures, credentialsFor, startAllFakes, type Fakes } from './fixtures';
 import { describeRun, startN8nScratch, type N8nScratch, type WorkflowJson } from './n8n';
 
-const CHOSEN = [
-	'edit on runComfy: Prompt from an expression on a missing field',
-	'replaceBackground on runComfy: Rendering Speed from an expression giving FAST',
-	'replaceBackground on cometApi: Magic Prompt MAYBE',
-	'reframe on runComfy: Timeout -1',
-	'reframe on runware: Concurrency -3',
-	'edit on cometApi: Style Codes with Style Type',
-	'edit on runware: a saved Color Palette the panel hides for Runware',
-	'edit on runComfy: a saved Character Reference Image the panel hides for RunComfy',
-	'replaceBackground on runware: a saved Seed the panel hides for Runware',
-	'reframe on ideogram: Resolution 1000x1000 from an expression',
-	'edit on ideogram: Mask URL "nope"',
-	'Poll Result on runComfy: Request ID from an item without one',
-];
-const cases = CHOSEN.map((name) => {
+const cases = RUN_IN_REAL_N8N.map((name) => {
 	const found = BAD_INPUTS.find((c) => c.name === name);
 	if (!found) throw new Error(`no bad-input case named "${name}"`);
 	return found;

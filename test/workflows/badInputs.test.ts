@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { shutdownEngine } from '../harness/engine';
 import { imageItem, makeImage } from '../harness/workflows';
 import { startFake, type FakeServer, type ProviderName } from '../fakes';
-import { BAD_INPUTS, validParameters } from './support/badInputs';
+import { BAD_INPUTS, RUN_IN_REAL_N8N, validParameters } from './support/badInputs';
 import { nodeError, oneNode, run, submits } from './support/engineTest';
 
 let fakes: Record<ProviderName, FakeServer>;
@@ -30,6 +30,7 @@ it('the table covers all four nodes and all four providers with at least 60 inpu
 	expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(60);
 	expect(new Set(BAD_INPUTS.map((c) => c.node)).size).toBe(4);
 	expect(new Set(BAD_INPUTS.map((c) => c.provider)).size).toBe(4);
+	expect(RUN_IN_REAL_N8N.filter((name) => !BAD_INPUTS.some((c) => c.name === name))).toEqual([]);
 });
 
 test.each(BAD_INPUTS)('$name', async ({ node, provider, parameters, json, says }) => {

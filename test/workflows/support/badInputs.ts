@@ -138,3 +138,19 @@ export const BAD_INPUTS: BadInput[] = [
 	...PROVIDERS.flatMap((provider) => OPERATIONS.flatMap((operation) => operationCases(operation, provider))),
 	...(['runComfy', 'runware'] as const).flatMap(pollCases),
 ];
+
+/** The cases the real n8n CLI runs too (test/e2e/badInputs.test.ts); the engine test checks each name is in the table. */
+export const RUN_IN_REAL_N8N = [
+	'edit on runComfy: Prompt from an expression on a missing field',
+	'replaceBackground on runComfy: Rendering Speed from an expression giving FAST',
+	'replaceBackground on cometApi: Magic Prompt MAYBE',
+	'reframe on runComfy: Timeout -1',
+	'reframe on runware: Concurrency -3',
+	'edit on cometApi: Style Codes with Style Type',
+	'edit on runware: a saved Color Palette runware does not take',
+	'edit on runComfy: a saved Character Reference Image the panel hides for RunComfy',
+	'replaceBackground on runware: a saved Seed runware does not take',
+	'reframe on ideogram: Resolution 1000x1000 from an expression',
+	'edit on ideogram: Mask URL "nope"',
+	'Poll Result on runComfy: Request ID from an item without one',
+];
