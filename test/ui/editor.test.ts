@@ -28,7 +28,6 @@ import {
 } from './editor';
 
 const NODES = ['Ideogram Edit', 'Ideogram Reframe', 'Ideogram Replace Background', 'Ideogram Poll Result'];
-const QUEUED: Provider[] = ['runComfy', 'runware'];
 const NODE_TYPES: Record<string, string> = {
 	'Ideogram Edit': 'IdeogramEdit',
 	'Ideogram Reframe': 'IdeogramReframe',
@@ -134,7 +133,9 @@ describe('node creator', () => {
 });
 
 describe('panels', () => {
-	const cases = NODES.flatMap((node) => PROVIDERS.filter((p) => node !== 'Ideogram Poll Result' || QUEUED.includes(p)).map((p) => [node, p] as const));
+	// every provider each node offers
+	const offered = (node: string) => (description(node).properties.find((p) => p.name === 'provider')?.options ?? []).map((o) => ('value' in o ? o.value : undefined));
+	const cases = NODES.flatMap((node) => PROVIDERS.filter((p) => offered(node).includes(p)).map((p) => [node, p] as const));
 
 	test.each(cases)('%s with %s: its parameters and options are shown, the provider is named, no issue', async (node, provider) => {
 		await page.goto(`/workflow/${await createWorkflow(page, nodeWorkflow(node, provider))}`);
@@ -179,12 +180,13 @@ describe('switching provider', () => {
 		expect(saved.parameters).toEqual({ provider: 'runware', prompt: 'a red balloon', options: set });
 		expect(saved.credentials).toEqual(credentialsFor('runware'));
 
-		await pickCredential(page, 'ideogram');
-		expect(await providerNotice(ndv).innerText()).toMatch(/^Runs on Ideogram .*Not taken by Ideogram: Wait for Completion/);
-		const ideogram = await parameterLabels(ndv);
-		expect(ideogram).not.toContain('Wait for Completion');
-		expect(ideogram).toEqual(expect.arrayContaining(['Rendering Speed', 'Seed']));
-		await shot(page, 'switch-3-ideogram');
+		// CometAPI answers synchronously: nothing to wait for
+		await pickCredential(page, 'cometApi');
+		expect(await providerNotice(ndv).innerText()).toMatch(/^Runs on CometAPI .*Not taken by CometAPI: Wait for Completion/);
+		const cometApi = await parameterLabels(ndv);
+		expect(cometApi).not.toContain('Wait for Completion');
+		expect(cometApi).toEqual(expect.arrayContaining(['Rendering Speed', 'Seed']));
+		await shot(page, 'switch-3-cometApi');
 	});
 });
 
