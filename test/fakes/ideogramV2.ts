@@ -273,7 +273,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramV2Meta>): Pro
 	const job = core.createJob({
 		operation: spec.operation,
 		params: { route: req.path, ...params },
-		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image })),
+		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image, mask: mask && { bytes: mask, editColor: core.options.maskEditColor } })),
 		image: size,
 		edit,
 		meta: {
