@@ -118,6 +118,16 @@ function checkWithProvider(plan: ItemPlan): void {
 		);
 	}
 	const promptLength = plan.prompt?.length ?? 0;
+	const combination = accepts.refusesCombination?.({
+		operation: plan.operation,
+		promptLength,
+		styleType: g.styleType,
+		stylePreset: g.stylePreset,
+		styleCodes: codes,
+		styleReferenceImages: styleReferences,
+		characterReference: plan.characterReferenceProperty !== undefined,
+	});
+	if (combination) throw new InputError(combination, 'Change the options (see the support matrix in the README); nothing was sent.', 'options');
 	if (accepts.maxPromptLength !== undefined && promptLength > accepts.maxPromptLength) {
 		throw new InputError(`Prompt has ${promptLength} characters; ${displayName} takes up to ${accepts.maxPromptLength}`, 'Shorten the prompt.', 'prompt');
 	}

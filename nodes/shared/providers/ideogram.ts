@@ -26,6 +26,7 @@ import type {
 	JobRef,
 	JobRequest,
 	JobState,
+	OptionChoice,
 	PriceQuote,
 	ProviderAccepts,
 	ProviderAdapter,
@@ -252,32 +253,33 @@ const ACCEPTS: ProviderAccepts = {
 	maxStyleReferenceImages: 10,
 	maxCharacterReferenceImages: 1,
 	maxPromptLength: 10_000,
+	refusesCombination,
 };
 
-/**
- * The combinations the v2 pages rule out that the options model does not express. Checked before
- * each call, so a refused request is never sent.
- */
-function refusal(request: JobRequest): string | undefined {
-	const o = request.options;
-	const styleRefs = o.styleReferenceImages ?? [];
-	const files = [...styleRefs, ...(o.characterReferenceImages ?? []), ...(o.characterReferenceMasks ?? [])];
-	if (files.some((f) => f.data.length > 25 * MB)) return `${DISPLAY_NAME} accepts reference images of up to 25 MB each.`;
-	if (request.operation === 'replaceBackground' && (request.prompt?.length ?? 0) > 4000) return `${DISPLAY_NAME} Replace Background takes a prompt of up to 4000 characters.`;
-	const controls = [o.stylePreset, o.styleCodes?.length, styleRefs.length].filter(Boolean).length;
-	if (request.operation === 'reframe' && controls > 1)
+/** The combinations the v2 pages rule out that the option lists do not express. */
+function refusesCombination(c: OptionChoice): string | undefined {
+	if (c.operation === 'replaceBackground' && c.promptLength > 4000) return `${DISPLAY_NAME} Replace Background takes a prompt of up to 4000 characters.`;
+	const controls = [c.stylePreset, c.styleCodes, c.styleReferenceImages].filter(Boolean).length;
+	if (c.operation === 'reframe' && controls > 1)
 		return `${DISPLAY_NAME} Reframe takes one style control: Style Preset, Style Codes or style reference images.`;
-	if (request.operation !== 'edit') return undefined;
-	if (!o.characterReferenceImages?.length) {
-		if (o.stylePreset && controls > 1) return `${DISPLAY_NAME} does not combine Style Preset with style codes or style reference images.`;
+	if (c.operation !== 'edit') return undefined;
+	if (!c.characterReference) {
+		if (c.stylePreset && controls > 1) return `${DISPLAY_NAME} does not combine Style Preset with style codes or style reference images.`;
 		return undefined;
 	}
-	if (o.stylePreset) return `${DISPLAY_NAME} takes no Style Preset together with a character reference.`;
-	if (o.styleType && !CHARACTER_STYLE_TYPES.includes(o.styleType))
+	if (c.stylePreset) return `${DISPLAY_NAME} takes no Style Preset together with a character reference.`;
+	if (c.styleType && !CHARACTER_STYLE_TYPES.includes(c.styleType))
 		return `With a character reference, ${DISPLAY_NAME} takes the style types ${CHARACTER_STYLE_TYPES.join(', ')}.`;
-	if (o.styleType && o.styleType !== 'AUTO' && controls > 0)
+	if (c.styleType && c.styleType !== 'AUTO' && controls > 0)
 		return `With a character reference, ${DISPLAY_NAME} needs Style Type Auto for style codes or style reference images.`;
 	return undefined;
+}
+
+/** Reference files over the per-file limit (known only once loaded): refused before the call, so never sent. */
+function refusal(request: JobRequest): string | undefined {
+	const o = request.options;
+	const files = [...(o.styleReferenceImages ?? []), ...(o.characterReferenceImages ?? []), ...(o.characterReferenceMasks ?? [])];
+	return files.some((f) => f.data.length > 25 * MB) ? `${DISPLAY_NAME} accepts reference images of up to 25 MB each.` : undefined;
 }
 
 function refuseUnsendable(request: JobRequest): void {

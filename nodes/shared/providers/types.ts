@@ -151,6 +151,19 @@ export interface ProviderAccepts {
 	maxPromptLength?: number;
 	/** Total size of the style reference images, in bytes, where the provider caps it. */
 	maxStyleReferenceBytes?: number;
+	/** Combinations of options the provider refuses that the lists above cannot say: the reason, or undefined. */
+	refusesCombination?(choice: OptionChoice): string | undefined;
+}
+
+/** What an item's options choose, as far as combination rules care (known before anything is loaded). */
+export interface OptionChoice {
+	operation: OperationName;
+	promptLength: number;
+	styleType?: StyleType;
+	stylePreset?: string;
+	styleCodes: number;
+	styleReferenceImages: number;
+	characterReference: boolean;
 }
 
 export interface ProviderLimits {

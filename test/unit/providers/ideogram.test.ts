@@ -70,21 +70,14 @@ describe('Ideogram v2 adapter: requests', () => {
 		expect(state).toMatchObject({ requestId: 'gen-3', status: 'completed', images: [{ url: 'https://ideogram.test/a.png', seed: 1 }] });
 	});
 
-	it('refuses what the v2 pages rule out, before any call', async () => {
-		const refused = async (request: ReturnType<typeof jobRequest>) => {
-			const http = new RecordingHttp();
-			const error = await providerErrorOf(ideogramAdapter.submit(context(http), request));
-			expect(http.calls).toHaveLength(0);
-			return error.message;
-		};
-		const refs = [image(), image()];
-		expect(await refused(jobRequest({ options: { stylePreset: 'BAUHAUS', styleReferenceImages: refs } }))).toMatch(/Style Preset/);
-		expect(
-			await refused(
-				jobRequest({ operation: 'reframe', mask: undefined, resolution: { width: 1280, height: 800 }, options: { stylePreset: 'BAUHAUS', styleCodes: ['AABBCCDD'] } }),
-			),
-		).toMatch(/one style control/);
-		expect(await refused(jobRequest({ options: { characterReferenceImages: [image()], styleType: 'DESIGN' } }))).toMatch(/AUTO, REALISTIC, FICTION/);
+	it('declares the combinations the v2 pages rule out (the parameter model refuses them before any call)', () => {
+		const refuses = ideogramAdapter.accepts.refusesCombination!;
+		const choice = { operation: 'edit' as const, promptLength: 10, styleCodes: 0, styleReferenceImages: 0, characterReference: false };
+		expect(refuses(choice)).toBeUndefined();
+		expect(refuses({ ...choice, stylePreset: 'BAUHAUS', styleReferenceImages: 2 })).toMatch(/Style Preset/);
+		expect(refuses({ ...choice, operation: 'reframe', stylePreset: 'BAUHAUS', styleCodes: 1 })).toMatch(/one style control/);
+		expect(refuses({ ...choice, characterReference: true, styleType: 'DESIGN' })).toMatch(/AUTO, REALISTIC, FICTION/);
+		expect(refuses({ ...choice, operation: 'replaceBackground', promptLength: 4001 })).toMatch(/4000 characters/);
 		expect(ideogramAdapter.accepts.options.replaceBackground).toEqual(['renderingSpeed', 'dryRun']);
 		expect(ideogramAdapter.accepts.options.edit).not.toContain('colorPalette');
 	});

@@ -110,6 +110,12 @@ function operationCases(operation: Operation, provider: ProviderName): BadInput[
 		cases.push(option('Style Codes with Style Type', { styleCodes: 'AAFF5733', styleType: 'GENERAL' }, ['Style Codes cannot be combined with Style Type']));
 		cases.push(option('a Runware-only Style Type', { styleType: 'ANIME' }, ['Style Type', 'ANIME', 'CometAPI']));
 	}
+	if (provider === 'ideogram' && operation === 'edit') {
+		cases.push(option('Style Preset with style codes (Ideogram v2 takes one style control)', { stylePreset: 'BAUHAUS', styleCodes: 'AABBCCDD' }, ['Style Preset']));
+	}
+	if (provider === 'ideogram' && operation === 'reframe') {
+		cases.push(option('Style Preset and Style Codes on Reframe (one style control)', { stylePreset: 'BAUHAUS', styleCodes: 'AABBCCDD' }, ['one style control']));
+	}
 	if (provider === 'runComfy' && operation === 'edit') {
 		cases.push(option('a saved Character Reference Image the panel hides for RunComfy', { characterReferenceImage: 'face' }, ['Character Reference Image Field', 'RunComfy']));
 	}
