@@ -89,7 +89,9 @@ function main() {
 function printSummary(report) {
 	try {
 		const r = JSON.parse(fs.readFileSync(report, 'utf8'));
-		console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+		// A suite that fails to load runs no test: counted apart, or the line would say "0 failed".
+		const broken = r.numRuntimeErrorTestSuites ? `, ${r.numRuntimeErrorTestSuites} suite(s) failed to run` : '';
+		console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped${broken}`);
 		fs.rmSync(report, { force: true });
 	} catch {
 		console.log('jest: no test report was written');

@@ -16,7 +16,7 @@ export const POLL_OPERATION = parameter(
 		options: [
 			{ name: 'Wait for Result', value: 'waitForResult', action: 'Wait for a job and get its images', description: 'Wait until the job ends and output its images' },
 			{ name: 'Get Status', value: 'getStatus', action: 'Get the status of a job', description: 'Output the job status once, without waiting' },
-			{ name: 'Cancel', value: 'cancel', action: 'Cancel a job', description: 'Cancel the job if it is still queued' },
+			{ name: 'Cancel', value: 'cancel', action: 'Cancel a job', description: 'Cancel the job if it is still queued (RunComfy). Runware and Ideogram have no cancel: the item says cancelled false and why.' },
 		],
 		default: 'waitForResult',
 	},
