@@ -32,11 +32,13 @@ const tasks = {
 	'test:ui': [[bin('jest'), ['--ci', '-c', 'jest.ui.config.js']]],
 	// The README's pictures: the browser suite's `.jpeg` screenshots copied into docs/images.
 	pictures: [[bin('jest'), ['--ci', '-c', 'jest.ui.config.js']], ['node', ['scripts/ui-pictures.js']]],
+	// n8n's community-package scanner on the tarball and the sources (scripts/scan.mjs).
+	scan: [['node', ['scripts/scan.mjs']]],
 	demo: [[bin('tsx'), ['scripts/demo.ts']]],
 	bench: [[bin('tsx'), ['bench/run.ts']]],
 };
 // Tasks that run the built package build it first, so a fresh clone needs no separate step.
-const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'test:ui', 'pictures', 'demo', 'bench']);
+const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'test:ui', 'pictures', 'scan', 'demo', 'bench']);
 
 function run(cmd, args, env = process.env, cwd = root) {
 	const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
