@@ -6,7 +6,7 @@ export class IdeogramApi implements ICredentialType {
 
 	displayName = 'Ideogram API';
 
-	icon: Icon = { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' };
+	icon: Icon = { light: 'file:../nodes/shared/icons/ideogram.svg', dark: 'file:../nodes/shared/icons/ideogram.dark.svg' };
 
 	documentationUrl = 'https://developer.ideogram.ai/ideogram-api/api-setup';
 

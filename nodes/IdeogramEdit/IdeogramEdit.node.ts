@@ -11,7 +11,7 @@ export class IdeogramEdit implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Edit',
 		name: 'ideogramEdit',
-		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
+		icon: { light: 'file:../shared/icons/ideogram.svg', dark: 'file:../shared/icons/ideogram.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: providerSubtitle('Edit'),

@@ -12,7 +12,7 @@ export class IdeogramPollResult implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Poll Result',
 		name: 'ideogramPollResult',
-		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
+		icon: { light: 'file:../shared/icons/ideogram.svg', dark: 'file:../shared/icons/ideogram.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["provider"] }}',

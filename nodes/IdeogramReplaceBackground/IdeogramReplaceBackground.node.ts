@@ -10,7 +10,7 @@ export class IdeogramReplaceBackground implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Replace Background',
 		name: 'ideogramReplaceBackground',
-		icon: { light: 'file:ideogram.svg', dark: 'file:ideogram.dark.svg' },
+		icon: { light: 'file:../shared/icons/ideogram.svg', dark: 'file:../shared/icons/ideogram.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: providerSubtitle('Replace Background'),

@@ -3,6 +3,7 @@
  * declarative credential test accepts only 2xx). Each sends a request that costs nothing (a job
  * lookup or an empty, invalid submission) and tells a refused key (401/403) from any other answer.
  */
+import { redactSecrets } from './engine';
 import { fieldOf, messageOf } from './unknownValues';
 import type {
 	ICredentialsDecrypted,
@@ -46,7 +47,7 @@ function probeTest(probe: Probe): ICredentialTestFunction {
 			}
 			return { status: 'OK', message: 'Connection successful' };
 		} catch (error) {
-			const message = messageOf(error).split(apiKey).join('***');
+			const message = redactSecrets(messageOf(error), [apiKey]);
 			return { status: 'Error', message: `Could not reach ${probe.provider} at ${baseUrl}: ${message}` };
 		}
 	};

@@ -19,6 +19,15 @@ function packDryRun(): PackInfo {
 	return (JSON.parse(result.stdout) as PackInfo[])[0];
 }
 
+/** The light and dark icon files a built node or credential names, as package paths. */
+function iconFiles(file: string): string[] {
+	const exports = require(path.join(root, file)) as Record<string, new () => { icon?: unknown; description?: { icon?: unknown } }>;
+	const instance = new (Object.values(exports)[0])();
+	const icon = instance.description?.icon ?? instance.icon;
+	const names = typeof icon === 'string' ? [icon] : icon && typeof icon === 'object' ? Object.values(icon) : [];
+	return names.filter((n): n is string => typeof n === 'string' && n.startsWith('file:')).map((n) => path.posix.join(path.posix.dirname(file), n.slice('file:'.length)));
+}
+
 describe('npm pack', () => {
 	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
 		name: string;
@@ -38,13 +47,14 @@ describe('npm pack', () => {
 		expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
 	});
 
-	it('ships every node and credential the n8n section names, with their icons', () => {
+	it('ships every node and credential the n8n section names, with the icon files each one names', () => {
 		expect(files).toEqual(expect.arrayContaining([...pkg.n8n.nodes, ...pkg.n8n.credentials]));
-		for (const node of pkg.n8n.nodes) {
-			const dir = path.posix.dirname(node);
-			expect(files.filter((f) => f.startsWith(`${dir}/`) && f.endsWith('.svg')).length).toBeGreaterThan(0);
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+			const icons = iconFiles(file);
+			expect({ file, icons: icons.length }).toEqual({ file, icons: 2 });
+			// n8n resolves a `file:` icon relative to the file that names it (docs/n8n.md, "Icons").
+			for (const icon of icons) expect({ file, icon, shipped: files.includes(icon) }).toEqual({ file, icon, shipped: true });
 		}
-		expect(files.filter((f) => f.startsWith('dist/credentials/') && f.endsWith('.svg')).length).toBeGreaterThan(0);
 	});
 
 	it('ships no sources, tests, maps or tarballs', () => {

@@ -5,8 +5,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { downloadImage } from '../engine';
-import type { Transport } from '../engine';
+import { downloadImage, type Transport } from '../engine';
 import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo } from '../mask';
 import type { ImageInfo, PreparedMask } from '../mask';

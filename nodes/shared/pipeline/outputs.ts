@@ -5,8 +5,7 @@
 import { fieldOf, messageOf } from '../unknownValues';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
-import type { Transport } from '../engine';
+import { DownloadError, downloadImage, ProviderError, settle, type Transport } from '../engine';
 import { readImageInfo } from '../mask';
 import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderName } from '../providers/types';
 

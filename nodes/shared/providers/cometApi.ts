@@ -3,7 +3,7 @@
  * with `Authorization: Bearer` (added by the credential) and its own error envelope
  * `{"error": {"code", "message", "type", "param"}}`. The wire form lives in ideogramFamily.ts.
  */
-import { isRetryableStatus } from '../engine/retry';
+import { isRetryableStatus } from '../engine';
 import {
 	IDEOGRAM_FIELD_LABELS,
 	createIdeogramFamilyAdapter,

@@ -5,11 +5,10 @@
  * config: path prefix, limits, and how to read the provider's error envelope. This is the only
  * file that knows Ideogram's field names.
  */
-import { isRetryableStatus } from '../engine/retry';
+import { isRetryableStatus, MultipartBody, type MultipartPart } from '../engine';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
-import { MultipartBody, type MultipartPart } from '../engine/multipart';
 import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset } from './enums';
 import { resolutionValue } from './resolutions';
 import type {

@@ -2,11 +2,8 @@
  * RunComfy Model API (docs/providers/runcomfy.md): JSON submit to a model path, then a queue of
  * status → result, with cancel for queued jobs. The only file that knows RunComfy's field names.
  */
-import { isRetryableStatus } from '../engine/retry';
+import { Base64Text, isRetryableStatus, type HttpRequest, type ProviderError, type RequestKind } from '../engine';
 import { z } from 'zod';
-import type { ProviderError } from '../engine/errors';
-import type { HttpRequest, RequestKind } from '../engine/http';
-import { Base64Text } from '../engine/jsonBody';
 import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset, titleCase } from './enums';
 import { runComfyResolutionLabel } from './resolutions';
 import type {

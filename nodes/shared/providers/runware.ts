@@ -3,10 +3,9 @@
  * one `imageInference` task asynchronously and poll it with `getResponse`. The only file that
  * knows Runware's field names.
  */
-import { isRetryableStatus } from '../engine/retry';
+import { isRetryableStatus, type ProviderError } from '../engine';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderError } from '../engine/errors';
 import { RUNWARE_STYLE_TYPES } from './enums';
 import type {
 	GeneratedImage,

@@ -2,7 +2,7 @@
  * The one provider interface. Nodes and the pipeline speak only these types; each adapter
  * (runComfy.ts, runware.ts, cometApi.ts, ideogram.ts) translates them to its provider's wire form.
  */
-import type { HttpClient } from '../engine/http';
+import type { HttpClient } from '../engine';
 
 export type ProviderName = 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
 export type OperationName = 'edit' | 'reframe' | 'replaceBackground';

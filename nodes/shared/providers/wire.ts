@@ -4,10 +4,7 @@
  * Nothing here knows a provider's field names; the adapters do.
  */
 import type { z } from 'zod';
-import { ProviderError, type ProviderErrorDetails } from '../engine/errors';
-import { Base64Text } from '../engine/jsonBody';
-import type { HttpResponse } from '../engine/http';
-import { redactSecrets } from '../engine/redact';
+import { Base64Text, ProviderError, redactSecrets, type HttpResponse, type ProviderErrorDetails } from '../engine';
 import { isRecord } from '../unknownValues';
 import type { ImageInput } from './types';
 

@@ -1,0 +1,32 @@
+/**
+ * The credential tests' messages: what n8n's `request` helper reports about a failed request is
+ * quoted to the user, with the key masked by the package's one redaction routine.
+ */
+import type { ICredentialTestFunctions } from 'n8n-workflow';
+
+import { credentialTest } from '../../../nodes/shared/credentialTests';
+import { REDACTED } from '../../../nodes/shared/engine';
+
+const KEY = 'rc_live_0123456789abcdef';
+
+/** n8n's credential-test context, its `request` helper failing the way a network error does. */
+function failingContext(message: string): ICredentialTestFunctions {
+	const helpers = { request: () => Promise.reject(new Error(message)) };
+	// Cast: the helper is all a probe uses of n8n's context.
+	return { helpers } as unknown as ICredentialTestFunctions;
+}
+
+describe('credential tests', () => {
+	it.each([
+		['the key itself', `connect ECONNREFUSED while sending ${KEY}`],
+		['an Authorization header', `socket hang up {"Authorization":"Bearer ${KEY}"}`],
+		['a URL-encoded key', `bad request to https://x.test/?key=${encodeURIComponent(KEY + '/=')}`],
+	])('a failed request quotes the error without %s', async (_what, message) => {
+		const ctx = failingContext(message);
+		const result = await credentialTest.runComfyApiTest.call(ctx, { id: '1', name: 'c', type: 'runComfyApi', data: { apiKey: KEY + (message.includes('%2F') ? '/=' : ''), baseUrl: 'https://rc.test/' } });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Could not reach RunComfy at https://rc.test');
+		expect(result.message).not.toContain(KEY);
+		expect(result.message).toContain(REDACTED);
+	});
+});
