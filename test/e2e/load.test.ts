@@ -110,13 +110,19 @@ describe('n8n 2.41 server loads the packed package', () => {
 		}
 	});
 
-	it('lists the four credential types, each with apiKey and baseUrl', async () => {
+	it('lists the four credential types, each with apiKey and baseUrl and its icon served', async () => {
 		const res = await server!.request<CredentialTypeJson[]>('GET', '/types/credentials.json');
 		expect(res.status).toBe(200);
 		const ours = res.body.filter((c) => CREDENTIAL_TYPES.includes(c.name));
 		expect(ours.map((c) => c.name).sort()).toEqual([...CREDENTIAL_TYPES].sort());
 		for (const cred of ours) {
 			expect(cred.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['apiKey', 'baseUrl']));
+			const icons = typeof cred.iconUrl === 'string' ? [cred.iconUrl] : cred.iconUrl ? [cred.iconUrl.light, cred.iconUrl.dark] : [];
+			expect({ credential: cred.name, icons: icons.length }).toEqual({ credential: cred.name, icons: 2 });
+			for (const icon of icons) {
+				const iconRes = await server!.request('GET', `/${icon}`);
+				expect({ icon, status: iconRes.status }).toEqual({ icon, status: 200 });
+			}
 		}
 	});
 
