@@ -4,8 +4,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { createN8nTransport, withDeprecationNotices } from '../engine';
-import type { Transport } from '../engine';
+import { createN8nTransport, withDeprecationNotices, type Transport } from '../engine';
 import type { ProviderAdapter } from '../providers/types';
 import type { JobEnvironment } from './jobs';
 

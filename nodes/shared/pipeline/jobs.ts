@@ -3,8 +3,7 @@
  * timeout cancel what can still be cancelled, always reporting the request id so the user can
  * pick the job up later with Ideogram Poll Result.
  */
-import { createHttpClient, isAbortError, pollUntilDone, PollTimeoutError, ProviderError, settle, sharedDurations } from '../engine';
-import type { Transport } from '../engine';
+import { createHttpClient, isAbortError, PollTimeoutError, pollUntilDone, ProviderError, settle, sharedDurations, type Transport } from '../engine';
 import type { JobRef, JobRequest, JobState, JobStatus, PriceQuote, ProviderAdapter, ProviderContext } from '../providers/types';
 
 /** The cancel request after a stop or timeout gets its own short time, not the aborted signal. */

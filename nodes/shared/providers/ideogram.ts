@@ -13,9 +13,7 @@
  * - a status we do not know is read as still running: the timeout bounds the wait.
  */
 import { z } from 'zod';
-import type { ProviderError } from '../engine/errors';
-import type { HttpRequest, RequestKind } from '../engine/http';
-import { MultipartBody, type MultipartPart } from '../engine/multipart';
+import { MultipartBody, type HttpRequest, type MultipartPart, type ProviderError, type RequestKind } from '../engine';
 import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset } from './enums';
 import { describeIdeogramError, imagePart } from './ideogramFamily';
 import { resolutionValue } from './resolutions';
