@@ -3,12 +3,13 @@
  * colour for it. Works at the mask's own size: thresholding before a nearest-neighbour resize gives
  * the same result as after, on 4× fewer pixels when the mask is upscaled.
  */
-import sharp from 'sharp';
+import type sharp from 'sharp';
 
 import { InputError } from '../inputError';
 import { reasonOf } from './imageInfo';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { ImageInfo, MaskColor, MaskEditColor } from './types';
+import { vips } from './vips';
 
 /** What the user's mask means and how to word problems with it. */
 export interface MaskMeaning {
@@ -28,29 +29,24 @@ export interface MaskMeaning {
 const OPAQUE_FROM_ALPHA = 128;
 
 /**
- * Rec. 709 luma weights on 8-bit sRGB values, scaled to sum to 2^15 so that a grey pixel (r = g = b)
- * keeps its value exactly. Computed here rather than by sharp's greyscale conversion, which goes
- * through linear light in floating point and costs ~25 ms for a 2048² RGB mask against ~5 ms here.
+ * Decodes the mask at its own size into one byte per pixel: the provider's edit or keep value.
+ * libvips computes the grey level and the alpha as separate one-band images, so no RGB(A) pixels
+ * of the whole mask are ever held (a 4096² RGBA mask: 32 MB instead of 64). The grey level is
+ * libvips' own: the luminance of the colour (Rec. 709 primaries, in linear light) written back
+ * in sRGB's gamma, so a grey pixel keeps its value exactly and a coloured one reads as light as it
+ * looks (pure red 127, green 220, blue 76).
  */
-const LUMA_RED = 6966;
-const LUMA_GREEN = 23436;
-const LUMA_BLUE = 2366;
-const LUMA_SHIFT = 15;
-const LUMA_ROUNDING = 1 << (LUMA_SHIFT - 1);
-
-/** Decodes the mask at its own size into one byte per pixel: the provider's edit or keep value. */
 export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo; greyscale: boolean }, how: MaskMeaning): Promise<GreyRaster> {
 	const table = editLookupTable(how.editColor, how.threshold, how.providerEditColor);
 	if (how.editColor === 'transparent') {
 		if (!header.info.hasAlpha) throw transparentWithoutAlpha(how.label);
-		const alpha = await decodeRaw(sharp(mask).extractChannel('alpha'), how);
-		return classifySingleBand(alpha, table);
+		return classifySingleBand(await decodeRaw(vips(mask).extractChannel('alpha'), how), table);
 	}
-	if (header.greyscale && !header.info.hasAlpha) {
-		return classifySingleBand(await decodeRaw(sharp(mask).toColourspace('b-w'), how), table);
-	}
-	// Everything else decodes to 8-bit sRGB, 3 bands, or 4 with alpha (16-bit, palette, CMYK and grey+alpha included).
-	return classifyColour(await decodeRaw(sharp(mask), how), table, 255 - MASK_VALUE[how.providerEditColor]);
+	// Everything decodes to 8 bits here: 16-bit, palette, CMYK, grey and grey+alpha included.
+	const grey = classifySingleBand(await decodeRaw(vips(mask).removeAlpha().toColourspace('b-w'), how), table);
+	if (!header.info.hasAlpha) return grey;
+	const alpha = await decodeRaw(vips(mask).extractChannel('alpha'), how);
+	return keepTransparent(grey, alpha, 255 - MASK_VALUE[how.providerEditColor]);
 }
 
 function transparentWithoutAlpha(label: string): InputError {
@@ -101,27 +97,16 @@ function classifySingleBand(pixels: DecodedPixels, table: Uint8Array): GreyRaste
 	return { data, width: pixels.width, height: pixels.height };
 }
 
-/**
- * RGB(A) → luma through the table; with alpha, not-opaque-enough pixels are keep (see OPAQUE_FROM_ALPHA).
- * Writes the result over the front of the decoded pixels instead of into a new Buffer (a 4096² RGBA
- * mask would otherwise hold 64 MB of pixels and a 16 MB result at once): pixel i is written at byte i,
- * which is at or before the first byte of pixel i, and every later pixel lies after it, so nothing
- * still to read is overwritten.
- */
-function classifyColour(pixels: DecodedPixels, table: Uint8Array, keepValue: number): GreyRaster {
-	assertChannels(pixels, [3, 4]);
-	const { data: rgb, channels } = pixels;
-	const hasAlpha = channels === 4;
-	const out = rgb.subarray(0, pixels.width * pixels.height);
-	for (let i = 0, p = 0; i < out.length; i++, p += channels) {
-		if (hasAlpha && rgb[p + 3] < OPAQUE_FROM_ALPHA) {
-			out[i] = keepValue;
-			continue;
-		}
-		const luma = (LUMA_RED * rgb[p] + LUMA_GREEN * rgb[p + 1] + LUMA_BLUE * rgb[p + 2] + LUMA_ROUNDING) >> LUMA_SHIFT;
-		out[i] = table[luma];
+/** Not-opaque-enough pixels are keep, whatever their grey level (see OPAQUE_FROM_ALPHA). */
+function keepTransparent(classified: GreyRaster, alpha: DecodedPixels, keepValue: number): GreyRaster {
+	assertChannels(alpha, [1]);
+	if (alpha.width !== classified.width || alpha.height !== classified.height) {
+		throw new Error(`mask decoding: alpha ${alpha.width}×${alpha.height}, grey ${classified.width}×${classified.height}`);
 	}
-	return { data: out, width: pixels.width, height: pixels.height };
+	const out = classified.data;
+	const opacity = alpha.data;
+	for (let i = 0; i < out.length; i++) if (opacity[i] < OPAQUE_FROM_ALPHA) out[i] = keepValue;
+	return classified;
 }
 
 /** sharp's raw layouts are fixed by the pipelines above; anything else is a sharp change to catch loudly. */

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { vips } from './vips';
 
 import { InputError } from '../inputError';
 import { decodePreparedMask, encodePreparedMask } from './prepare';
@@ -88,7 +88,7 @@ function scaledSize(info: ImageInfo, scale: number, maxSide: number | undefined)
 
 /** Same format; metadata kept so EXIF orientation and the colour profile still apply to the smaller image. */
 async function encodeScaled(data: Buffer, info: ImageInfo, size: { width: number; height: number }): Promise<Buffer> {
-	const resized = sharp(data).resize(size.width, size.height, { fit: 'fill' }).keepMetadata();
+	const resized = vips(data).resize(size.width, size.height, { fit: 'fill' }).keepMetadata();
 	if (info.format === 'jpeg') return resized.jpeg({ quality: REENCODE_QUALITY }).toBuffer();
 	if (info.format === 'webp') return resized.webp({ quality: REENCODE_QUALITY }).toBuffer();
 	return resized.png({ adaptiveFiltering: true }).toBuffer();

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { MAX_INPUT_PIXELS, sharp } from './vips';
 
 import { InputError } from '../inputError';
 import type { ImageInfo } from './types';
@@ -56,6 +56,15 @@ export async function readImageHeader(data: Buffer, what: string, parameter?: st
 	if (!metadata.width || !metadata.height) {
 		throw new InputError(`The ${what} has no readable width and height; it is not a valid ${format.toUpperCase()} image.`, NOT_A_FILE_HINT, parameter);
 	}
+	if (metadata.width * metadata.height > MAX_INPUT_PIXELS) {
+		// From the header alone: such a file may be small (one colour compresses to almost nothing)
+		// and would decode to gigabytes.
+		throw new InputError(
+			`The ${what} is ${metadata.width}×${metadata.height} px (${megapixels(metadata.width * metadata.height)} megapixels), over the limit of ${megapixels(MAX_INPUT_PIXELS)} megapixels this node reads.`,
+			`Scale the ${what} down before this node (the provider takes far fewer pixels anyway), for example with n8n's Edit Image node.`,
+			parameter,
+		);
+	}
 	const info: ImageInfo = {
 		format,
 		mimeType: ACCEPTED_MIME_TYPES[format],
@@ -66,6 +75,8 @@ export async function readImageHeader(data: Buffer, what: string, parameter?: st
 	};
 	return { info, greyscale: metadata.space === 'b-w' || metadata.space === 'grey16' };
 }
+
+const megapixels = (pixels: number) => Number((pixels / 1e6).toFixed(1));
 
 function isAcceptedFormat(format: string | undefined): format is AcceptedFormat {
 	return format !== undefined && Object.prototype.hasOwnProperty.call(ACCEPTED_MIME_TYPES, format);

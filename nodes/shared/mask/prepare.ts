@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from './vips';
 
 import { InputError } from '../inputError';
 import { classifyMaskPixels, type MaskMeaning } from './classify';

@@ -60,20 +60,15 @@ function forSize(error: unknown, size: Size): unknown {
 	return error;
 }
 
-async function processItem(
-	ctx: IExecuteFunctions,
-	run: RunContext,
-	plan: ItemPlan,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const { env } = run;
-	const { sizes } = plan;
-	const deadline = Date.now() + plan.timeoutMs;
-	const jobEnv = await env.forProvider(plan.adapter);
+/**
+ * The item's inputs loaded and made into its job requests (Reframe: one group of jobs per size,
+ * `resolution` first; the other operations: one group), plus what its output items say about the
+ * inputs. The loaded inputs live only in the requests, which the caller drops as it sends them.
+ */
+async function itemRequests(ctx: IExecuteFunctions, env: ExecutionEnvironment, plan: ItemPlan, itemIndex: number) {
 	const inputs = await loadInputs({ ctx, itemIndex, download: env.download, signal: env.signal }, plan);
 	const seed = plan.seed ?? randomSeed();
-	// Reframe: one group of jobs per size, `resolution` first; the other operations: one group.
-	const groups = (sizes.length ? sizes : [undefined]).map((resolution) =>
+	const groups: Array<Array<JobRequest | undefined>> = (plan.sizes.length ? plan.sizes : [undefined]).map((resolution) =>
 		jobRequests(
 			plan,
 			{
@@ -92,9 +87,30 @@ async function processItem(
 			seed,
 		),
 	);
+	const extra: OutputSettings['extra'] = {
+		...(inputs.maskEditShare !== undefined ? { maskEditShare: inputs.maskEditShare } : {}),
+		...(inputs.downscaledFrom ? { downscaledFrom: `${inputs.downscaledFrom.width}x${inputs.downscaledFrom.height}` } : {}),
+	};
+	return { groups, extra };
+}
+
+async function processItem(
+	ctx: IExecuteFunctions,
+	run: RunContext,
+	plan: ItemPlan,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const { env } = run;
+	const { sizes } = plan;
+	const deadline = Date.now() + plan.timeoutMs;
+	const jobEnv = await env.forProvider(plan.adapter);
+	const { groups, extra } = await itemRequests(ctx, env, plan, itemIndex);
+	// How many images each job asks for, kept apart: the requests themselves are let go once sent.
+	const imagesPerJob = groups.map((requests) => requests.map((request) => request?.options.numImages ?? 1));
 	if (plan.dryRun) {
 		// The exact requests, priced: nothing is generated, so nothing counts against the image budget.
-		const quotes = await Promise.all(groups.flat().map(async (request) => await run.slot(async () => await quoteJob(jobEnv, request, deadline))));
+		const requests = groups.flat().filter((request): request is JobRequest => request !== undefined);
+		const quotes = await Promise.all(requests.map(async (request) => await run.slot(async () => await quoteJob(jobEnv, request, deadline))));
 		return [quoteItem(plan.adapter.name, plan.operation, quotes, itemIndex)];
 	}
 
@@ -105,29 +121,39 @@ async function processItem(
 		downloadImages: plan.downloadImages,
 		outputBinaryProperty: plan.outputBinaryProperty,
 		resolution: resolution && sizeValue(resolution),
-		extra: {
-			...(inputs.maskEditShare !== undefined ? { maskEditShare: inputs.maskEditShare } : {}),
-			...(inputs.downscaledFrom ? { downscaledFrom: `${inputs.downscaledFrom.width}x${inputs.downscaledFrom.height}` } : {}),
-		},
+		extra,
 	});
 	// Jobs of one item run side by side; each is submitted once. When one fails, the others still
 	// finish: their images were paid for, and the error lists them (see paidJobsOf).
-	const runJob = async (request: JobRequest) => {
-		run.budget.take(request.options.numImages);
+	const runJob = async (requests: Array<JobRequest | undefined>, j: number) => {
+		const { submitted, submittedAt, numImages, durationKey } = await submitOnce(requests, j);
+		if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
+		const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
+		return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
+	};
+	/**
+	 * Sends request j and lets go of it: from then on nothing of the item holds its image, mask or
+	 * references (the adapter re-sends a body only while this call runs), so polling and downloads
+	 * of many items in flight do not keep their inputs.
+	 */
+	const submitOnce = async (requests: Array<JobRequest | undefined>, j: number) => {
+		const request = requests[j];
+		requests[j] = undefined;
+		if (!request) throw new Error(`job ${j} of item ${itemIndex} submitted twice`);
+		const { numImages, renderingSpeed } = request.options;
+		run.budget.take(numImages);
 		const submittedAt = Date.now();
 		const submitted = await submitJob(jobEnv, request, deadline);
-		if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
-		const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages: request.options.numImages };
-		const durationKey = [plan.adapter.name, plan.operation, request.options.renderingSpeed ?? 'DEFAULT', request.options.numImages].join(':');
-		return await waitForJob(jobEnv, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
+		const durationKey = [plan.adapter.name, plan.operation, renderingSpeed ?? 'DEFAULT', numImages].join(':');
+		return { submitted, submittedAt, numImages, durationKey };
 	};
 	const outcomes = await Promise.all(
 		groups.map(async (requests, n) => {
-			const settled = await run.slot(async () => await Promise.allSettled(requests.map(runJob)));
+			const settled = await run.slot(async () => await Promise.allSettled(requests.map((_, j) => runJob(requests, j))));
 			const size = sizes.length > 1 ? sizes[n] : undefined;
 			const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ ...s.value, resolution: size && sizeValue(size) }] : []));
 			const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-			return { requests, size, finished, error: rejected && (size ? forSize(rejected.reason, size) : rejected.reason) };
+			return { numImages: imagesPerJob[n], size, finished, error: rejected && (size ? forSize(rejected.reason, size) : rejected.reason) };
 		}),
 	);
 	// Several sizes with Continue On Fail: a failed size gives its error item, in its place among the
@@ -142,13 +168,13 @@ async function processItem(
 				getJobState(jobEnv, { provider: plan.adapter.name, operation: plan.operation, requestId: job.requestId, numImages: job.images?.length }, deadline)
 		: undefined;
 	const perSize = await Promise.all(
-		outcomes.map(async ({ requests, size, finished, error }, n) => {
+		outcomes.map(async ({ numImages, size, finished, error }, n) => {
 			if (error !== undefined) {
 				return [errorItem(withPaidJobs(error, finished), itemIndex, plan, env.secrets(), { resolution: sizeValue(sizes[n]) })];
 			}
 			const out = settings(sizes[n]);
 			if (!plan.waitForCompletion && plan.adapter.queued) {
-				return finished.map((job, j) => submittedItem(out, job, requests[j].options.numImages, itemIndex, size !== undefined));
+				return finished.map((job, j) => submittedItem(out, job, numImages[j], itemIndex, size !== undefined));
 			}
 			return await buildImageItems({ ctx, itemIndex, download: env.download, signal: env.signal, deadline, refresh }, out, finished);
 		}),
