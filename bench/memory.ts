@@ -20,6 +20,8 @@ import type { MemoryChildInput, MemoryChildOutput } from './memoryChild';
 export interface MemoryConfig {
 	/** Side of the large image (4096 for the real run). */
 	side: number;
+	/** Items of the many-items row (all in flight at once). */
+	items: number;
 	/** Byte limit of Ideogram/CometAPI uploads (the fakes' and the package's: 10 MB). */
 	smallLimitBytes: number;
 	log: (line: string) => void;
@@ -153,8 +155,9 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 		'photo.png': { data: fs.readFileSync(large), mimeType: 'image/png' },
 		'mask.png': { data: fs.readFileSync(largeMask), mimeType: 'image/png' },
 	});
-	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean }> = [
+	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean; items?: number }> = [
 		{ provider: 'runComfy', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
+		{ provider: 'runComfy', image: large, mask: largeMask, side, path: `${config.items} items in flight at once, sent as is (data URI); per item`, items: config.items },
 		{ provider: 'runComfy', image: server.url('photo.png'), mask: server.url('mask.png'), side, path: 'given as URLs (Image Source: URL)', asUrls: true },
 		{ provider: 'runware', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
 		{ provider: 'ideogram', image: large, mask: largeMask, side, path: 'downscaled to fit 10 MB (multipart)' },
@@ -176,18 +179,21 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 				warmImage,
 				warmMask,
 				asUrls: c.asUrls,
+				items: c.items,
 			});
+			// The many-items row: the peak per item, so it reads against the same 3× as the others.
+			const perItem = c.items ?? 1;
 			const path = c.path.startsWith('downscaled') && !out.downscaledFrom ? 'sent as is (multipart)' : c.path;
 			const row: MemoryRow = {
 				provider: c.provider,
 				image: `${c.side}×${c.side} PNG, ${mb(imageBytes)}`,
 				imageBytes,
 				path,
-				rssOverBaseline: out.peakRss - out.baselineRss,
-				externalOverBaseline: out.peakExternal - out.baselineExternal,
-				heapOverBaseline: out.peakHeapUsed - out.baselineHeapUsed,
-				rssMultiple: (out.peakRss - out.baselineRss) / imageBytes,
-				externalMultiple: (out.peakExternal - out.baselineExternal) / imageBytes,
+				rssOverBaseline: (out.peakRss - out.baselineRss) / perItem,
+				externalOverBaseline: (out.peakExternal - out.baselineExternal) / perItem,
+				heapOverBaseline: (out.peakHeapUsed - out.baselineHeapUsed) / perItem,
+				rssMultiple: (out.peakRss - out.baselineRss) / perItem / imageBytes,
+				externalMultiple: (out.peakExternal - out.baselineExternal) / perItem / imageBytes,
 				wallMs: out.wallMs,
 				peakRssFromKernel: out.peakRssFromKernel,
 				...(out.ok ? {} : { error: out.error ?? 'no output image' }),

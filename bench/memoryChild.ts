@@ -29,6 +29,8 @@ export interface MemoryChildInput {
 	warmMask: string;
 	/** Give the image and mask as URLs (Image Source: URL) instead of binary data: `image`/`mask` are then URLs. */
 	asUrls?: boolean;
+	/** Items of the edit, all in flight at once (each with its own copy of the files). Default 1. */
+	items?: number;
 	/**
 	 * `workflow` (default): the whole Edit through n8n. The others measure one step of the package
 	 * alone: `mask` preparing the mask at its own size, `dataUriBody` RunComfy's JSON body with the
@@ -66,27 +68,35 @@ class FileItemsNode implements INodeType {
 		defaults: { name: 'Files' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '{}' }],
+		properties: [
+			{ displayName: 'Files', name: 'files', type: 'json', default: '{}' },
+			{ displayName: 'Items', name: 'items', type: 'number', default: 1 },
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Record<string, string>;
-		const binary: INodeExecutionData['binary'] = {};
-		for (const [property, file] of Object.entries(files)) {
-			binary[property] = await this.helpers.prepareBinaryData(fs.createReadStream(file), path.basename(file), 'image/png');
+		const count = this.getNodeParameter('items', 0) as number;
+		const items: INodeExecutionData[] = [];
+		for (let n = 0; n < count; n++) {
+			const binary: INodeExecutionData['binary'] = {};
+			for (const [property, file] of Object.entries(files)) {
+				binary[property] = await this.helpers.prepareBinaryData(fs.createReadStream(file), path.basename(file), 'image/png');
+			}
+			items.push({ json: {}, binary });
 		}
-		return [[{ json: {}, binary }]];
+		return [items];
 	}
 }
 
-function workflow(input: MemoryChildInput, image: string, mask: string, asUrls = false): WorkflowJson {
+function workflow(input: MemoryChildInput, image: string, mask: string, asUrls = false, items = 1): WorkflowJson {
 	const files: import('n8n-workflow').INode = {
 		id: 'files-id',
 		name: 'Files',
 		type: FILE_ITEMS,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { files: JSON.stringify(asUrls ? {} : { data: image, mask }) },
+		parameters: { files: JSON.stringify(asUrls ? {} : { data: image, mask }), items },
 	};
 	const sources = asUrls
 		? { imageSource: 'url', imageUrl: image, maskSource: 'url', maskUrl: mask }
@@ -209,10 +219,11 @@ async function main(): Promise<MemoryChildOutput> {
 	} else {
 		await registerNodeType(FILE_ITEMS, new FileItemsNode());
 		const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
-		const run = (image: string, mask: string, asUrls?: boolean): Task => async () => {
-			const result = await runWorkflow(workflow(input, image, mask, asUrls), { credentials });
+		const run = (image: string, mask: string, asUrls?: boolean, items = 1): Task => async () => {
+			const result = await runWorkflow(workflow(input, image, mask, asUrls, items), { credentials });
 			const error = result.run.data.resultData.error;
-			const out = result.output('Ideogram')[0];
+			const outputs = result.output('Ideogram');
+			const out = outputs.length === items && outputs.every((o) => o.binary) ? outputs[0] : undefined;
 			const json = (out?.json ?? {}) as Record<string, unknown>;
 			return {
 				ok: !error && !!out?.binary,
@@ -221,7 +232,7 @@ async function main(): Promise<MemoryChildOutput> {
 			};
 		};
 		warmUp = run(input.warmImage, input.warmMask);
-		task = run(input.image, input.mask, input.asUrls);
+		task = run(input.image, input.mask, input.asUrls, input.items ?? 1);
 	}
 
 	const warm = await warmUp();

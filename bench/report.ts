@@ -317,7 +317,7 @@ function targetLines(results: Results): TargetLine[] {
 		lines.push({
 			target: `Peak memory < ${TARGETS.memoryMultiple}× the image (RSS over baseline)`,
 			measured: results.memory
-				.map((r) => `${PROVIDER_LABEL[r.provider]} ${r.image.split(',')[0]}${r.path.includes('URL') ? ' as URL' : r.path.startsWith('downscaled') ? ' (downscaled)' : ''}: ${x(r.rssMultiple)}`)
+				.map((r) => `${PROVIDER_LABEL[r.provider]} ${r.image.split(',')[0]}${r.path.includes('URL') ? ' as URL' : r.path.startsWith('downscaled') ? ' (downscaled)' : r.path.includes('in flight') ? ` × ${r.path.split(' ')[0]} in flight, per item` : ''}: ${x(r.rssMultiple)}`)
 				.join('; '),
 			met: results.memory.every((r) => r.rssMultiple < TARGETS.memoryMultiple && !r.error),
 			why:

@@ -10,6 +10,7 @@
  *   BENCH_SPREAD=0.2       job lengths are drawn in mean × [1 - spread, 1 + spread]
  *   BENCH_REPORT_FROM=path re-render the report from a saved run (bench/.out/results.json)
  *   BENCH_REPEATS=3        runs per contender and batch case (the median run is reported)
+ *   BENCH_MEMORY_ITEMS=5   items in flight at once in the memory section's many-items row
  *   BENCH_ITEMS=20  BENCH_LOOP_ITEMS=5  BENCH_BATCH_MEANS=3,12  BENCH_LATENCY_MEANS=2,10,60 (s)
  */
 import fs from 'node:fs';
@@ -79,36 +80,40 @@ const FIX_NOTES = `### Fixed in the package after this benchmark found them
   of a Buffer of 4/3 the image next to the image. See "Memory: where it goes".
 - **Downloads held twice at their end** (n8nTransport.ts): a response with a Content-Length is read straight into one
   Buffer of that size instead of a list of chunks concatenated at the end.
-- **Multipart body copied once per part** (nodes/shared/providers/ideogramFamily.ts): see "Memory: where it goes".`;
+- **Multipart body copied once per part** (nodes/shared/providers/ideogramFamily.ts), then built from form-data's
+  private \`_streams\`: now the package's own streamed encoder (nodes/shared/engine/multipart.ts); see "Memory: where it goes".
+- **Masks decoded to RGBA** and **inputs held through polling**: see "Memory: where it goes".`;
 
 const MEMORY_NOTES = `### Memory: where it goes
 
 The second table measures the heavy steps of the package alone, with the same method, on the same 4096² image.
 
 - The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
-  store; an image given as a URL is downloaded once to check it), 1× the image, for as long as the item is in flight.
-- **Edit prepares the mask at its own size.** The benchmark's 4096² mask has an alpha channel (RGBA), so sharp decodes
-  it to 64 MB of raw pixels, 2.06× a 31 MB image, while the image is held: ≈ 3× at that moment before anything else.
-  The one-byte-per-pixel classification is written over the front of those pixels (nodes/shared/mask/classify.ts)
-  instead of into a new Buffer. sharp has no streaming raw output (one 64 MB chunk), so the pixels cannot be read in
-  pieces; decoding in strips (\`extract\`) did not lower the peak (each strip's Buffer lives until V8's next GC);
-  reading the red and alpha bands alone would do for grey masks, but checking that a mask is grey is the problem:
-  sharp's \`stats()\` reads the input, not the pipeline, a check through libvips (\`recomb\` + PNG) took 1.8 s for a
-  4096² mask, and comparing bands in JS allocates them all; libvips' own luma is not the Rec. 709 luma the node
-  classifies by. A greyscale mask decodes to one band, a quarter of that.
-- **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI. The body used to be built as
-  strings (≈ 6× the image when sending), then rendered into one Buffer of 4/3 the image (≈ 2.7× with the image,
-  measured alone); it is now a stream encoded in 48 KiB slices while it is sent (nodes/shared/engine/jsonBody.ts), byte
-  for byte the JSON.stringify text, with its Content-Length: the sending step alone is the held image and a few slices.
-  The whole Edit went from ≈ 9.3× (strings) and ≈ 5.1× (one Buffer) to the figures above; what is left is the held
-  image, the mask's decoded pixels and V8 freeing them at its next GC rather than at once.
-- **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled (sharp
-  decodes and resizes it in strips: ≈ 1.8× the image with the image itself); the multipart body is one Buffer the size
-  of the files, rendered with a single copy (nodes/shared/providers/ideogramFamily.ts; form-data's \`getBuffer()\`
-  copied everything rendered so far once per part: 16.6× the image at the peak for the largest accepted one).
+  store; an image given as a URL is downloaded once to check it), 1× the image, until the job is submitted: an item's
+  requests are let go as they are sent (nodes/shared/pipeline/run.ts), so polling and downloads hold none of its
+  inputs. With 5 items in flight at once the peak per item is lower than one alone (the many-items row): the items'
+  images are read and sent one after another while the others wait on their jobs.
+- **Masks are decoded to one band** (nodes/shared/mask/classify.ts): libvips flattens a mask with alpha onto the keep
+  colour and converts it to its grey level in one pass, so the 4096² RGBA mask is 16 MB of pixels (0.5× a 31 MB
+  image), not 64 MB of RGBA (2.06×); measured alone, preparing it went from 2.42× to the figure below. The grey
+  level is libvips' luminance (greys unchanged; saturated colours read lighter than the Rec. 709 weights on
+  gamma-encoded values the node used before; test/unit/mask/hostile.test.ts says which pixels change and why).
+- **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI, a stream encoded in 48 KiB
+  slices while it is sent (nodes/shared/engine/jsonBody.ts), with its Content-Length. What it costs beyond the image
+  (the step alone, below) is V8's young generation filling with the slices' short-lived base64 strings before a
+  scavenge frees them: the RunComfy/Runware rows sit that much above the URL row, which sends no image.
+- **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled
+  (sharp decodes and resizes it in strips: ≈ 1.8× the image with the image itself, the step below). The multipart
+  body is the package's own encoder (nodes/shared/engine/multipart.ts): part headers and references to the files,
+  streamed with a Content-Length, so sending costs nothing beyond the files (it used to be one Buffer of all files,
+  built by reading form-data's private \`_streams\`).
+- **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
+  (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is 0.3 MB on disk and 256 MB of pixels), and every decode
+  is capped at that size (sharp's \`limitInputPixels\`); sharp's operation cache is off (every image is used once).
 
-What would bring every row under 3×: a mask decoder that hands over rows as it decodes (no full RGBA Buffer), and a
-multipart body streamed like the JSON one. The whole-Edit peaks vary by about ±0.5× between runs (GC timing).`;
+What is left over 3× on some rows: the downscale (libvips' working memory while it resizes a 4096² PNG, 0.8× beyond
+the image) and the JSON body's young-generation churn. The whole-Edit peaks vary by about ±0.3× between runs (GC
+timing), and more while other processes load the machine.`;
 
 async function main() {
 	if (env.BENCH_REPORT_FROM) {
@@ -233,7 +238,7 @@ async function main() {
 	}
 	if (enabled('memory')) {
 		log('memory (child processes)');
-		const memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, smallLimitBytes: 10 * 1024 * 1024, log }));
+		const memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, items: Number(env.BENCH_MEMORY_ITEMS ?? 5), smallLimitBytes: 10 * 1024 * 1024, log }));
 		results.memory = memory?.rows;
 		results.memoryParts = memory?.parts;
 	}

@@ -22,31 +22,29 @@ export interface MaskMeaning {
 }
 
 /**
- * In a black/white mask that also has an alpha channel, pixels less opaque than this are "keep",
- * whatever their colour: a mask painted on a transparent layer has transparent pixels whose hidden
- * colour is usually black (0,0,0,0), which would otherwise all read as "edit".
- */
-const OPAQUE_FROM_ALPHA = 128;
-
-/**
  * Decodes the mask at its own size into one byte per pixel: the provider's edit or keep value.
- * libvips computes the grey level and the alpha as separate one-band images, so no RGB(A) pixels
- * of the whole mask are ever held (a 4096² RGBA mask: 32 MB instead of 64). The grey level is
- * libvips' own: the luminance of the colour (Rec. 709 primaries, in linear light) written back
- * in sRGB's gamma, so a grey pixel keeps its value exactly and a coloured one reads as light as it
- * looks (pure red 127, green 220, blue 76).
+ * libvips makes the one band in a single pass, so no RGB(A) pixels of the whole mask are ever
+ * held (a 4096² RGBA mask: 16 MB instead of 64):
+ * - a mask with an alpha channel (black/white meaning) is first flattened onto the keep colour,
+ *   so it reads as it looks over the area kept: a mask painted on a transparent layer has
+ *   transparent pixels whose hidden colour is usually black (0,0,0,0), and they are keep. At the
+ *   default threshold a black pixel is edit from half opacity on (alpha 128), as before; a grey
+ *   or partly transparent edge pixel is judged by the grey it shows, not by its alpha alone.
+ * - the grey level is libvips' own: the luminance of the colour (Rec. 709 primaries, in linear
+ *   light) written back in sRGB's gamma, so a grey pixel keeps its value exactly and a coloured
+ *   one reads as light as it looks (pure red 127, green 220, blue 76).
  */
-export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo; greyscale: boolean }, how: MaskMeaning): Promise<GreyRaster> {
+export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo }, how: MaskMeaning): Promise<GreyRaster> {
 	const table = editLookupTable(how.editColor, how.threshold, how.providerEditColor);
 	if (how.editColor === 'transparent') {
 		if (!header.info.hasAlpha) throw transparentWithoutAlpha(how.label);
 		return classifySingleBand(await decodeRaw(vips(mask).extractChannel('alpha'), how), table);
 	}
+	// A grey that is keep at every threshold: white when black marks the edit area, black otherwise.
+	const keep = how.editColor === 'black' ? 255 : 0;
 	// Everything decodes to 8 bits here: 16-bit, palette, CMYK, grey and grey+alpha included.
-	const grey = classifySingleBand(await decodeRaw(vips(mask).removeAlpha().toColourspace('b-w'), how), table);
-	if (!header.info.hasAlpha) return grey;
-	const alpha = await decodeRaw(vips(mask).extractChannel('alpha'), how);
-	return keepTransparent(grey, alpha, 255 - MASK_VALUE[how.providerEditColor]);
+	const pipeline = vips(mask).flatten({ background: { r: keep, g: keep, b: keep } }).toColourspace('b-w');
+	return classifySingleBand(await decodeRaw(pipeline, how), table);
 }
 
 function transparentWithoutAlpha(label: string): InputError {
@@ -95,18 +93,6 @@ function classifySingleBand(pixels: DecodedPixels, table: Uint8Array): GreyRaste
 	const data = pixels.data;
 	for (let i = 0; i < data.length; i++) data[i] = table[data[i]];
 	return { data, width: pixels.width, height: pixels.height };
-}
-
-/** Not-opaque-enough pixels are keep, whatever their grey level (see OPAQUE_FROM_ALPHA). */
-function keepTransparent(classified: GreyRaster, alpha: DecodedPixels, keepValue: number): GreyRaster {
-	assertChannels(alpha, [1]);
-	if (alpha.width !== classified.width || alpha.height !== classified.height) {
-		throw new Error(`mask decoding: alpha ${alpha.width}×${alpha.height}, grey ${classified.width}×${classified.height}`);
-	}
-	const out = classified.data;
-	const opacity = alpha.data;
-	for (let i = 0; i < out.length; i++) if (opacity[i] < OPAQUE_FROM_ALPHA) out[i] = keepValue;
-	return classified;
 }
 
 /** sharp's raw layouts are fixed by the pipelines above; anything else is a sharp change to catch loudly. */

@@ -34,7 +34,7 @@ describe('mask grey level: libvips luminance, decoded as one band', () => {
 		expect(await classifiedColours([[255, 0, 0], [0, 0, 255]], 100)).toEqual(['keep', 'edit']);
 	});
 
-	it('with alpha: pixels under half opacity are keep whatever their colour; grey+alpha masks too', async () => {
+	it('with alpha: the mask as it looks over the keep colour, so a black pixel is edit from half opacity on; grey+alpha masks too', async () => {
 		const rgba = paintRaw(4, 1, [0, 0, 0, 255]);
 		rgba.set([0, 0, 0, 127], 4); // black but mostly transparent: keep
 		rgba.set([255, 255, 255, 255], 8); // white: keep
@@ -44,6 +44,15 @@ describe('mask grey level: libvips luminance, decoded as one band', () => {
 		const greyAlpha = Buffer.from([0, 255, 0, 100, 255, 255, 0, 200]);
 		const gaOut = await prepareMask({ imageWidth: 4, imageHeight: 1, mask: await encodeRaw(greyAlpha, 4, 1, 2), editColor: 'black', providerEditColor: 'white' });
 		expect([...(await decodeMask(gaOut.png)).data]).toEqual([255, 0, 0, 255]);
+	});
+
+	it('a partly transparent grey edge pixel is judged by the grey it shows over the keep colour, not by its alpha alone', async () => {
+		// Mid-grey 100 at alpha 200, black meaning the edit area: over white it shows as
+		// 100 × 200/255 + 255 × 55/255 ≈ 133, lighter than the threshold 128, so keep (it was edit:
+		// opaque enough and darker than 128). At alpha 230 it shows as ≈ 115: edit.
+		const rgba = Buffer.from([0, 0, 0, 255, 100, 100, 100, 200, 100, 100, 100, 230, 255, 255, 255, 255]);
+		const out = await prepareMask({ imageWidth: 4, imageHeight: 1, mask: await encodeRaw(rgba, 4, 1, 4), editColor: 'black', providerEditColor: 'white' });
+		expect([...(await decodeMask(out.png)).data]).toEqual([255, 0, 255, 0]);
 	});
 });
 
