@@ -148,6 +148,30 @@ describe('queue mode, binary data in database mode', () => {
 		});
 	});
 
+	it('stopping an execution while an Ideogram generation polls on a worker stops the polling within a second', async () => {
+		const fake = cluster.fakes.ideogram;
+		fake.setOptions({ jobDurationMs: 120_000 });
+		try {
+			await cluster.activate(webhookWorkflow('stop-ideogram', [replaceBackground('ideogram')], { respond: 'onReceived' }));
+			const since = cluster.logLengths();
+			const submittedBefore = fake.requests.filter((r) => r.kind === 'submit').length;
+			expect((await cluster.trigger('stop-ideogram', items('to stop on ideogram'))).status).toBe(200);
+			const { id } = await cluster.nextStartedExecution(since);
+			await waitFor(() => fake.requests.filter((r) => r.kind === 'submit').slice(submittedBefore));
+			const polled = await waitFor(() => statusChecks(fake, Date.now() - 60_000));
+			expect(polled.length).toBeGreaterThan(0);
+
+			const stoppedAt = Date.now();
+			expect((await cluster.main.request('POST', `/rest/executions/${id}/stop`)).status).toBe(200);
+			expect((await cluster.waitForExecution(id)).status).toBe('canceled');
+			await sleep(4_000);
+			// Ideogram v2 has no cancel: the generation runs on, but nobody polls it any more.
+			expect(statusChecks(fake, stoppedAt + 1_000)).toEqual([]);
+		} finally {
+			fake.setOptions({ jobDurationMs: 10 });
+		}
+	});
+
 	it('node-level Retry On Fail inside a worker does not submit completed items again', async () => {
 		await withRunComfyJobs({ jobDurationMs: 300 }, async (fake) => {
 			const retry = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
