@@ -14,12 +14,11 @@
  */
 import { z } from 'zod';
 import { MultipartBody, type HttpRequest, type MultipartPart, type ProviderError, type RequestKind } from '../engine';
-import { IDEOGRAM_STYLE_TYPES, normalizePalettePreset } from './enums';
-import { describeIdeogramError, imagePart } from './ideogramFamily';
+import { IDEOGRAM_STYLE_TYPES } from './enums';
+import { describeIdeogramError, ideogramPaletteJson, imagePart } from './ideogramFamily';
 import { resolutionValue } from './resolutions';
 import type {
 	Capability,
-	ColorPalette,
 	GeneratedImage,
 	JobRef,
 	JobRequest,
@@ -71,17 +70,6 @@ function route(request: JobRequest): string {
 /** v2 spells its enums in lower case (`turbo`, `auto`, `80s_illustration`, `ember`). */
 const lower = (value: string) => value.toLowerCase();
 
-/** `color_palette` is one JSON part (the page's multipart encoding says `application/json`). */
-function paletteJson(palette: ColorPalette): string {
-	if ('name' in palette) return JSON.stringify({ name: lower(normalizePalettePreset(palette.name) ?? palette.name) });
-	return JSON.stringify({
-		members: palette.members.map((m) => ({
-			color_hex: m.colorHex,
-			...(m.colorWeight !== undefined ? { color_weight: m.colorWeight } : {}),
-		})),
-	});
-}
-
 /**
  * The multipart body of a v2 request, with only the fields each page lists: inpaint has no colour
  * palette; reframe no prompt, magic prompt or style type; replace-background only prompt, image,
@@ -117,7 +105,7 @@ export function buildIdeogramV2Form(request: JobRequest): { body: MultipartBody;
 		const [characterMask] = o.characterReferenceMasks ?? [];
 		if (characterImage && characterMask) parts.push(imagePart('character_reference_mask', characterMask));
 	}
-	if (op === 'reframe' && o.colorPalette) text('color_palette', paletteJson(o.colorPalette));
+	if (op === 'reframe' && o.colorPalette) text('color_palette', ideogramPaletteJson(o.colorPalette, lower));
 	const body = new MultipartBody(parts);
 	return { body, contentType: body.contentType };
 }

@@ -81,9 +81,9 @@ export function imagePart(field: string, image: ImageInput): MultipartPart {
 	return { name: field, data: image.data, fileName: fileName(image, field), contentType: image.mimeType };
 }
 
-/** `color_palette` is one text part holding JSON (the spec's encoding; curl `-F 'color_palette={"name":"EMBER"}'`). */
-export function ideogramPaletteJson(palette: ColorPalette): string {
-	if ('name' in palette) return JSON.stringify({ name: normalizePalettePreset(palette.name) ?? palette.name.toUpperCase() });
+/** `color_palette` is one text part holding JSON (the spec's encoding; curl `-F 'color_palette={"name":"EMBER"}'`); v2 spells the preset in lower case (`spell`). */
+export function ideogramPaletteJson(palette: ColorPalette, spell = (preset: string) => preset): string {
+	if ('name' in palette) return JSON.stringify({ name: spell(normalizePalettePreset(palette.name) ?? palette.name.toUpperCase()) });
 	return JSON.stringify({
 		members: palette.members.map((m) => ({
 			color_hex: m.colorHex,
