@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { MultipartBody, type HttpRequest, type MultipartPart, type ProviderError, type RequestKind } from '../engine';
 import { IDEOGRAM_STYLE_TYPES } from './enums';
-import { describeIdeogramError, ideogramPaletteJson, imagePart } from './ideogramFamily';
+import { describeIdeogramError, ideogramImage, ideogramImageSchema, ideogramPaletteJson, imagePart } from './ideogramFamily';
 import { resolutionValue } from './resolutions';
 import type {
 	Capability,
@@ -120,16 +120,7 @@ const submitSchema = z
 	})
 	.passthrough();
 
-const imageItemSchema = z
-	.object({
-		object_type: z.string().nullish(),
-		url: z.string().nullish(), // empty when the safety check withheld the image
-		prompt: z.string().nullish(),
-		resolution: z.string().nullish(),
-		seed: z.number().nullish(),
-		is_image_safe: z.boolean().nullish(),
-	})
-	.passthrough();
+const imageItemSchema = ideogramImageSchema.extend({ object_type: z.string().nullish() });
 
 const generationSchema = z
 	.object({
@@ -161,16 +152,7 @@ function images(data: readonly unknown[], costMicros: number | null | undefined)
 		.flatMap((r) => (r.success && (!r.data.object_type || IMAGE_OBJECT_TYPES.has(r.data.object_type)) ? [r.data] : []));
 	// Ideogram reports what the whole generation cost; each image carries its share.
 	const perImage = typeof costMicros === 'number' && items.length ? costMicros / 1e6 / items.length : undefined;
-	return items.map((item) => {
-		const image: GeneratedImage = {};
-		if (item.url) image.url = item.url;
-		if (typeof item.seed === 'number') image.seed = item.seed;
-		if (item.resolution) image.resolution = item.resolution;
-		if (item.prompt) image.prompt = item.prompt;
-		if (typeof item.is_image_safe === 'boolean') image.isImageSafe = item.is_image_safe;
-		if (perImage !== undefined) image.cost = perImage;
-		return image;
-	});
+	return items.map((item) => (perImage === undefined ? ideogramImage(item) : { ...ideogramImage(item), cost: perImage }));
 }
 
 /** `failure_reason` in words the user can act on. */

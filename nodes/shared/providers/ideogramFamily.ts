@@ -129,7 +129,8 @@ export function buildIdeogramForm(request: JobRequest): { body: MultipartBody; c
 
 // ---------------------------------------------------------------- response
 
-const itemSchema = z
+/** One image of an answer (v1 `data[]`; v2 generations use the same fields). */
+export const ideogramImageSchema = z
 	.object({
 		url: z.string().nullish(), // null when the safety check withheld the image
 		prompt: z.string().nullish(),
@@ -144,11 +145,11 @@ const responseSchema = z
 	.object({
 		// Read leniently and unused: ISO-8601 on Ideogram, "2000-01-23 04:56:07+00:00" (a space) on CometAPI.
 		created: z.union([z.string(), z.number()]).nullish(),
-		data: z.array(itemSchema),
+		data: z.array(ideogramImageSchema),
 	})
 	.passthrough();
 
-export function ideogramImage(item: z.output<typeof itemSchema>): GeneratedImage {
+export function ideogramImage(item: z.output<typeof ideogramImageSchema>): GeneratedImage {
 	const image: GeneratedImage = {};
 	if (item.url) image.url = item.url;
 	if (typeof item.seed === 'number') image.seed = item.seed;
