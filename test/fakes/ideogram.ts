@@ -63,13 +63,16 @@ const bad = (message: string): never => {
 	throw new ApiError(400, message);
 };
 
-/** Parses and validates the multipart body (Connexion-style messages); returns the effective params. */
-function readForm(req: RecordedRequest, operation: Operation, maxImageBytes: number) {
+/**
+ * Checks a multipart body the way Ideogram's API does (Connexion-style messages): content type,
+ * every part declared and of its kind, one value per field except style codes, one file for each
+ * of `singleFiles`, the required parts present. Returns the form and typed readers of its fields.
+ */
+export function readMultipart(req: RecordedRequest, spec: { text: readonly string[]; files: readonly string[]; required: readonly string[] }, singleFiles: readonly string[]) {
 	const contentType = req.headers['content-type'] ?? '';
 	if (!/^multipart\/form-data/i.test(contentType))
 		throw new ApiError(415, `Invalid Content-type (${contentType || 'none'}), expected ['multipart/form-data']`);
 	const form = req.multipart ?? bad('The multipart/form-data body could not be parsed');
-	const spec = FIELDS[operation];
 	for (const name of Object.keys(form.fields))
 		if (!spec.text.includes(name))
 			bad(spec.files.includes(name) ? `'${name}' must be a file part` : `Extra formData parameter(s) ${name} not in spec`);
@@ -78,7 +81,7 @@ function readForm(req: RecordedRequest, operation: Operation, maxImageBytes: num
 			bad(spec.text.includes(name) ? `'${name}' must be a text field, not a file` : `Extra formData parameter(s) ${name} not in spec`);
 	for (const [name, values] of Object.entries(form.fields))
 		if (name !== 'style_codes' && values.length > 1) bad(`Multiple values given for formData parameter '${name}'`);
-	for (const name of ['image', 'mask'])
+	for (const name of singleFiles)
 		if ((form.files[name]?.length ?? 0) > 1) bad(`Multiple files given for formData parameter '${name}'`);
 	for (const name of spec.required)
 		if (!form.fields[name]?.[0] && !form.files[name]?.length) bad(`Missing formdata parameter '${name}'`);
@@ -98,6 +101,12 @@ function readForm(req: RecordedRequest, operation: Operation, maxImageBytes: num
 		if (v !== undefined && !values.includes(v)) bad(`'${v}' is not one of ${show(values)} - '${name}'`);
 		return v;
 	};
+	return { form, text, integer, oneOf };
+}
+
+/** Parses and validates the multipart body (Connexion-style messages); returns the effective params. */
+function readForm(req: RecordedRequest, operation: Operation, maxImageBytes: number) {
+	const { form, text, integer, oneOf } = readMultipart(req, FIELDS[operation], ['image', 'mask']);
 	const params: Record<string, unknown> = {
 		prompt: text('prompt'),
 		magic_prompt: oneOf('magic_prompt', IDEOGRAM.magicPrompt),

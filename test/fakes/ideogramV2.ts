@@ -18,9 +18,9 @@ import {
 	imageSize,
 	paletteProblem,
 	randomSeed,
-	show,
 	sniffFormat,
 } from './common';
+import { readMultipart } from './ideogram';
 import { HEX8, RESOLUTIONS_WXH, STYLE_PRESETS, parseWxH } from './tables';
 
 const MB = 1024 * 1024;
@@ -108,38 +108,7 @@ const bad = (message: string): never => {
 
 function readForm(req: RecordedRequest, route: Route, maxImageBytes: number) {
 	const spec = SPECS[route];
-	const contentType = req.headers['content-type'] ?? '';
-	if (!/^multipart\/form-data/i.test(contentType))
-		throw new ApiError(415, `Invalid Content-type (${contentType || 'none'}), expected ['multipart/form-data']`);
-	const form = req.multipart ?? bad('The multipart/form-data body could not be parsed');
-	for (const name of Object.keys(form.fields))
-		if (!spec.text.includes(name))
-			bad(spec.files.includes(name) ? `'${name}' must be a file part` : `Extra formData parameter(s) ${name} not in spec`);
-	for (const name of Object.keys(form.files))
-		if (!spec.files.includes(name))
-			bad(spec.text.includes(name) ? `'${name}' must be a text field, not a file` : `Extra formData parameter(s) ${name} not in spec`);
-	for (const [name, values] of Object.entries(form.fields))
-		if (name !== 'style_codes' && values.length > 1) bad(`Multiple values given for formData parameter '${name}'`);
-	for (const name of ['image', 'mask', 'character_reference_mask'])
-		if ((form.files[name]?.length ?? 0) > 1) bad(`Multiple files given for formData parameter '${name}'`);
-	for (const name of spec.required)
-		if (!form.fields[name]?.[0] && !form.files[name]?.length) bad(`Missing formdata parameter '${name}'`);
-
-	const text = (name: string) => form.fields[name]?.[0];
-	const integer = (name: string, min: number, max: number) => {
-		const v = text(name);
-		if (v === undefined) return undefined;
-		if (!/^-?\d+$/.test(v.trim())) bad(`'${v}' is not of type 'integer' - '${name}'`);
-		const n = Number(v);
-		if (n < min) bad(`${n} is less than the minimum of ${min} - '${name}'`);
-		if (n > max) bad(`${n} is greater than the maximum of ${max} - '${name}'`);
-		return n;
-	};
-	const oneOf = (name: string, values: readonly string[]) => {
-		const v = text(name);
-		if (v !== undefined && !values.includes(v)) bad(`'${v}' is not one of ${show(values)} - '${name}'`);
-		return v;
-	};
+	const { form, text, integer, oneOf } = readMultipart(req, spec, ['image', 'mask', 'character_reference_mask']);
 	const prompt = text('prompt');
 	if (prompt !== undefined) {
 		const max = route === 'replaceBackground' ? 4000 : 10000;
