@@ -10,7 +10,9 @@ import {
 	describeIdeogramError,
 	type ErrorDescription,
 } from './ideogramFamily';
-import { type Body, isRecord, parameterHint, snippet, statusHint, textOf } from './wire';
+import { type Body, snippet, textOf } from './responses';
+import { parameterHint, statusHint } from './providerErrors';
+import { isRecord } from '../unknownValues';
 
 const CREDENTIAL_NAME = 'CometAPI';
 

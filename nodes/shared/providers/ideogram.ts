@@ -30,16 +30,10 @@ import type {
 	ProviderContext,
 	StyleType,
 } from './types';
-import {
-	type Where,
-	isRecord,
-	isSuccess,
-	joinUrl,
-	parseWith,
-	providerError,
-	readBody,
-	unexpectedResponse,
-} from './wire';
+import { joinUrl } from './requests';
+import { isSuccess, parseWith, readBody } from './responses';
+import { type Where, providerError, unexpectedResponse } from './providerErrors';
+import { isRecord } from '../unknownValues';
 
 const DISPLAY_NAME = 'Ideogram';
 const CREDENTIAL_NAME = 'Ideogram API';

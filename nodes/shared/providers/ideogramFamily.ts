@@ -22,21 +22,10 @@ import type {
 	ProviderAdapter,
 	ProviderLimits,
 } from './types';
-import {
-	type Body,
-	type Where,
-	isRecord,
-	isSuccess,
-	joinUrl,
-	parameterHint,
-	parseWith,
-	providerError,
-	readBody,
-	snippet,
-	statusHint,
-	textOf,
-	unexpectedResponse,
-} from './wire';
+import { joinUrl } from './requests';
+import { type Body, isSuccess, parseWith, readBody, snippet, textOf } from './responses';
+import { type Where, parameterHint, providerError, statusHint, unexpectedResponse } from './providerErrors';
+import { isRecord } from '../unknownValues';
 
 export const IDEOGRAM_OPERATION_PATHS: Record<OperationName, string> = {
 	edit: 'edit',

@@ -20,23 +20,10 @@ import type {
 	ProviderContext,
 	RenderingSpeed,
 } from './types';
-import {
-	type Body,
-	type Where,
-	imageRef,
-	isDataUri,
-	isRecord,
-	isSuccess,
-	joinUrl,
-	parameterHint,
-	parseWith,
-	providerError,
-	readBody,
-	snippet,
-	statusHint,
-	textOf,
-	unexpectedResponse,
-} from './wire';
+import { imageRef, isDataUri, joinUrl } from './requests';
+import { type Body, isSuccess, parseWith, readBody, snippet, textOf } from './responses';
+import { type Where, parameterHint, providerError, statusHint, unexpectedResponse } from './providerErrors';
+import { isRecord } from '../unknownValues';
 
 const DISPLAY_NAME = 'RunComfy';
 const CREDENTIAL_NAME = 'RunComfy API';

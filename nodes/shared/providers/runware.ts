@@ -19,21 +19,10 @@ import type {
 	ProviderAdapter,
 	ProviderContext,
 } from './types';
-import {
-	type Body,
-	type Where,
-	imageRef,
-	isRecord,
-	isSuccess,
-	joinUrl,
-	parseWith,
-	providerError,
-	readBody,
-	snippet,
-	statusHint,
-	textOf,
-	unexpectedResponse,
-} from './wire';
+import { imageRef, joinUrl } from './requests';
+import { type Body, isSuccess, parseWith, readBody, snippet, textOf } from './responses';
+import { type Where, providerError, statusHint, unexpectedResponse } from './providerErrors';
+import { isRecord } from '../unknownValues';
 
 const DISPLAY_NAME = 'Runware';
 const CREDENTIAL_NAME = 'Runware API';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PROVIDERS } from '../../../nodes/shared/providers/registry';
 import type { OperationName, ProviderName } from '../../../nodes/shared/providers/types';
-import { describeIssue, joinUrl, parseWith, snippet } from '../../../nodes/shared/providers/wire';
+import { joinUrl } from '../../../nodes/shared/providers/requests';
+import { describeIssue, parseWith, snippet } from '../../../nodes/shared/providers/responses';
 
 describe('registry', () => {
 	it('finds every provider by its fixed name', () => {
@@ -27,7 +28,7 @@ describe('registry', () => {
 	});
 });
 
-describe('wire helpers', () => {
+describe('request and response helpers', () => {
 	it('joins base URLs without slash trouble', () => {
 		expect(joinUrl('https://a.test', '/v1')).toBe('https://a.test/v1');
 		expect(joinUrl('https://a.test/', '/v1')).toBe('https://a.test/v1');
