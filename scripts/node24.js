@@ -21,8 +21,10 @@ const tasks = {
 		[bin('gulp'), ['build:icons', '--silent']],
 	],
 	// Lint includes type-checking the tests, benchmarks and scripts (jest and tsx only transpile them).
+	// …and a copy-paste detector over nodes/ and credentials/ (.jscpd.json: any repeated block fails).
 	lint: [
 		[bin('eslint'), ['.', '--max-warnings', '0']],
+		[bin('jscpd'), []],
 		[bin('tsc'), ['-p', 'tsconfig.test.json']],
 	],
 	typecheck: [[bin('tsc'), ['-p', 'tsconfig.test.json']]],

@@ -8,6 +8,8 @@ import { operationProperties, providerSubtitle } from '../shared/parameters/node
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramEdit implements INodeType {
+	// The node description is a literal for n8n's lint and scanner, so its header repeats across nodes.
+	/* jscpd:ignore-start */
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Edit',
 		name: 'ideogramEdit',
@@ -26,6 +28,7 @@ export class IdeogramEdit implements INodeType {
 			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
 			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
+		/* jscpd:ignore-end */
 		properties: operationProperties('edit', [promptProperty('What the masked area should show, e.g. "a red price tag reading $19"'), ...maskProperties]),
 	};
 

@@ -9,6 +9,8 @@ import { POLL_OPERATION, POLL_PROVIDER, REQUEST_ID } from '../shared/parameters/
 import { executePollResult } from '../shared/pipeline/pollResult';
 
 export class IdeogramPollResult implements INodeType {
+	// The node description is a literal for n8n's lint and scanner, so its header repeats across nodes.
+	/* jscpd:ignore-start */
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Poll Result',
 		name: 'ideogramPollResult',
@@ -26,6 +28,7 @@ export class IdeogramPollResult implements INodeType {
 			{ name: 'runwareApi', required: true, displayOptions: { show: { provider: ['runware'] } } },
 			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
+		/* jscpd:ignore-end */
 		properties: [POLL_PROVIDER.property, ...providerNotices(QUEUED_PROVIDERS, []), POLL_OPERATION.property, REQUEST_ID.property, pollOptionsCollection()],
 	};
 

@@ -7,6 +7,8 @@ import { ADDITIONAL_RESOLUTIONS, RESOLUTION } from '../shared/parameters/sizes';
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramReframe implements INodeType {
+	// The node description is a literal for n8n's lint and scanner, so its header repeats across nodes.
+	/* jscpd:ignore-start */
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Reframe',
 		name: 'ideogramReframe',
@@ -25,6 +27,7 @@ export class IdeogramReframe implements INodeType {
 			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
 			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
+		/* jscpd:ignore-end */
 		properties: operationProperties('reframe', [RESOLUTION.property, ADDITIONAL_RESOLUTIONS.property]),
 	};
 

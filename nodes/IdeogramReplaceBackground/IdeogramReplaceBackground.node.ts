@@ -7,6 +7,8 @@ import { operationProperties, providerSubtitle } from '../shared/parameters/node
 import { executeOperation } from '../shared/pipeline/run';
 
 export class IdeogramReplaceBackground implements INodeType {
+	// The node description is a literal for n8n's lint and scanner, so its header repeats across nodes.
+	/* jscpd:ignore-start */
 	description: INodeTypeDescription = {
 		displayName: 'Ideogram Replace Background',
 		name: 'ideogramReplaceBackground',
@@ -25,6 +27,7 @@ export class IdeogramReplaceBackground implements INodeType {
 			{ name: 'cometApi', required: true, displayOptions: { show: { provider: ['cometApi'] } }, testedBy: 'cometApiTest' },
 			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
+		/* jscpd:ignore-end */
 		properties: operationProperties('replaceBackground', [promptProperty('The new background, e.g. "a sunlit marble kitchen counter"')]),
 	};
 

@@ -13,10 +13,9 @@
  * - a status we do not know is read as still running: the timeout bounds the wait.
  */
 import { z } from 'zod';
-import { MultipartBody, type HttpRequest, type MultipartPart, type ProviderError, type RequestKind } from '../engine';
+import { MultipartBody, type HttpRequest, type ProviderError, type RequestKind } from '../engine';
 import { IDEOGRAM_STYLE_TYPES } from './enums';
-import { describeIdeogramError, ideogramImage, ideogramImageSchema, ideogramPaletteJson, imagePart } from './ideogramFamily';
-import { resolutionValue } from './resolutions';
+import { describeIdeogramError, ideogramFormStart, ideogramImage, ideogramImageSchema, ideogramPaletteJson, imagePart } from './ideogramFamily';
 import type {
 	Capability,
 	GeneratedImage,
@@ -74,14 +73,7 @@ export function buildIdeogramV2Form(request: JobRequest): { body: MultipartBody;
 	const o = request.options;
 	const op = request.operation;
 	const character = route(request) === ROUTES.editCharacter;
-	const parts: MultipartPart[] = [imagePart('image', request.image)];
-	const text = (name: string, value: string) => parts.push({ name, value });
-	if (op === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
-	if (op === 'reframe') {
-		if (request.resolution) text('resolution', resolutionValue(request.resolution));
-	} else {
-		text('prompt', request.prompt ?? '');
-	}
+	const { parts, text } = ideogramFormStart(request);
 	text('num_images', String(o.numImages));
 	if (o.renderingSpeed) text('rendering_speed', lower(o.renderingSpeed));
 	if (op !== 'replaceBackground') {

@@ -81,6 +81,19 @@ export function ideogramPaletteJson(palette: ColorPalette, spell = (preset: stri
 	});
 }
 
+/** The parts both API versions start with: the image, an edit's mask, and a reframe's resolution or else the prompt. */
+export function ideogramFormStart(request: JobRequest): { parts: MultipartPart[]; text: (name: string, value: string) => void } {
+	const parts: MultipartPart[] = [imagePart('image', request.image)];
+	const text = (name: string, value: string) => void parts.push({ name, value });
+	if (request.operation === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
+	if (request.operation === 'reframe') {
+		if (request.resolution) text('resolution', resolutionValue(request.resolution));
+	} else {
+		text('prompt', request.prompt ?? '');
+	}
+	return { parts, text };
+}
+
 /**
  * The multipart body for a request: the images are referenced, not copied, and streamed while
  * sent (engine/multipart.ts). Fields per operation (docs/providers/ideogram.md): reframe has no
@@ -90,15 +103,8 @@ export function ideogramPaletteJson(palette: ColorPalette, spell = (preset: stri
 export function buildIdeogramForm(request: JobRequest): { body: MultipartBody; contentType: string } {
 	const o = request.options;
 	const op = request.operation;
-	const parts: MultipartPart[] = [imagePart('image', request.image)];
-	const text = (name: string, value: string) => parts.push({ name, value });
-	if (op === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
-	if (op === 'reframe') {
-		if (request.resolution) text('resolution', resolutionValue(request.resolution));
-	} else {
-		text('prompt', request.prompt ?? '');
-		if (o.magicPrompt) text('magic_prompt', o.magicPrompt);
-	}
+	const { parts, text } = ideogramFormStart(request);
+	if (op !== 'reframe' && o.magicPrompt) text('magic_prompt', o.magicPrompt);
 	text('num_images', String(o.numImages));
 	text('seed', String(o.seed));
 	if (o.renderingSpeed) text('rendering_speed', o.renderingSpeed);
