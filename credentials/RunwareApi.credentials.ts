@@ -48,5 +48,10 @@ export class RunwareApi implements ICredentialType {
 			body: [{ taskType: 'authentication', apiKey: '={{$credentials.apiKey}}' }],
 			json: true,
 		},
+		// Without rules n8n shows only the status text ("Unauthorized") for a refused key.
+		rules: [401, 403].map((value) => ({
+			type: 'responseCode' as const,
+			properties: { value, message: `Runware refused the API key (HTTP ${value}). Copy the key again from your Runware dashboard.` },
+		})),
 	};
 }

@@ -206,7 +206,7 @@ describe('credentials', () => {
 			await modal.getByText(/Couldn.t connect with these settings/).waitFor();
 			await modal.getByText('More details').click();
 			// the provider's answer, e.g. "RunComfy refused the API key (HTTP 401). Copy the key again …"
-			expect(await modal.innerText()).toMatch(/Couldn.t connect with these settings\s+Retry\s+(.*(refused the API key|Unauthorized).*)/);
+			expect(await modal.innerText()).toMatch(/Couldn.t connect with these settings\s+Retry\s+(.*refused the API key \(HTTP 401\)\. Copy the key again.*)/);
 			await shot(page, `credential-${provider}-wrong-key`);
 
 			await apiKey.fill(rightKey);
