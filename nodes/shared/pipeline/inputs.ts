@@ -1,22 +1,24 @@
 /**
- * Turns an item's image, mask and reference sources into provider-ready `ImageInput`s: bytes read
- * from n8n binary data or downloaded (without credentials), checked, fitted to the provider's
- * limit, and the mask converted to the provider's convention.
+ * The first step of an item: its image, mask and reference sources turned into provider-ready
+ * `ImageInput`s (bytes read from n8n binary data or downloaded without credentials, checked,
+ * fitted to the provider's limit, the mask converted to the provider's convention), and those
+ * made into the item's job requests.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { downloadImage, type Transport } from '../engine';
+import { downloadImage } from '../engine';
 import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo } from '../mask';
 import type { ImageInfo, PreparedMask } from '../mask';
-import type { ImageInput } from '../providers/types';
+import type { ImageInput, JobRequest } from '../providers/types';
 import type { ItemPlan, SourceSpec } from '../parameters/plan';
+import type { Execution } from './execution';
 
 /** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
 const MAX_INPUT_BYTES = 100 * 1024 * 1024;
 const INPUT_DOWNLOAD_TIMEOUT_MS = 60_000;
 
-export interface LoadedInputs {
+interface LoadedInputs {
 	image: ImageInput;
 	mask?: ImageInput;
 	maskEditShare?: number;
@@ -26,34 +28,28 @@ export interface LoadedInputs {
 	characterReferenceMasks?: ImageInput[];
 }
 
-interface LoadContext {
-	ctx: IExecuteFunctions;
-	itemIndex: number;
-	download: Transport;
-	signal: AbortSignal;
-}
-
 async function readSource(
-	lc: LoadContext,
+	execution: Execution,
+	itemIndex: number,
 	source: SourceSpec,
 	what: string,
 	parameter: string,
 ): Promise<{ data: Buffer; fileName: string; url?: string }> {
 	if (source.kind === 'url') {
-		const downloaded = await downloadImage(lc.download, source.url, {
+		const downloaded = await downloadImage(execution.download, source.url, {
 			maxBytes: MAX_INPUT_BYTES,
 			timeoutMs: INPUT_DOWNLOAD_TIMEOUT_MS,
-			signal: lc.signal,
+			signal: execution.signal,
 		}).catch((error: Error) => {
 			throw new InputError(`Could not download the ${what} from ${source.url}: ${error.message}`, 'Check that the URL is public and points at a PNG, JPEG or WebP image.', parameter);
 		});
 		const fileName = decodeURIComponent(new URL(source.url).pathname.split('/').pop() || what);
 		return { data: downloaded.data, fileName, url: source.url };
 	}
-	const items = lc.ctx.getInputData();
-	const binary = items[lc.itemIndex]?.binary?.[source.property];
+	const items = execution.ctx.getInputData();
+	const binary = items[itemIndex]?.binary?.[source.property];
 	if (!binary) {
-		const available = Object.keys(items[lc.itemIndex]?.binary ?? {});
+		const available = Object.keys(items[itemIndex]?.binary ?? {});
 		throw new InputError(
 			`The input item has no binary field "${source.property}" for the ${what}`,
 			available.length
@@ -62,7 +58,7 @@ async function readSource(
 			parameter,
 		);
 	}
-	const data = await lc.ctx.helpers.getBinaryDataBuffer(lc.itemIndex, source.property);
+	const data = await execution.ctx.helpers.getBinaryDataBuffer(itemIndex, source.property);
 	return { data, fileName: binary.fileName ?? what };
 }
 
@@ -70,14 +66,14 @@ function toImageInput(data: Buffer, info: ImageInfo, fileName: string, url?: str
 	return { data, mimeType: info.mimeType, fileName, width: info.width, height: info.height, url };
 }
 
-async function loadReference(lc: LoadContext, property: string, what: string, parameter: string): Promise<ImageInput> {
-	const source = await readSource(lc, { kind: 'binary', property }, what, parameter);
+async function loadReference(execution: Execution, itemIndex: number, property: string, what: string, parameter: string): Promise<ImageInput> {
+	const source = await readSource(execution, itemIndex, { kind: 'binary', property }, what, parameter);
 	const info = await readImageInfo(source.data, what);
 	return toImageInput(source.data, info, source.fileName);
 }
 
-export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<LoadedInputs> {
-	const source = await readSource(lc, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
+async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
+	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
 	const info = await readImageInfo(source.data, 'image');
 
 	let prepared: PreparedMask | undefined;
@@ -85,7 +81,7 @@ export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<Loade
 		const maskBytes =
 			plan.mask.kind === 'regions'
 				? undefined
-				: (await readSource(lc, plan.mask, 'mask', plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
+				: (await readSource(execution, itemIndex, plan.mask, 'mask', plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
 		prepared = await prepareMask({
 			imageWidth: info.width,
 			imageHeight: info.height,
@@ -124,7 +120,7 @@ export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<Loade
 	}
 	if (plan.styleReferenceProperties.length) {
 		loaded.styleReferenceImages = await Promise.all(
-			plan.styleReferenceProperties.map((p, n) => loadReference(lc, p, `style reference image ${n + 1}`, 'styleReferenceImages')),
+			plan.styleReferenceProperties.map((p, n) => loadReference(execution, itemIndex, p, `style reference image ${n + 1}`, 'styleReferenceImages')),
 		);
 		const bytes = loaded.styleReferenceImages.reduce((sum, image) => sum + image.data.length, 0);
 		const max = plan.adapter.accepts.maxStyleReferenceBytes;
@@ -138,13 +134,68 @@ export async function loadInputs(lc: LoadContext, plan: ItemPlan): Promise<Loade
 	}
 	if (plan.characterReferenceProperty) {
 		loaded.characterReferenceImages = [
-			await loadReference(lc, plan.characterReferenceProperty, 'character reference image', 'characterReferenceImage'),
+			await loadReference(execution, itemIndex, plan.characterReferenceProperty, 'character reference image', 'characterReferenceImage'),
 		];
 	}
 	if (plan.characterReferenceMaskProperty) {
 		loaded.characterReferenceMasks = [
-			await loadReference(lc, plan.characterReferenceMaskProperty, 'character reference mask', 'characterReferenceMask'),
+			await loadReference(execution, itemIndex, plan.characterReferenceMaskProperty, 'character reference mask', 'characterReferenceMask'),
 		];
 	}
 	return loaded;
+}
+
+const randomSeed = () => 1 + Math.floor(Math.random() * 2147483646);
+
+/** One job per image on providers that make one image per job, each with its own seed. */
+function jobRequests(plan: ItemPlan, base: Omit<JobRequest, 'options'> & { options: Omit<JobRequest['options'], 'seed'> }, seed: number): JobRequest[] {
+	const perJob = plan.adapter.limits.maxImagesPerJob;
+	const total = plan.generation.numImages;
+	if (perJob >= total) return [{ ...base, options: { ...base.options, seed } }];
+	return Array.from({ length: total }, (_, n) => ({
+		...base,
+		options: { ...base.options, numImages: 1, seed: (seed + n) % 2147483648 },
+	}));
+}
+
+/** An item's job requests, grouped by size, plus what its output items say about the inputs. */
+export interface ItemRequests {
+	/**
+	 * Reframe: one group of jobs per size, in the order of `plan.sizes`; the other operations: one
+	 * group. A request is set to undefined once sent, so the loaded inputs, which live only in the
+	 * requests, are let go of then.
+	 */
+	groups: Array<Array<JobRequest | undefined>>;
+	/** Metadata for every output item of the item (the mask's edit share, the size before a downscale). */
+	extra: IDataObject;
+}
+
+/** The item's inputs loaded and made into its job requests. */
+export async function loadRequests(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<ItemRequests> {
+	const inputs = await loadInputs(execution, itemIndex, plan);
+	const seed = plan.seed ?? randomSeed();
+	const groups = (plan.sizes.length ? plan.sizes : [undefined]).map((resolution) =>
+		jobRequests(
+			plan,
+			{
+				operation: plan.operation,
+				image: inputs.image,
+				mask: inputs.mask,
+				prompt: plan.prompt,
+				resolution,
+				options: {
+					...plan.generation,
+					styleReferenceImages: inputs.styleReferenceImages,
+					characterReferenceImages: inputs.characterReferenceImages,
+					characterReferenceMasks: inputs.characterReferenceMasks,
+				},
+			},
+			seed,
+		),
+	);
+	const extra: IDataObject = {
+		...(inputs.maskEditShare !== undefined ? { maskEditShare: inputs.maskEditShare } : {}),
+		...(inputs.downscaledFrom ? { downscaledFrom: `${inputs.downscaledFrom.width}x${inputs.downscaledFrom.height}` } : {}),
+	};
+	return { groups, extra };
 }

@@ -11,7 +11,8 @@ const CANCEL_TIMEOUT_MS = 5_000;
 /** Status checks in a row that may fail transiently before waiting for a job gives up. */
 const MAX_TRANSIENT_CHECK_FAILURES = 3;
 
-export interface JobEnvironment {
+/** A provider connected with the execution's credential: what every call to its adapter needs. */
+export interface ProviderConnection {
 	adapter: ProviderAdapter;
 	/** Authenticated transport bound to the execution. */
 	transport: Transport;
@@ -24,26 +25,26 @@ export interface JobEnvironment {
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-function context(env: JobEnvironment, deadline: number, signal = env.signal, transport = env.transport): ProviderContext {
-	return { http: createHttpClient(transport, { signal, deadline }), baseUrl: env.baseUrl, signal };
+function context(provider: ProviderConnection, deadline: number, signal = provider.signal, transport = provider.transport): ProviderContext {
+	return { http: createHttpClient(transport, { signal, deadline }), baseUrl: provider.baseUrl, signal };
 }
 
 /** Submits a job. Synchronous providers answer with the images; queued ones with a request id. */
-export async function submitJob(env: JobEnvironment, request: JobRequest, deadline: number): Promise<JobState> {
-	const state = await env.adapter.submit(context(env, deadline), request);
-	return failIfTerminalError(env, state, request.operation);
+export async function submitJob(provider: ProviderConnection, request: JobRequest, deadline: number): Promise<JobState> {
+	const state = await provider.adapter.submit(context(provider, deadline), request);
+	return failIfTerminalError(provider, state, request.operation);
 }
 
 /** Prices a request without running it (Price Quote Only). */
-export async function quoteJob(env: JobEnvironment, request: JobRequest, deadline: number): Promise<PriceQuote> {
-	if (!env.adapter.quote) throw new ProviderError({ provider: env.adapter.displayName, operation: request.operation, message: 'This provider has no price quotes' });
-	return await env.adapter.quote(context(env, deadline), request);
+export async function quoteJob(provider: ProviderConnection, request: JobRequest, deadline: number): Promise<PriceQuote> {
+	if (!provider.adapter.quote) throw new ProviderError({ provider: provider.adapter.displayName, operation: request.operation, message: 'This provider has no price quotes' });
+	return await provider.adapter.quote(context(provider, deadline), request);
 }
 
-function failIfTerminalError(env: JobEnvironment, state: JobState, operation?: string): JobState {
+function failIfTerminalError(provider: ProviderConnection, state: JobState, operation?: string): JobState {
 	if (state.status === 'failed' || state.status === 'cancelled') {
 		throw new ProviderError({
-			provider: env.adapter.displayName,
+			provider: provider.adapter.displayName,
 			operation,
 			message: state.status === 'cancelled' ? 'The job was cancelled' : (state.error?.message ?? 'The job failed'),
 			providerCode: state.error?.code,
@@ -58,24 +59,24 @@ function failIfTerminalError(env: JobEnvironment, state: JobState, operation?: s
 	return state;
 }
 
-export async function getJobState(env: JobEnvironment, job: JobRef, deadline: number): Promise<JobState> {
-	if (!env.adapter.getState) {
+export async function getJobState(provider: ProviderConnection, job: JobRef, deadline: number): Promise<JobState> {
+	if (!provider.adapter.getState) {
 		throw new ProviderError({
-			provider: env.adapter.displayName,
+			provider: provider.adapter.displayName,
 			message: 'This provider answers synchronously and keeps no jobs to look up',
 			requestId: job.requestId,
 		});
 	}
-	return await env.adapter.getState(context(env, deadline), job);
+	return await provider.adapter.getState(context(provider, deadline), job);
 }
 
-export async function cancelJob(env: JobEnvironment, job: JobRef) {
-	if (!env.adapter.cancel) {
-		return { status: undefined, cancelled: false, reason: `${env.adapter.displayName} has no way to cancel a job` };
+export async function cancelJob(provider: ProviderConnection, job: JobRef) {
+	if (!provider.adapter.cancel) {
+		return { status: undefined, cancelled: false, reason: `${provider.adapter.displayName} has no way to cancel a job` };
 	}
 	const signal = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
-	const ctx = context(env, Date.now() + CANCEL_TIMEOUT_MS, signal, env.cleanupTransport);
-	return await env.adapter.cancel(ctx, job);
+	const ctx = context(provider, Date.now() + CANCEL_TIMEOUT_MS, signal, provider.cleanupTransport);
+	return await provider.adapter.cancel(ctx, job);
 }
 
 /**
@@ -83,7 +84,7 @@ export async function cancelJob(env: JobEnvironment, job: JobRef) {
  * cancelled (it would otherwise run and bill later), and the error carries its request id.
  */
 export async function waitForJob(
-	env: JobEnvironment,
+	provider: ProviderConnection,
 	job: JobRef,
 	deadline: number,
 	options: {
@@ -100,7 +101,7 @@ export async function waitForJob(
 	const polled = await settle(
 		pollUntilDone(
 			async () => {
-				const checked = await settle(getJobState(env, job, deadline));
+				const checked = await settle(getJobState(provider, job, deadline));
 				if (!checked.ok) {
 					// A check that failed in a way that may pass (a truncated body, an outage that outlasted
 					// the client's retries) is not the job's end: check again on the schedule, a few times.
@@ -119,7 +120,7 @@ export async function waitForJob(
 				};
 			},
 			{
-				signal: env.signal,
+				signal: provider.signal,
 				deadline,
 				startedAt: options.submittedAt,
 				// Jobs of the same kind take similar times: polling densely when recent ones finished
@@ -128,15 +129,15 @@ export async function waitForJob(
 			},
 		),
 	);
-	if (polled.ok) return failIfTerminalError(env, polled.value, job.operation);
+	if (polled.ok) return failIfTerminalError(provider, polled.value, job.operation);
 	const timedOut = polled.error instanceof PollTimeoutError;
 	if (!timedOut && !isAbortError(polled.error)) throw polled.error;
 	if (timedOut && onTimeout === 'returnState' && last) return last;
 	const stillQueued = !last || last.status === 'queued' || last.status === 'submitted';
-	const cancelled = stillQueued && options.cancelWhenGivingUp && env.adapter.cancel ? await settle(cancelJob(env, job)) : undefined;
+	const cancelled = stillQueued && options.cancelWhenGivingUp && provider.adapter.cancel ? await settle(cancelJob(provider, job)) : undefined;
 	const cancelNote = cancelled?.ok && cancelled.value.cancelled ? ' It was still queued and has been cancelled.' : '';
 	throw new ProviderError({
-		provider: env.adapter.displayName,
+		provider: provider.adapter.displayName,
 		operation: job.operation,
 		message: timedOut
 			? `The job did not finish within the timeout (last status: ${last?.status ?? 'unknown'}).${cancelNote}`

@@ -1,21 +1,25 @@
 /**
- * Builds the output items of docs/interface.md from finished jobs: one item per image, the image
- * downloaded (without credentials) into binary data with a name that says what it is.
+ * The last step of an item: the output items of docs/interface.md built from its finished jobs,
+ * one item per image, the image downloaded (without credentials) into binary data with a name
+ * that says what it is.
  */
 import { fieldOf, messageOf } from '../unknownValues';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { DownloadError, downloadImage, ProviderError, settle, type Transport } from '../engine';
+import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
 import { readImageInfo } from '../mask';
-import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderName } from '../providers/types';
+import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderAdapter } from '../providers/types';
+import type { Execution } from './execution';
+import { getJobState, type ProviderConnection } from './jobs';
 
 /** Result images are a few MB; a cap stops a wrong URL from filling memory. */
 const MAX_RESULT_BYTES = 64 * 1024 * 1024;
 const RESULT_DOWNLOAD_TIMEOUT_MS = 60_000;
 
+/** What the output items of one input item say and hold, beyond what its jobs report. */
 export interface OutputSettings {
-	provider: ProviderName;
-	providerDisplayName: string;
+	itemIndex: number;
+	adapter: ProviderAdapter;
 	operation: OperationName;
 	downloadImages: boolean;
 	outputBinaryProperty: string;
@@ -25,20 +29,17 @@ export interface OutputSettings {
 	extra?: IDataObject;
 }
 
-export interface DownloadEnvironment {
-	ctx: IExecuteFunctions;
-	itemIndex: number;
-	/** A transport without credentials: provider keys never go to result hosts. */
-	download: Transport;
-	signal: AbortSignal;
+/** How result images are downloaded: within the item's deadline, and from whom a fresh link can be read. */
+interface Download {
+	execution: Execution;
 	deadline: number;
-	/** The job's state fetched again (fresh result links), for providers that keep jobs. */
-	refresh?: (job: JobState) => Promise<JobState>;
+	/** The provider that keeps the jobs, to read one again when its result link expired. */
+	rereadFrom?: ProviderConnection;
 }
 
 function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImage, imageIndex: number): IDataObject {
 	const json: IDataObject = {
-		provider: settings.provider,
+		provider: settings.adapter.name,
 		operation: settings.operation,
 		requestId: job.requestId,
 		status: 'completed',
@@ -60,20 +61,20 @@ function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImag
 	return json;
 }
 
-async function fetchImageBytes(env: DownloadEnvironment, image: GeneratedImage, url: string, settings: OutputSettings, requestId: string) {
+async function fetchImageBytes(download: Download, image: GeneratedImage, url: string, settings: OutputSettings, requestId: string) {
 	if (image.inline) return image.inline;
-	const remaining = Math.max(1_000, env.deadline - Date.now());
+	const remaining = Math.max(1_000, download.deadline - Date.now());
 	const downloaded = await settle(
-		downloadImage(env.download, url, {
+		downloadImage(download.execution.download, url, {
 			maxBytes: MAX_RESULT_BYTES,
 			timeoutMs: Math.min(RESULT_DOWNLOAD_TIMEOUT_MS, remaining),
-			signal: env.signal,
+			signal: download.execution.signal,
 		}),
 	);
 	if (downloaded.ok) return downloaded.value.data;
 	throw new ProviderError({
 		cause: downloaded.error,
-		provider: settings.providerDisplayName,
+		provider: settings.adapter.displayName,
 		operation: settings.operation,
 		message: `The result image could not be downloaded: ${messageOf(downloaded.error)}`,
 		requestId,
@@ -85,14 +86,16 @@ async function fetchImageBytes(env: DownloadEnvironment, image: GeneratedImage, 
  * Downloads one result image, with one second chance: a link that expired is fetched afresh from
  * the job (providers that keep jobs), and a body cut short on the way is downloaded again.
  */
-async function resultImage(env: DownloadEnvironment, settings: OutputSettings, job: JobState, image: GeneratedImage) {
+async function resultImage(download: Download, settings: OutputSettings, job: JobState, image: GeneratedImage) {
 	let url = image.url ?? '';
+	const { rereadFrom, deadline } = download;
 	for (let attempt = 1; ; attempt++) {
-		const data = await settle(fetchImageBytes(env, image, url, settings, job.requestId));
+		const data = await settle(fetchImageBytes(download, image, url, settings, job.requestId));
 		if (!data.ok) {
 			const cause = fieldOf(data.error, 'cause');
-			if (attempt === 1 && env.refresh && cause instanceof DownloadError && cause.expired) {
-				const fresh = await env.refresh(job);
+			if (attempt === 1 && rereadFrom?.adapter.getState && cause instanceof DownloadError && cause.expired) {
+				const ref = { provider: settings.adapter.name, operation: settings.operation, requestId: job.requestId, numImages: job.images?.length };
+				const fresh = await getJobState(rereadFrom, ref, deadline);
 				url = fresh.images?.[job.images?.indexOf(image) ?? -1]?.url ?? url;
 				continue;
 			}
@@ -105,29 +108,25 @@ async function resultImage(env: DownloadEnvironment, settings: OutputSettings, j
 }
 
 /** Output items for the images of one or more finished jobs of one input item. */
-export async function buildImageItems(
-	env: DownloadEnvironment,
-	settings: OutputSettings,
-	jobs: JobState[],
-): Promise<INodeExecutionData[]> {
+export async function buildImageItems(download: Download, settings: OutputSettings, jobs: JobState[]): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	let imageIndex = 0;
 	for (const job of jobs) {
 		for (const image of job.images ?? []) {
 			const json = imageJson(settings, job, image, imageIndex);
-			const item: INodeExecutionData = { json, pairedItem: { item: env.itemIndex } };
+			const item: INodeExecutionData = { json, pairedItem: { item: settings.itemIndex } };
 			// An image withheld for safety was billed: it still gets its item, without URL or binary.
 			const withheld = image.isImageSafe === false || (!image.url && !image.inline);
 			if (withheld) {
 				json.isImageSafe = false;
 				delete json.imageUrl;
 			} else if (settings.downloadImages) {
-				const { data, info } = await resultImage(env, settings, job, image);
+				const { data, info } = await resultImage(download, settings, job, image);
 				const size = `${info.width}x${info.height}`;
 				json.resolution ??= size;
 				const fileName = `${settings.operation}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 				item.binary = {
-					[settings.outputBinaryProperty]: await env.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
+					[settings.outputBinaryProperty]: await download.execution.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
 				};
 			}
 			items.push(item);
@@ -142,30 +141,29 @@ export function submittedItem(
 	settings: OutputSettings,
 	job: JobState,
 	numImages: number,
-	itemIndex: number,
 	/** With several sizes per item, which one the job makes. */
 	withResolution = false,
 ): INodeExecutionData {
 	return {
 		json: {
-			provider: settings.provider,
+			provider: settings.adapter.name,
 			operation: settings.operation,
 			requestId: job.requestId,
 			status: 'submitted',
 			numImages,
 			...(withResolution && settings.resolution ? { resolution: settings.resolution } : {}),
 		},
-		pairedItem: { item: itemIndex },
+		pairedItem: { item: settings.itemIndex },
 	};
 }
 
 /** Price Quote Only: one item for the input item, the prices of all its requests summed. */
-export function quoteItem(provider: ProviderName, operation: OperationName, quotes: PriceQuote[], itemIndex: number): INodeExecutionData {
+export function quoteItem(settings: OutputSettings, quotes: PriceQuote[]): INodeExecutionData {
 	const sum = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) * 1e6) / 1e6;
 	const bounded = quotes.some((q) => q.costUpperBoundUsd !== undefined);
 	const json: IDataObject = {
-		provider,
-		operation,
+		provider: settings.adapter.name,
+		operation: settings.operation,
 		dryRun: true,
 		costUsd: sum(quotes.map((q) => q.costUsd)),
 		...(bounded ? { costUpperBoundUsd: sum(quotes.map((q) => q.costUpperBoundUsd ?? q.costUsd)) } : {}),
@@ -173,5 +171,5 @@ export function quoteItem(provider: ProviderName, operation: OperationName, quot
 		billingIdentifier: [...new Set(quotes.map((q) => q.billingIdentifier))].join(', '),
 		quantity: quotes.reduce((a, q) => a + q.quantity, 0),
 	};
-	return { json, pairedItem: { item: itemIndex } };
+	return { json, pairedItem: { item: settings.itemIndex } };
 }

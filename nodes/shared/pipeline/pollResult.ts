@@ -9,7 +9,7 @@ import { POLL_OPERATION, POLL_PROVIDER, readJobRef, submittedOperation } from '.
 import { readParameter } from '../parameters/parse';
 import type { JobRef, ProviderName } from '../providers/types';
 import { mapWithConcurrency } from './concurrency';
-import { credentialEnvironment } from './environment';
+import { executionOf } from './execution';
 import { errorItem, toNodeError } from './failures';
 import { cancelJob, getJobState, waitForJob } from './jobs';
 import { buildImageItems } from './outputs';
@@ -18,8 +18,7 @@ const POLL_CONCURRENCY = 10;
 
 export async function executePollResult(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const env = credentialEnvironment(this);
-	const continueOnFail = this.continueOnFail();
+	const execution = executionOf(this);
 	const adapter = readParameter(this, 0, POLL_PROVIDER);
 	const providerName = adapter.name;
 
@@ -28,37 +27,34 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			const operation = readParameter(this, i, POLL_OPERATION);
 			const options = parsePollOptions(this.getNodeParameter('options', i, {}));
 			const job = readJobRef(this, i);
-			const jobEnv = await env.forProvider(adapter);
+			const provider = await execution.connect(adapter);
 			const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
 			const paired = { pairedItem: { item: i } };
 			if (operation === 'getStatus') {
-				const state = await getJobState(jobEnv, job, deadline);
+				const state = await getJobState(provider, job, deadline);
 				return [{ json: statusJson(providerName, job, state), ...paired }];
 			}
 			if (operation === 'cancel') {
-				const outcome = await cancelJob(jobEnv, job);
+				const outcome = await cancelJob(provider, job);
 				const json: IDataObject = { provider: providerName, requestId: job.requestId, status: outcome.status ?? 'unknown', cancelled: outcome.cancelled };
 				if (outcome.reason) json.reason = outcome.reason;
 				return [{ json, ...paired }];
 			}
 			const onTimeout = options.onTimeout === 'returnStatus' ? 'returnState' : 'error';
-			const state = await waitForJob(jobEnv, job, deadline, { onTimeout });
+			const state = await waitForJob(provider, job, deadline, { onTimeout });
 			if (state.status !== 'completed') return [{ json: statusJson(providerName, job, state), ...paired }];
-			return await buildImageItems(
-				{ ctx: this, itemIndex: i, download: env.download, signal: env.signal, deadline },
-				{
-					provider: providerName,
-					providerDisplayName: adapter.displayName,
-					operation: job.operation ?? 'edit',
-					downloadImages: options.downloadImages ?? true,
-					outputBinaryProperty: options.outputBinaryProperty ?? 'data',
-				},
-				[state],
-			);
+			const settings = {
+				itemIndex: i,
+				adapter,
+				operation: job.operation ?? 'edit',
+				downloadImages: options.downloadImages ?? true,
+				outputBinaryProperty: options.outputBinaryProperty ?? 'data',
+			};
+			return await buildImageItems({ execution, deadline }, settings, [state]);
 		} catch (error) {
 			const source = { adapter, operation: submittedOperation(items[i]?.json) };
-			if (continueOnFail) return [errorItem(error, i, source, env.secrets())];
-			throw toNodeError(this, error, i, env.secrets(), source);
+			if (execution.continueOnFail) return [errorItem(error, i, source, execution.secrets())];
+			throw toNodeError(this, error, i, execution.secrets(), source);
 		}
 	});
 	return [results.flat()];

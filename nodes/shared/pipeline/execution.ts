@@ -1,36 +1,42 @@
 /**
- * What the pipeline needs from the n8n execution: the cancel signal, transports (authenticated
- * for the provider, plain for downloads) and the credential's base URL and key (for redaction).
+ * One run of a node in an n8n execution, as the pipeline sees it: the n8n functions (input
+ * items, binary data), the cancel signal, the transport for downloads (no credentials), the
+ * providers connected with their credentials, and the API keys to redact.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { createN8nTransport, withDeprecationNotices, type Transport } from '../engine';
 import type { ProviderAdapter } from '../providers/types';
-import type { JobEnvironment } from './jobs';
+import type { ProviderConnection } from './jobs';
 
-export interface ExecutionEnvironment {
+export interface Execution {
+	ctx: IExecuteFunctions;
 	signal: AbortSignal;
+	continueOnFail: boolean;
 	/** No credentials: used for input URLs and result downloads. */
 	download: Transport;
-	forProvider(adapter: ProviderAdapter): Promise<JobEnvironment>;
+	/** The provider with this execution's credential, read once per provider. */
+	connect(adapter: ProviderAdapter): Promise<ProviderConnection>;
 	/** API keys seen so far, to redact from anything shown to the user. */
 	secrets(): string[];
 }
 
-export function credentialEnvironment(ctx: IExecuteFunctions): ExecutionEnvironment {
+export function executionOf(ctx: IExecuteFunctions): Execution {
 	// Never fails a call: a deprecated route keeps working until the provider removes it.
 	const warn = (message: string) => ctx.logger?.warn(message);
 	const signal = ctx.getExecutionCancelSignal() ?? new AbortController().signal;
 	const keys = new Set<string>();
-	const cache = new Map<string, Promise<JobEnvironment>>();
+	const connections = new Map<string, Promise<ProviderConnection>>();
 	return {
+		ctx,
 		signal,
+		continueOnFail: ctx.continueOnFail(),
 		download: createN8nTransport(ctx),
 		secrets: () => [...keys],
-		forProvider(adapter) {
-			let env = cache.get(adapter.name);
-			if (!env) {
-				env = (async () => {
+		connect(adapter) {
+			let connection = connections.get(adapter.name);
+			if (!connection) {
+				connection = (async () => {
 					const credentials = await ctx.getCredentials(adapter.credentialType);
 					if (credentials.apiKey) keys.add(String(credentials.apiKey));
 					const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
@@ -43,9 +49,9 @@ export function credentialEnvironment(ctx: IExecuteFunctions): ExecutionEnvironm
 						cleanupTransport: createN8nTransport(ctx, adapter.credentialType, { detached: true }),
 					};
 				})();
-				cache.set(adapter.name, env);
+				connections.set(adapter.name, connection);
 			}
-			return env;
+			return connection;
 		},
 	};
 }

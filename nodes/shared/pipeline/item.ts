@@ -1,0 +1,112 @@
+/**
+ * One input item of Ideogram Edit, Reframe or Replace Background, top to bottom: its inputs
+ * loaded into job requests (inputs.ts), the jobs submitted and waited for (jobs.ts), their
+ * images downloaded into output items (outputs.ts). A failure of one job lets the item's other
+ * jobs finish: their images were paid for, and the error lists them (see paidJobsOf).
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { ProviderError } from '../engine';
+import type { ItemPlan } from '../parameters/plan';
+import { sizeValue, type Size } from '../parameters/sizes';
+import type { JobRequest } from '../providers/types';
+import type { createLimiter } from './concurrency';
+import type { Execution } from './execution';
+import { errorItem, withPaidJobs } from './failures';
+import type { ImageBudget } from './imageBudget';
+import { loadRequests, type ItemRequests } from './inputs';
+import { quoteJob, submitJob, waitForJob, type ProviderConnection } from './jobs';
+import { buildImageItems, quoteItem, submittedItem, type OutputSettings } from './outputs';
+
+/** What bounds the jobs of all items of one run of the node. */
+export interface JobLimits {
+	/** Images requested in this execution (Max Images Per Execution). */
+	budget: ImageBudget;
+	/** Size jobs in flight across all items, within the node's concurrency. */
+	slot: ReturnType<typeof createLimiter>;
+}
+
+/** An error of one of several sizes, saying which size it was. */
+function forSize(error: unknown, size: Size): unknown {
+	const label = `Size ${sizeValue(size)}`;
+	if (error instanceof ProviderError) return new ProviderError({ ...error.details, message: `${label}: ${error.details.message}` });
+	if (error instanceof Error) error.message = `${label}: ${error.message}`;
+	return error;
+}
+
+/**
+ * Sends request j of a group and lets go of it: from then on nothing of the item holds its image,
+ * mask or references (the adapter re-sends a body only while this call runs), so polling and
+ * downloads of many items in flight do not keep their inputs. Then waits for the job, unless
+ * the provider answered at once or the user asked only to submit.
+ */
+async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
+	const request = requests[j];
+	requests[j] = undefined;
+	if (!request) throw new Error(`job ${j} submitted twice`);
+	const { numImages, renderingSpeed } = request.options;
+	limits.budget.take(numImages);
+	const submittedAt = Date.now();
+	const submitted = await submitJob(provider, request, deadline);
+	if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
+	const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
+	const durationKey = [plan.adapter.name, plan.operation, renderingSpeed ?? 'DEFAULT', numImages].join(':');
+	return await waitForJob(provider, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
+}
+
+/** Price Quote Only: the exact requests, priced; nothing is generated, so nothing counts against the image budget. */
+async function quote(provider: ProviderConnection, limits: JobLimits, { groups }: ItemRequests, settings: OutputSettings, deadline: number) {
+	const requests = groups.flat().filter((request): request is JobRequest => request !== undefined);
+	const quotes = await Promise.all(requests.map(async (request) => await limits.slot(async () => await quoteJob(provider, request, deadline))));
+	return [quoteItem(settings, quotes)];
+}
+
+export async function runItem(execution: Execution, limits: JobLimits, plan: ItemPlan, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { sizes } = plan;
+	const deadline = Date.now() + plan.timeoutMs;
+	const provider = await execution.connect(plan.adapter);
+	const requests = await loadRequests(execution, itemIndex, plan);
+	const settings = (size?: Size): OutputSettings => ({
+		itemIndex,
+		adapter: plan.adapter,
+		operation: plan.operation,
+		downloadImages: plan.downloadImages,
+		outputBinaryProperty: plan.outputBinaryProperty,
+		resolution: size && sizeValue(size),
+		extra: requests.extra,
+	});
+	if (plan.dryRun) return await quote(provider, limits, requests, settings(), deadline);
+
+	// How many images each job asks for, kept apart: the requests themselves are let go once sent.
+	const imagesPerJob = requests.groups.map((group) => group.map((request) => request?.options.numImages ?? 1));
+	// The jobs of one group (size) run side by side; each is submitted once.
+	const outcomes = await Promise.all(
+		requests.groups.map(async (group, n) => {
+			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(provider, limits, plan, group, j, deadline))));
+			const size = sizes.length > 1 ? sizes[n] : undefined;
+			const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ ...s.value, resolution: size && sizeValue(size) }] : []));
+			const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+			return { size, finished, error: rejected && (size ? forSize(rejected.reason, size) : rejected.reason) };
+		}),
+	);
+	// Several sizes with Continue On Fail: a failed size gives its error item, in its place among the
+	// items of the sizes that completed. Otherwise the first failure fails the item, listing what was paid.
+	const failed = outcomes.find((o) => o.error !== undefined);
+	if (failed && !(execution.continueOnFail && sizes.length > 1)) {
+		throw withPaidJobs(failed.error, outcomes.flatMap((o) => o.finished));
+	}
+	const perSize = await Promise.all(
+		outcomes.map(async ({ size, finished, error }, n) => {
+			if (error !== undefined) {
+				return [errorItem(withPaidJobs(error, finished), itemIndex, plan, execution.secrets(), { resolution: sizeValue(sizes[n]) })];
+			}
+			const out = settings(sizes[n]);
+			if (!plan.waitForCompletion && plan.adapter.queued) {
+				return finished.map((job, j) => submittedItem(out, job, imagesPerJob[n][j], size !== undefined));
+			}
+			// A result link that expired before the download: the job is read again from the provider for fresh links.
+			return await buildImageItems({ execution, deadline, rereadFrom: provider }, out, finished);
+		}),
+	);
+	return perSize.flat();
+}
