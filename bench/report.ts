@@ -4,6 +4,7 @@ import type { LatencyRow } from './latency';
 import type { BenchResult as MaskResult } from './mask';
 import type { MemoryPart, MemoryRow } from './memory';
 import type { OverheadRow } from './overhead';
+import type { SoakRow } from './soak';
 import { fmt, mean, PROVIDER_LABEL } from './lib/common';
 
 export interface Environment {
@@ -32,6 +33,7 @@ export interface Results {
 	memoryParts?: MemoryPart[];
 	overhead?: OverheadRow[];
 	mask?: MaskResult;
+	soak?: SoakRow[];
 	/** Sections that failed to run, with the error. */
 	failures: Array<{ section: string; error: string }>;
 }
@@ -45,6 +47,7 @@ export const TARGETS = {
 	memoryMultiple: 3,
 	overheadMs: 5,
 	maskMedianMs: 150,
+	soakGrowthMbPer100: 2,
 };
 
 const s = (ms: number | undefined, digits = 1) => (ms === undefined || Number.isNaN(ms) ? '–' : (ms / 1000).toFixed(digits));
@@ -343,6 +346,17 @@ function targetLines(results: Results): TargetLine[] {
 			met: results.mask.medianMs < TARGETS.maskMedianMs,
 		});
 	}
+	const soakPackage = results.soak?.find((r) => r.contender === 'package');
+	if (soakPackage) {
+		const own = results.soak?.find((r) => r.contender === 'n8n only');
+		const ok = soakPackage.rssGrowthMbPer100 < TARGETS.soakGrowthMbPer100 && soakPackage.errors === 0;
+		lines.push({
+			target: `Soak: RSS growth over the second half < ${TARGETS.soakGrowthMbPer100} MB per 100 executions, one n8n process`,
+			measured: `package ${signed(soakPackage.rssGrowthMbPer100)} MB/100 over ${soakPackage.executions} executions, ${soakPackage.errors} errors${own ? ` (n8n only: ${signed(own.rssGrowthMbPer100)}, ${own.errors} errors)` : ''}`,
+			met: ok,
+			why: ok ? undefined : 'See "6. Soak".',
+		});
+	}
 	return lines;
 }
 
@@ -376,6 +390,34 @@ function speedupWhy(contender: 'all-items loop' | 'one-at-a-time loop', set: Bat
 	return `The one-at-a-time loop sees each job at the next 5 s mark after it ends (${perItem.join('; ')}). ${bound}${tight}`;
 }
 
+// ───────────── soak ─────────────
+
+const signed = (v: number) => (Number.isNaN(v) ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`);
+
+function soakTable(results: Results): string {
+	return table(
+		['Contender', 'Executions', 'Errors', 'In flight', 'Time (s)', 'Lowest RSS, first → last window (MB)', 'RSS growth, 2nd half (MB/100)', 'Lowest heap, first → last (MB)', 'Heap growth (MB/100)', 'External growth (MB/100)'],
+		(results.soak ?? []).map((r) => [
+			r.contender,
+			String(r.executions),
+			r.errors ? `**${r.errors}**` : '0',
+			String(r.concurrency),
+			String(r.wallS),
+			`${r.rssFirstMb} → ${r.rssLastMb}`,
+			signed(r.rssGrowthMbPer100),
+			`${r.heapFirstMb} → ${r.heapLastMb}`,
+			signed(r.heapGrowthMbPer100),
+			signed(r.externalGrowthMbPer100),
+		]),
+	);
+}
+
+function soakSeries(results: Results): string {
+	return (results.soak ?? [])
+		.map((r) => `- ${r.contender}, lowest RSS per ${r.windows[0]?.executions ?? '?'} executions (MB): ${r.windows.map((w) => w.rssMinMb.toFixed(0)).join(', ')}${r.firstError ? `; first error: ${r.firstError}` : ''}`)
+		.join('\n');
+}
+
 // ───────────── console ─────────────
 
 export function consoleReport(results: Results): string {
@@ -385,6 +427,7 @@ export function consoleReport(results: Results): string {
 	if (results.latency?.length) parts.push('2–3. Completion latency and polling cost', latencyTable(results));
 	if (results.memory?.length) parts.push('4. Memory', memoryTable(results), memoryPartsTable(results));
 	if (results.overhead?.length) parts.push('5. Per-item overhead (instant fake)', overheadTable(results));
+	if (results.soak?.length) parts.push('6. Soak (one n8n process, webhook executions)', soakTable(results), soakSeries(results));
 	if (results.mask) parts.push(`Mask preparation: median ${results.mask.medianMs} ms, p95 ${results.mask.p95Ms} ms`);
 	parts.push('Targets', table(['Target', 'Measured', 'Result'], targetLines(results).map((t) => [t.target, t.measured, yes(t.met)])));
 	for (const f of results.failures) parts.push(`SECTION FAILED: ${f.section}: ${f.error}`);
@@ -544,6 +587,32 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 			'',
 		);
 	}
+	if (results.soak?.length) {
+		const r = results.soak[0];
+		out.push(
+			'## 6. Soak',
+			'',
+			`One real n8n 2.41.1 (\`n8n start\`, SQLite, binary data in filesystem mode, executions saved as by default) per contender, with`,
+			'the package installed as n8n installs community packages, answering production webhooks (response when the last node',
+			`ends) ${r.executions} times, ${r.concurrency} calls in flight, alternating RunComfy Replace Background and Ideogram Edit (v2 API) over`,
+			`${r.imagesPerExecution} PNGs of 256×256 each. The images come base64 in the webhook's JSON body and become binary data with Convert`,
+			'To File; the fakes (test/fakes) on 127.0.0.1 finish each job in 20 ms. **package**: the package\'s node (Edit with a',
+			'rectangular region as its mask, so the package draws the mask). **n8n only**: the same requests with n8n\'s own nodes:',
+			'Extract From File (base64) → HTTP Request submit (RunComfy: JSON with a data URI; Ideogram: multipart with the image and',
+			'a mask file an HTTP Request fetched) → Wait 0.5 s → HTTP Request status → IF completed (false: back to Wait) →',
+			'(RunComfy: HTTP Request result) → HTTP Request download as file. The n8n process\'s RSS (`/proc/<pid>/status` VmRSS) is',
+			'read after every execution and every 100 ms, its JS heap (`nodejs_heap_size_used_bytes`) and external memory',
+			`(\`nodejs_external_memory_bytes\`) from n8n\'s \`/metrics\` (\`N8N_METRICS=true\`) every 10 executions; per window of`,
+			`${r.windows[0]?.executions ?? 100} executions the lowest of each is kept (what stays held, not the garbage between two collections). **Growth** is`,
+			'the least-squares slope of those window minima over the second half of the run, in MB per 100 executions; the first',
+			'half is warm-up (code loaded, caches and pools filled, the database\'s first pages).',
+			'',
+			soakTable(results),
+			'',
+			soakSeries(results),
+			'',
+		);
+	}
 	if (results.mask) {
 		out.push(
 			'## Mask preparation',
@@ -560,10 +629,13 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 		'',
 		'`npm run bench` builds the package and runs everything (about 13 minutes on 2 cores; the first run also installs n8n',
 		'2.41.1 into `~/.cache/n8n-ideogram`, which takes a few minutes). Environment: `BENCH_QUICK=1` a short smoke run that',
-		'writes `bench/.out/BENCHMARKS.quick.md` instead of this file; `BENCH_ONLY=batch,real,latency,memory,overhead,mask` a',
+		'writes `bench/.out/BENCHMARKS.quick.md` instead of this file; `BENCH_ONLY=batch,real,latency,memory,overhead,mask,soak` a',
 		'subset (then this file is not rewritten unless `BENCH_OUT` is set); `BENCH_OUT=path` where to write; `BENCH_REPEATS=3`',
 		'runs per batch case; `BENCH_SPREAD=0.2` the job-length spread; `BENCH_ITEMS`, `BENCH_LOOP_ITEMS`,',
-		'`BENCH_BATCH_MEANS=3,12`, `BENCH_LATENCY_MEANS=2,10,60` (seconds); `BENCH_REPORT_FROM=bench/.out/results.json`',
+		'`BENCH_BATCH_MEANS=3,12`, `BENCH_LATENCY_MEANS=2,10,60` (seconds); `BENCH_SOAK_EXECUTIONS=1500` (100 with',
+		'`BENCH_QUICK`), `BENCH_SOAK_CONCURRENCY=6`, `BENCH_SOAK_WINDOW=100` (25 with `BENCH_QUICK`) for the soak (section',
+		'`soak`: two real n8n processes one after the other, about ten minutes each; `BENCH_SOAK_CONTENDERS=package` runs one);',
+		'`BENCH_REPORT_FROM=bench/.out/results.json`',
 		're-renders the report from the last run without measuring. `npx tsx bench/pollSim.ts [seconds …]` runs the poll',
 		'schedule alone on a fake clock (batches of 20, cold, first warm and warm) in seconds.',
 		'',

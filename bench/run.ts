@@ -4,13 +4,15 @@
  *
  * Environment (all optional):
  *   BENCH_QUICK=1          short smoke run (writes bench/.out/BENCHMARKS.quick.md, not BENCHMARKS.md)
- *   BENCH_ONLY=a,b         sections: batch, real, latency, memory, overhead, mask (BENCHMARKS.md is then
+ *   BENCH_ONLY=a,b         sections: batch, real, latency, memory, overhead, mask, soak (BENCHMARKS.md is then
  *                          only written when BENCH_OUT is set)
  *   BENCH_OUT=path         where to write the report
  *   BENCH_SPREAD=0.2       job lengths are drawn in mean × [1 - spread, 1 + spread]
  *   BENCH_REPORT_FROM=path re-render the report from a saved run (bench/.out/results.json)
  *   BENCH_REPEATS=3        runs per contender and batch case (the median run is reported)
  *   BENCH_MEMORY_ITEMS=5   items in flight at once in the memory section's many-items row
+ *   BENCH_SOAK_EXECUTIONS=1500  BENCH_SOAK_CONCURRENCY=6  BENCH_SOAK_WINDOW=100   the soak in one n8n process
+ *   BENCH_SOAK_CONTENDERS=package,n8n only
  *   BENCH_ITEMS=20  BENCH_LOOP_ITEMS=5  BENCH_BATCH_MEANS=3,12  BENCH_LATENCY_MEANS=2,10,60 (s)
  */
 import fs from 'node:fs';
@@ -25,13 +27,14 @@ import { benchLatency, type LatencyClass } from './latency';
 import { benchMaskPreparation } from './mask';
 import { benchMemory } from './memory';
 import { benchOverhead } from './overhead';
+import { benchSoak, type SoakContender } from './soak';
 import { consoleReport, markdownReport, type Results } from './report';
 import { packageDurations, REPO_ROOT, startImageServer, withPackageMeters } from './lib/common';
 import { registerN8nBaseNodes } from './lib/n8nBase';
 
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
-const SECTIONS = ['batch', 'real', 'latency', 'memory', 'overhead', 'mask'] as const;
+const SECTIONS = ['batch', 'real', 'latency', 'memory', 'overhead', 'mask', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 const enabled = (s: Section) => !only || only.has(s);
@@ -241,6 +244,17 @@ async function main() {
 		const memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, items: Number(env.BENCH_MEMORY_ITEMS ?? 5), smallLimitBytes: 10 * 1024 * 1024, log }));
 		results.memory = memory?.rows;
 		results.memoryParts = memory?.parts;
+	}
+
+	if (enabled('soak')) {
+		const soak = {
+			executions: Number(env.BENCH_SOAK_EXECUTIONS ?? (QUICK ? 100 : 1500)),
+			concurrency: Number(env.BENCH_SOAK_CONCURRENCY ?? 6),
+			window: Number(env.BENCH_SOAK_WINDOW ?? (QUICK ? 25 : 100)),
+			contenders: (env.BENCH_SOAK_CONTENDERS ?? 'package,n8n only').split(',').map((c) => c.trim()) as SoakContender[],
+		};
+		log(`soak: ${soak.executions} webhook executions in one n8n process, ${soak.concurrency} in flight, per contender`);
+		results.soak = await attempt('soak', () => benchSoak({ ...soak, imagesPerExecution: 5, side: 256, jobMs: 20, log }));
 	}
 
 	results.env.runtimeS = (Date.now() - started) / 1000;

@@ -22,7 +22,7 @@ export const NODE_TYPE_OF: Record<Operation, NodeName> = {
 	replaceBackground: 'ideogramReplaceBackground',
 };
 
-const RUNCOMFY_MODEL: Record<Operation, string> = {
+export const RUNCOMFY_MODEL: Record<Operation, string> = {
 	edit: 'ideogram/ideogram-v3/edit',
 	replaceBackground: 'ideogram/ideogram-v3/replace-background',
 };
@@ -64,12 +64,12 @@ export function packageWorkflow(
 // ───────────── n8n's own nodes ─────────────
 
 let position = 0;
-function node(name: string, type: string, typeVersion: number, parameters: INodeParameters): INode {
+export function node(name: string, type: string, typeVersion: number, parameters: INodeParameters): INode {
 	position += 200;
 	return { id: `${name}-id`, name, type: `n8n-nodes-base.${type}`, typeVersion, position: [position, 0], parameters };
 }
 
-function http(name: string, method: 'GET' | 'POST', url: string, apiKey: string | undefined, extra: INodeParameters = {}): INode {
+export function http(name: string, method: 'GET' | 'POST', url: string, apiKey: string | undefined, extra: INodeParameters = {}): INode {
 	return node(name, 'httpRequest', 4.2, {
 		method,
 		url,
@@ -84,6 +84,18 @@ function http(name: string, method: 'GET' | 'POST', url: string, apiKey: string 
 const main = (...targets: Array<Array<{ node: string; index?: number }>>): INodeConnections => ({
 	main: targets.map((outputs) => outputs.map((t) => ({ node: t.node, type: NodeConnectionTypes.Main, index: t.index ?? 0 }))),
 });
+
+/** IF `$json.status` is `completed` (RunComfy's and Ideogram's word for a finished job): true → output 0, false → output 1. */
+export function ifCompleted(): INode {
+	return node('Completed?', 'if', 2.2, {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+			conditions: [{ id: 'done', leftValue: '={{ $json.status }}', rightValue: 'completed', operator: { type: 'string', operation: 'equals' } }],
+			combinator: 'and',
+		},
+		options: {},
+	});
+}
 
 interface LoopNodes {
 	submit: INode;
@@ -107,16 +119,7 @@ function loopNodes(operation: Operation, baseUrl: string, apiKey: string, waitSe
 		}),
 		wait: node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' }),
 		status: http('Get Status', 'GET', `=${baseUrl}/v1/requests/{{ $json.request_id }}/status`, apiKey),
-		isDone: node('Completed?', 'if', 2.2, {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [
-					{ id: 'done', leftValue: '={{ $json.status }}', rightValue: 'completed', operator: { type: 'string', operation: 'equals' } },
-				],
-				combinator: 'and',
-			},
-			options: {},
-		}),
+		isDone: ifCompleted(),
 		result: http('Get Result', 'GET', `=${baseUrl}/v1/requests/{{ $json.request_id }}/result`, apiKey),
 		download: http('Download Image', 'GET', '={{ $json.output.image }}', undefined, {
 			options: { response: { response: { responseFormat: 'file' } } },

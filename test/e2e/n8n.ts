@@ -126,6 +126,8 @@ export interface HttpResult<T = unknown> {
 export interface N8nServer {
 	readonly url: string;
 	readonly port: number;
+	/** The n8n process itself (its task runner is a child of it). */
+	readonly pid: number;
 	/** Everything the server printed so far (stdout + stderr). */
 	logs(): string;
 	/** An authenticated request (owner session) to the server; `body` is sent as JSON. */
@@ -600,6 +602,25 @@ export async function startN8nScratch(options: ScratchOptions = {}): Promise<N8n
 // ---------------------------------------------------------------------------------------------
 // `n8n start`
 
+/** Creates the workflow through the REST API and publishes it, so its production webhooks listen. Returns its id. */
+export async function activateWorkflow(server: N8nServer, workflow: WorkflowJson): Promise<string> {
+	const created = await server.request<{ data: { id: string; versionId: string } }>('POST', '/rest/workflows', { settings: {}, ...workflow, active: false });
+	if (created.status !== 200) throw new Error(`creating workflow "${workflow.name}": ${created.status} ${created.text}`);
+	const { id, versionId } = created.body.data;
+	const activated = await server.request('POST', `/rest/workflows/${id}/activate`, { versionId });
+	if (activated.status !== 200) throw new Error(`activating workflow "${workflow.name}": ${activated.status} ${activated.text}`);
+	return id;
+}
+
+/** POST to a production webhook; retries while n8n is still registering a just-published workflow's webhook. */
+export async function postWebhook<T = Record<string, unknown>>(server: N8nServer, webhookPath: string, body: unknown): Promise<HttpResult<T>> {
+	for (let attempt = 0; ; attempt++) {
+		const res = await server.anonymousRequest<T>('POST', `/webhook/${webhookPath}`, body);
+		if (!(res.status === 404 && /not registered/.test(res.text)) || attempt === 40) return res;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 async function startServer(install: N8nInstall, baseEnv: NodeJS.ProcessEnv, userFolder: string, options: ServerOptions): Promise<N8nServer> {
 	const port = await freePort();
 	const env = applyEnv(
@@ -632,6 +653,7 @@ async function startServer(install: N8nInstall, baseEnv: NodeJS.ProcessEnv, user
 	const server: N8nServer = {
 		url,
 		port,
+		pid: child.pid,
 		logs: child.logs,
 		request: async (method, urlPath, body) => await doRequest(method, urlPath, body, true),
 		anonymousRequest: async (method, urlPath, body) => await doRequest(method, urlPath, body, false),

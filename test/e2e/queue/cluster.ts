@@ -17,7 +17,9 @@ import { randomUUID } from 'node:crypto';
 
 import { closeAllFakes, credentialFixtures, credentialsFor, startAllFakes, type Fakes, type Provider } from '../fixtures';
 import {
+	activateWorkflow,
 	packPackage,
+	postWebhook,
 	startN8nScratch,
 	type ExecutionResult,
 	type HttpResult,
@@ -129,22 +131,8 @@ export async function startCluster(binaryMode: BinaryMode = 'database'): Promise
 		main: undefined as unknown as N8nServer,
 		workers: [],
 		binaryMode,
-		async activate(workflow) {
-			const created = await cluster.main.request<{ data: { id: string; versionId: string } }>('POST', '/rest/workflows', { settings: {}, ...workflow, active: false });
-			if (created.status !== 200) throw new Error(`creating workflow "${workflow.name}": ${created.status} ${created.text}`);
-			const { id, versionId } = created.body.data;
-			const activated = await cluster.main.request('POST', `/rest/workflows/${id}/activate`, { versionId });
-			if (activated.status !== 200) throw new Error(`activating workflow "${workflow.name}": ${activated.status} ${activated.text}`);
-			return id;
-		},
-		async trigger(webhookPath, body) {
-			// main registers a published workflow's webhook a moment after the activate call returns
-			for (let attempt = 0; ; attempt++) {
-				const res = await cluster.main.anonymousRequest<Record<string, unknown>>('POST', `/webhook/${webhookPath}`, body);
-				if (!(res.status === 404 && /not registered/.test(res.text)) || attempt === 40) return res;
-				await new Promise((resolve) => setTimeout(resolve, 250));
-			}
-		},
+		activate: async (workflow) => await activateWorkflow(cluster.main, workflow),
+		trigger: async (webhookPath, body) => await postWebhook(cluster.main, webhookPath, body),
 		async execution(id) {
 			const res = await cluster.main.request<{ data: { id: string; status: string; workflowId: string; data: string } }>('GET', `/rest/executions/${id}`);
 			if (res.status !== 200) throw new Error(`GET /rest/executions/${id}: ${res.status} ${res.text}`);

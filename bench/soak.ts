@@ -1,0 +1,316 @@
+/**
+ * 6. Soak: one long-running n8n 2.41.1 (`n8n start`) answering production webhooks, executions
+ * after executions, alternating two workloads: RunComfy Replace Background over 5 PNGs of
+ * 256×256, and Ideogram Edit (v2 API) of the same 5 images with a rectangular region as the mask.
+ * The images come in the webhook's JSON body as base64 and become binary data with Convert To
+ * File, as a user's workflow would receive them. The jobs are near-instant (the fakes on
+ * 127.0.0.1), so the run is all package and n8n work.
+ *
+ * Contenders, each in a fresh n8n process with the package installed as n8n installs it:
+ * - **package**: Webhook → Split Out → Convert To File → the package's node → Done;
+ * - **n8n only**: the same with n8n's own nodes doing the same requests: Extract From File
+ *   (base64) → HTTP Request submit (RunComfy: JSON with a data URI; Ideogram: multipart with the
+ *   image and a mask file fetched by an HTTP Request) → Wait 0.5 s → HTTP Request status → IF
+ *   completed (false: back to Wait) → (RunComfy: HTTP Request result) → HTTP Request download as file.
+ *
+ * The n8n process's RSS (/proc/<pid>/status VmRSS) is read after every execution and every 100 ms;
+ * its JS heap and external memory from n8n's /metrics (N8N_METRICS=true, prom-client's default
+ * metrics) every 10 executions. Per window of executions the lowest of each is kept (what is
+ * still held, not the garbage between two collections); growth is the least-squares slope of
+ * those minima over the second half of the run, in MB per 100 executions.
+ */
+import fs from 'node:fs';
+
+import sharp from 'sharp';
+
+import { credentialFixtures } from '../test/e2e/fixtures';
+import { activateWorkflow, packPackage, postWebhook, startN8nScratch, type N8nServer, type WorkflowJson } from '../test/e2e/n8n';
+import { ideogramNode, OPERATIONS, webhookWorkflow } from '../test/e2e/queue/cluster';
+import { startFake, type FakeServer } from '../test/fakes';
+import { makeMask } from '../test/harness/workflows';
+import { round, sleep, startImageServer } from './lib/common';
+import { http, ifCompleted, node, PROMPT, RUNCOMFY_MODEL } from './lib/workflows';
+
+export type SoakContender = 'package' | 'n8n only';
+export type SoakWorkload = 'replaceBackground' | 'edit';
+
+export interface SoakConfig {
+	executions: number;
+	/** Webhook calls in flight at once. */
+	concurrency: number;
+	/** Executions per window (the lowest RSS and heap of each window are kept). */
+	window: number;
+	imagesPerExecution: number;
+	side: number;
+	/** Which contenders run (both by default). */
+	contenders: SoakContender[];
+	jobMs: number;
+	log: (line: string) => void;
+}
+
+export interface SoakWindow {
+	/** Executions finished at the window's end. */
+	executions: number;
+	rssMinMb: number;
+	heapMinMb: number;
+	externalMinMb: number;
+}
+
+export interface SoakRow {
+	contender: SoakContender;
+	executions: number;
+	errors: number;
+	firstError?: string;
+	concurrency: number;
+	imagesPerExecution: number;
+	wallS: number;
+	/** Lowest RSS of the first and of the last window. */
+	rssFirstMb: number;
+	rssLastMb: number;
+	/** Least-squares slope of the windows' lowest RSS over the second half, MB per 100 executions. */
+	rssGrowthMbPer100: number;
+	heapFirstMb: number;
+	heapLastMb: number;
+	heapGrowthMbPer100: number;
+	externalGrowthMbPer100: number;
+	windows: SoakWindow[];
+}
+
+const MB = 1024 * 1024;
+const SAMPLE_MS = 100;
+const WAIT_SECONDS = 0.5;
+const REGION = { left: 0.25, top: 0.25, width: 0.5, height: 0.5 };
+const PATHS: Record<SoakWorkload, string> = { replaceBackground: 'soak-replace-background', edit: 'soak-edit' };
+
+export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
+	const images = await Promise.all(Array.from({ length: config.imagesPerExecution }, async (_, i) => (await photo(config.side, i)).toString('base64')));
+	const body = { items: images.map((png) => ({ png })) };
+	const packed = await packPackage();
+	try {
+		const rows: SoakRow[] = [];
+		for (const contender of config.contenders) rows.push(await soakOne(contender, packed.tarball, body, config));
+		return rows;
+	} finally {
+		fs.rmSync(packed.tarball, { force: true });
+	}
+}
+
+async function soakOne(contender: SoakContender, tarball: string, body: unknown, config: SoakConfig): Promise<SoakRow> {
+	const fakeOptions = { jobDurationMs: config.jobMs, recordBodies: false, maxInflightImages: 1000 };
+	const fakes = { runComfy: await startFake('runComfy', fakeOptions), ideogram: await startFake('ideogram', fakeOptions) };
+	const side = config.side;
+	const mask = await makeMask(side, side, scaled(REGION, side), 'black');
+	const files = await startImageServer({ 'mask.png': { data: mask, mimeType: 'image/png' } });
+	const scratch = await startN8nScratch({ tarball, credentials: credentialFixtures(fakes) });
+	try {
+		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn' } });
+		const workflows = contender === 'package' ? packageWorkflows() : n8nOnlyWorkflows(fakes, files.url('mask.png'));
+		for (const workflow of Object.values(workflows)) await activateWorkflow(server, workflow);
+		config.log(`soak, ${contender}: n8n pid ${server.pid}, ${config.executions} executions, ${config.concurrency} in flight`);
+		return await drive(contender, server, body, fakes, config);
+	} finally {
+		await scratch.dispose();
+		await files.close();
+		await Promise.all(Object.values(fakes).map(async (fake) => await fake.close()));
+	}
+}
+
+async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: Record<string, FakeServer>, config: SoakConfig): Promise<SoakRow> {
+	const { executions, window, concurrency } = config;
+	let rssMin = Infinity;
+	let heapMin = Infinity;
+	let externalMin = Infinity;
+	const sampleRss = () => (rssMin = Math.min(rssMin, rssOf(server.pid)));
+	const sampleMetrics = async () => {
+		const m = await metricsOf(server);
+		heapMin = Math.min(heapMin, m.heap);
+		externalMin = Math.min(externalMin, m.external);
+	};
+	const timer = setInterval(sampleRss, SAMPLE_MS);
+	const windows: SoakWindow[] = [];
+	let errors = 0;
+	let firstError: string | undefined;
+	let done = 0;
+	const started = Date.now();
+	try {
+		for (let from = 0; from < executions; from += window) {
+			const to = Math.min(executions, from + window);
+			let next = from;
+			const worker = async () => {
+				while (next < to) {
+					const n = next++;
+					const workload: SoakWorkload = n % 2 === 0 ? 'replaceBackground' : 'edit';
+					const problem = await execute(server, workload, body, config.imagesPerExecution);
+					if (problem) {
+						errors++;
+						firstError ??= `${workload}: ${problem}`;
+					}
+					done++;
+					sampleRss();
+					if (done % 10 === 0) await sampleMetrics();
+				}
+			};
+			await Promise.all(Array.from({ length: concurrency }, worker));
+			// The fakes keep every job and its images: forget them between windows, when none is in flight.
+			for (const fake of Object.values(fakes)) fake.reset();
+			await sleep(2 * SAMPLE_MS);
+			await sampleMetrics();
+			windows.push({ executions: done, rssMinMb: rssMin / MB, heapMinMb: heapMin / MB, externalMinMb: externalMin / MB });
+			config.log(
+				`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`,
+			);
+			rssMin = heapMin = externalMin = Infinity;
+		}
+	} finally {
+		clearInterval(timer);
+	}
+	const first = windows[0];
+	const last = windows[windows.length - 1];
+	return {
+		contender,
+		executions: done,
+		errors,
+		...(firstError ? { firstError } : {}),
+		concurrency,
+		imagesPerExecution: config.imagesPerExecution,
+		wallS: round((Date.now() - started) / 1000, 0),
+		rssFirstMb: round(first.rssMinMb, 0),
+		rssLastMb: round(last.rssMinMb, 0),
+		rssGrowthMbPer100: round(secondHalfSlope(windows, (w) => w.rssMinMb), 2),
+		heapFirstMb: round(first.heapMinMb, 0),
+		heapLastMb: round(last.heapMinMb, 0),
+		heapGrowthMbPer100: round(secondHalfSlope(windows, (w) => w.heapMinMb), 2),
+		externalGrowthMbPer100: round(secondHalfSlope(windows, (w) => w.externalMinMb), 2),
+		windows: windows.map((w) => ({ executions: w.executions, rssMinMb: round(w.rssMinMb, 1), heapMinMb: round(w.heapMinMb, 1), externalMinMb: round(w.externalMinMb, 1) })),
+	};
+}
+
+/** One webhook call; undefined when the execution answered with all its images, else what went wrong. */
+async function execute(server: N8nServer, workload: SoakWorkload, body: unknown, expected: number): Promise<string | undefined> {
+	try {
+		const res = await postWebhook<{ images?: number; message?: string }>(server, PATHS[workload], body);
+		if (res.status !== 200) return `HTTP ${res.status}: ${res.text.slice(0, 300)}`;
+		if (Number(res.body.images) !== expected) return `${String(res.body.images)} images of ${expected}: ${res.text.slice(0, 300)}`;
+		return undefined;
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
+}
+
+/** Least-squares slope of `value` against executions over the windows of the run's second half, per 100 executions. */
+export function secondHalfSlope(windows: SoakWindow[], value: (w: SoakWindow) => number): number {
+	const total = windows[windows.length - 1]?.executions ?? 0;
+	const half = windows.filter((w) => w.executions > total / 2).map((w) => ({ x: w.executions, y: value(w) }));
+	if (half.length < 2) return NaN;
+	const mx = half.reduce((a, p) => a + p.x, 0) / half.length;
+	const my = half.reduce((a, p) => a + p.y, 0) / half.length;
+	const sxy = half.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+	const sxx = half.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+	return (sxy / sxx) * 100;
+}
+
+function rssOf(pid: number): number {
+	try {
+		const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return kb ? Number(kb[1]) * 1024 : Infinity;
+	} catch {
+		return Infinity; // the process has exited
+	}
+}
+
+async function metricsOf(server: N8nServer): Promise<{ heap: number; external: number }> {
+	const res = await server.anonymousRequest<string>('GET', '/metrics');
+	// prom-client's default metrics, behind n8n's prefix (N8N_METRICS_PREFIX, `n8n_` by default)
+	const metric = (name: string) => Number(new RegExp(`^\\w*${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(res.text)?.[1] ?? NaN);
+	return { heap: metric('nodejs_heap_size_used_bytes'), external: metric('nodejs_external_memory_bytes') };
+}
+
+// ───────────── inputs ─────────────
+
+/** A photo-like PNG (gradients and grain, each one different; ≈ 55 KB at 256²), not a flat colour that compresses to nothing. */
+async function photo(side: number, seed: number): Promise<Buffer> {
+	const pixels = Buffer.alloc(side * side * 3);
+	let noise = 1 + seed;
+	for (let y = 0; y < side; y++)
+		for (let x = 0; x < side; x++) {
+			noise = (noise * 1103515245 + 12345) & 0x7fffffff;
+			const jitter = (noise >> 16) % 8;
+			const i = (y * side + x) * 3;
+			pixels[i] = (x + seed * 40 + jitter) & 255;
+			pixels[i + 1] = (y + jitter) & 255;
+			pixels[i + 2] = ((x + y) / 2 + seed * 20) & 255;
+		}
+	return await sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).png({ adaptiveFiltering: true }).toBuffer();
+}
+
+function scaled(region: typeof REGION, side: number) {
+	return { left: region.left * side, top: region.top * side, width: region.width * side, height: region.height * side };
+}
+
+// ───────────── workflows ─────────────
+
+/** The Done node answers the webhook: besides the execution id, how many items came out with an image. */
+function counted(workflow: WorkflowJson): WorkflowJson {
+	const done = workflow.nodes.find((n) => n.name === 'Done') as { parameters: { assignments: { assignments: unknown[] } } };
+	done.parameters.assignments.assignments.push({ id: 'i', name: 'images', value: '={{ $input.all().filter((item) => item.binary?.data).length }}', type: 'number' });
+	return workflow;
+}
+
+function packageWorkflows(): Record<SoakWorkload, WorkflowJson> {
+	const [editType, editParameters] = OPERATIONS.Edit;
+	return {
+		replaceBackground: counted(webhookWorkflow(PATHS.replaceBackground, [ideogramNode('Ideogram', 'ideogramReplaceBackground', 'runComfy', { prompt: PROMPT, options: {} })])),
+		edit: counted(webhookWorkflow(PATHS.edit, [ideogramNode('Ideogram', editType, 'ideogram', { ...editParameters })])),
+	};
+}
+
+/** A linear chain of steps, plus the loop's way back: IF false → Wait. */
+function polled(webhookPath: string, steps: ReturnType<typeof node>[]): WorkflowJson {
+	const workflow = counted(webhookWorkflow(webhookPath, steps as unknown as Array<Record<string, unknown> & { name: string }>));
+	const ifOut = workflow.connections['Completed?'] as { main: unknown[][] };
+	ifOut.main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
+	return workflow;
+}
+
+function n8nOnlyWorkflows(fakes: { runComfy: FakeServer; ideogram: FakeServer }, maskUrl: string): Record<SoakWorkload, WorkflowJson> {
+	const rc = fakes.runComfy;
+	const ig = fakes.ideogram;
+	const wait = () => node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' });
+	const apiKey = (key: string) => ({ sendHeaders: true, headerParameters: { parameters: [{ name: 'Api-Key', value: key }] } });
+	const asFile = (property = 'data') => ({ options: { response: { response: { responseFormat: 'file', outputPropertyName: property } } } });
+	return {
+		replaceBackground: polled(PATHS.replaceBackground, [
+			node('To Base64', 'extractFromFile', 1, { operation: 'binaryToPropery', binaryPropertyName: 'data', destinationKey: 'image', options: {} }),
+			http('Submit', 'POST', `${rc.url}/v1/models/${RUNCOMFY_MODEL.replaceBackground}`, rc.apiKey, {
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: `={{ JSON.stringify({ image: 'data:image/png;base64,' + $json.image, prompt: ${JSON.stringify(PROMPT)} }) }}`,
+			}),
+			wait(),
+			http('Get Status', 'GET', `=${rc.url}/v1/requests/{{ $json.request_id }}/status`, rc.apiKey),
+			ifCompleted(),
+			http('Get Result', 'GET', `=${rc.url}/v1/requests/{{ $json.request_id }}/result`, rc.apiKey),
+			http('Download Image', 'GET', '={{ $json.output.image }}', undefined, asFile()),
+		]),
+		edit: polled(PATHS.edit, [
+			http('Get Mask', 'GET', maskUrl, undefined, asFile('mask')),
+			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, {
+				...apiKey(ig.apiKey),
+				sendBody: true,
+				contentType: 'multipart-form-data',
+				bodyParameters: {
+					parameters: [
+						{ parameterType: 'formBinaryData', name: 'image', inputDataFieldName: 'data' },
+						{ parameterType: 'formBinaryData', name: 'mask', inputDataFieldName: 'mask' },
+						{ parameterType: 'formData', name: 'prompt', value: String(OPERATIONS.Edit[1].prompt) },
+						{ parameterType: 'formData', name: 'async', value: 'true' },
+					],
+				},
+			}),
+			wait(),
+			http('Get Status', 'GET', `=${ig.url}/v2/generations/{{ $json.generation_id }}`, undefined, apiKey(ig.apiKey)),
+			ifCompleted(),
+			http('Download Image', 'GET', '={{ $json.data[0].url }}', undefined, asFile()),
+		]),
+	};
+}
