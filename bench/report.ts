@@ -414,7 +414,10 @@ function soakTable(results: Results): string {
 
 function soakSeries(results: Results): string {
 	return (results.soak ?? [])
-		.map((r) => `- ${r.contender}, lowest RSS per ${r.windows[0]?.executions ?? '?'} executions (MB): ${r.windows.map((w) => w.rssMinMb.toFixed(0)).join(', ')}${r.firstError ? `; first error: ${r.firstError}` : ''}`)
+		.map((r) => {
+			const series = (value: (w: SoakRow['windows'][number]) => number) => r.windows.map((w) => value(w).toFixed(0)).join(', ');
+			return `- ${r.contender}, per ${r.windows[0]?.executions ?? '?'} executions, lowest RSS (MB): ${series((w) => w.rssMinMb)}; lowest heap (MB): ${series((w) => w.heapMinMb)}${r.firstError ? `; first error: ${r.firstError}` : ''}`;
+		})
 		.join('\n');
 }
 
@@ -627,7 +630,7 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 	out.push(
 		'## Running it',
 		'',
-		'`npm run bench` builds the package and runs everything (about 13 minutes on 2 cores; the first run also installs n8n',
+		'`npm run bench` builds the package and runs everything (about 13 minutes on 2 cores, and 12 more for the soak; the first run also installs n8n',
 		'2.41.1 into `~/.cache/n8n-ideogram`, which takes a few minutes). Environment: `BENCH_QUICK=1` a short smoke run that',
 		'writes `bench/.out/BENCHMARKS.quick.md` instead of this file; `BENCH_ONLY=batch,real,latency,memory,overhead,mask,soak` a',
 		'subset (then this file is not rewritten unless `BENCH_OUT` is set); `BENCH_OUT=path` where to write; `BENCH_REPEATS=3`',
