@@ -480,6 +480,9 @@ describe('a batch of 5 with one permanent failure, without Continue On Fail', ()
 		expect(items.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(f.paidJobs()).toBe(5);
 		expect(submits(f)).toHaveLength(4 + 1 + 1);
+		// The 4 answered from the first try keep n8n's binary data references: nothing is downloaded again.
+		expect(f.requests.filter((req) => req.kind === 'download')).toHaveLength(5);
+		for (const item of items) expect(item.binary?.data.id).toMatch(/^filesystem-v2:/);
 	});
 });
 

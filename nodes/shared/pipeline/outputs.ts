@@ -30,7 +30,7 @@ export interface OutputSettings {
 }
 
 /** How result images are downloaded: within the item's deadline, and from whom a fresh link can be read. */
-interface Download {
+export interface Download {
 	execution: Execution;
 	deadline: number;
 	/** The provider that keeps the jobs, to read one again when its result link expired. */
@@ -61,8 +61,12 @@ function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImag
 	return json;
 }
 
-async function fetchImageBytes(download: Download, image: GeneratedImage, url: string, settings: OutputSettings, requestId: string) {
-	if (image.inline) return image.inline;
+/** A result image's bytes from its URL; a failure says that the job was billed and where its image is. */
+export async function downloadResult(
+	download: Download,
+	url: string,
+	job: { adapter: ProviderAdapter; operation: OperationName; requestId: string },
+): Promise<Buffer> {
 	const remaining = Math.max(1_000, download.deadline - Date.now());
 	const downloaded = await settle(
 		downloadImage(download.execution.download, url, {
@@ -74,10 +78,10 @@ async function fetchImageBytes(download: Download, image: GeneratedImage, url: s
 	if (downloaded.ok) return downloaded.value.data;
 	throw new ProviderError({
 		cause: downloaded.error,
-		provider: settings.adapter.displayName,
-		operation: settings.operation,
+		provider: job.adapter.displayName,
+		operation: job.operation,
 		message: `The result image could not be downloaded: ${messageOf(downloaded.error)}`,
-		requestId,
+		requestId: job.requestId,
 		hint: `The job completed and was billed. Its image URL: ${url}. Download it before it expires, or collect the job again with Ideogram Poll Result.`,
 	});
 }
@@ -90,7 +94,7 @@ async function resultImage(download: Download, settings: OutputSettings, job: Jo
 	let url = image.url ?? '';
 	const { rereadFrom, deadline } = download;
 	for (let attempt = 1; ; attempt++) {
-		const data = await settle(fetchImageBytes(download, image, url, settings, job.requestId));
+		const data = await settle(image.inline ? Promise.resolve(image.inline) : downloadResult(download, url, { ...settings, requestId: job.requestId }));
 		if (!data.ok) {
 			const cause = fieldOf(data.error, 'cause');
 			if (attempt === 1 && rereadFrom?.adapter.getState && cause instanceof DownloadError && cause.expired) {

@@ -7,7 +7,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { OperationName } from '../providers/types';
-import { cachedResult, nodeRunOf, rememberResult } from './completedItems';
+import { nodeRunOf, rememberedResult, rememberResult, replayResult } from './completedItems';
 import { createLimiter, mapWithConcurrency } from './concurrency';
 import { executionOf } from './execution';
 import { errorItem, paidJobsOf, toNodeError, withFinishedItems, type FinishedItem } from './failures';
@@ -49,7 +49,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 	// (with Continue On Fail, the items that fit go on and the others become error items).
 	let planned = 0;
 	plans.forEach((plan, i) => {
-		if (plan instanceof Error || cachedResult(nodeRun, i, plan)) return;
+		if (plan instanceof Error || rememberedResult(nodeRun, i, plan)) return;
 		const asked = imagesAsked(plan);
 		if (continueOnFail && !budget.fits(asked, planned)) plans[i] = budget.refusal(asked, planned);
 		else planned += asked;
@@ -65,7 +65,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		if (failure) return undefined;
 		try {
 			if (plan instanceof Error) throw plan;
-			const cached = cachedResult(nodeRun, i, plan);
+			const cached = await replayResult(execution, nodeRun, i, plan);
 			if (cached) {
 				// Still paid results of this execution: a later failure lists them too.
 				finishedItems.push({ itemIndex: i, items: cached });
