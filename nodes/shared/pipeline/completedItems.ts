@@ -79,12 +79,12 @@ function remembered(item: INodeExecutionData): RememberedItem | undefined {
 }
 
 export function rememberResult(run: NodeRun, itemIndex: number, plan: ItemPlan, items: INodeExecutionData[]): void {
-	const kept = items.map(remembered);
-	if (kept.some((item) => item === undefined)) return;
+	const kept = items.flatMap((item) => remembered(item) ?? []);
+	if (kept.length < items.length) return;
 	const now = Date.now();
 	const current = runs.get(run.key);
 	const entry = current?.runIndex === run.runIndex ? current : { runIndex: run.runIndex, at: now, items: new Map() };
-	entry.items.set(itemKey(itemIndex, plan), kept as RememberedItem[]);
+	entry.items.set(itemKey(itemIndex, plan), kept);
 	entry.at = now;
 	runs.delete(run.key);
 	runs.set(run.key, entry);
