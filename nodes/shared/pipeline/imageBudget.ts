@@ -4,9 +4,10 @@
  * loops by mistake otherwise submits paid jobs without end.
  *
  * The count lives in this process: an execution runs in one process (in queue mode, in one
- * worker), so every run of the node in it sees the same table. n8n tells a node nothing when an
- * execution ends, so the table is bounded instead: entries idle for a day go, and past
- * MAX_TRACKED the least recently used go first (an execution still looping is never the oldest).
+ * worker), so every run of the node in it sees the same table. An execution's count goes when it
+ * ends (`onExecutionFinish`, docs/n8n.md); where n8n does not offer that, the table is bounded
+ * anyway: entries idle for a day go, and past MAX_TRACKED the least recently used go first (an
+ * execution still looping is never the oldest).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -38,8 +39,15 @@ export interface ImageBudget {
 	take(images: number): void;
 }
 
+/** Executions counted now (for the bound's test). */
+export function trackedExecutions(): number {
+	return requested.size;
+}
+
 export function imageBudget(ctx: IExecuteFunctions, limit: number): ImageBudget {
 	const key = `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
+	// Every run of the node in the execution is over once it ends: nothing counts against it any more.
+	ctx.onExecutionFinish?.(() => requested.delete(key));
 	const used = () => requested.get(key)?.count ?? 0;
 	const fits = (images: number, reserved = 0) => limit === 0 || used() + reserved + images <= limit;
 	const refusal = (images: number, reserved = 0) => {
