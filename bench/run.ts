@@ -12,7 +12,8 @@
  *   BENCH_REPEATS=3        runs per contender and batch case (the median run is reported)
  *   BENCH_MEMORY_ITEMS=5   items in flight at once in the memory section's many-items row
  *   BENCH_SOAK_EXECUTIONS=1500  BENCH_SOAK_CONCURRENCY=6  BENCH_SOAK_WINDOW=100   the soak in one n8n process
- *   BENCH_SOAK_CONTENDERS=package,n8n only
+ *   BENCH_SOAK_CONTENDERS=package,n8n only  BENCH_SOAK_BINARY_MODE=filesystem|default
+ *   N8N_E2E_PACKAGE_DIR=dir (the soak packs that build of the package instead)
  *   BENCH_ITEMS=20  BENCH_LOOP_ITEMS=5  BENCH_BATCH_MEANS=3,12  BENCH_LATENCY_MEANS=2,10,60 (s)
  */
 import fs from 'node:fs';
@@ -251,6 +252,7 @@ async function main() {
 			executions: Number(env.BENCH_SOAK_EXECUTIONS ?? (QUICK ? 100 : 1500)),
 			concurrency: Number(env.BENCH_SOAK_CONCURRENCY ?? 6),
 			window: Number(env.BENCH_SOAK_WINDOW ?? (QUICK ? 25 : 100)),
+			binaryMode: env.BENCH_SOAK_BINARY_MODE === 'default' ? ('default' as const) : ('filesystem' as const),
 			contenders: (env.BENCH_SOAK_CONTENDERS ?? 'package,n8n only').split(',').map((c) => c.trim()) as SoakContender[],
 		};
 		log(`soak: ${soak.executions} webhook executions in one n8n process, ${soak.concurrency} in flight, per contender`);

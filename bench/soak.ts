@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 
 import { credentialFixtures } from '../test/e2e/fixtures';
-import { activateWorkflow, packPackage, postWebhook, startN8nScratch, type N8nServer, type WorkflowJson } from '../test/e2e/n8n';
+import { activateWorkflow, packPackage, postWebhook, REPO_ROOT, startN8nScratch, type N8nServer, type WorkflowJson } from '../test/e2e/n8n';
 import { ideogramNode, OPERATIONS, webhookWorkflow } from '../test/e2e/queue/cluster';
 import { startFake, type FakeServer } from '../test/fakes';
 import { makeMask } from '../test/harness/workflows';
@@ -44,6 +44,8 @@ export interface SoakConfig {
 	side: number;
 	/** Which contenders run (both by default). */
 	contenders: SoakContender[];
+	/** n8n's binary data mode: `filesystem` (n8n 2.x's default) or `default` (inline base64 in the items, in memory). */
+	binaryMode: 'filesystem' | 'default';
 	jobMs: number;
 	log: (line: string) => void;
 }
@@ -63,6 +65,7 @@ export interface SoakRow {
 	firstError?: string;
 	concurrency: number;
 	imagesPerExecution: number;
+	binaryMode: SoakConfig['binaryMode'];
 	wallS: number;
 	/** Lowest RSS of the first and of the last window. */
 	rssFirstMb: number;
@@ -85,7 +88,7 @@ const PATHS: Record<SoakWorkload, string> = { replaceBackground: 'soak-replace-b
 export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
 	const images = await Promise.all(Array.from({ length: config.imagesPerExecution }, async (_, i) => (await photo(config.side, i)).toString('base64')));
 	const body = { items: images.map((png) => ({ png })) };
-	const packed = await packPackage();
+	const packed = await packPackage(process.env.N8N_E2E_PACKAGE_DIR ?? REPO_ROOT);
 	try {
 		const rows: SoakRow[] = [];
 		for (const contender of config.contenders) rows.push(await soakOne(contender, packed.tarball, body, config));
@@ -103,10 +106,10 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 	const files = await startImageServer({ 'mask.png': { data: mask, mimeType: 'image/png' } });
 	const scratch = await startN8nScratch({ tarball, credentials: credentialFixtures(fakes) });
 	try {
-		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn' } });
+		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn', N8N_DEFAULT_BINARY_DATA_MODE: config.binaryMode } });
 		const workflows = contender === 'package' ? packageWorkflows() : n8nOnlyWorkflows(fakes, files.url('mask.png'));
 		for (const workflow of Object.values(workflows)) await activateWorkflow(server, workflow);
-		config.log(`soak, ${contender}: n8n pid ${server.pid}, ${config.executions} executions, ${config.concurrency} in flight`);
+		config.log(`soak, ${contender}: n8n pid ${server.pid}, ${config.executions} executions, ${config.concurrency} in flight, binary data mode ${config.binaryMode}`);
 		return await drive(contender, server, body, fakes, config);
 	} finally {
 		await scratch.dispose();
@@ -173,6 +176,7 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 		...(firstError ? { firstError } : {}),
 		concurrency,
 		imagesPerExecution: config.imagesPerExecution,
+		binaryMode: config.binaryMode,
 		wallS: round((Date.now() - started) / 1000, 0),
 		rssFirstMb: round(first.rssMinMb, 0),
 		rssLastMb: round(last.rssMinMb, 0),
