@@ -133,8 +133,10 @@ function traceStages(base: NodeJS.MemoryUsage): void {
 		};
 	};
 	wrap('pipeline/inputs.js', 'loadInputs');
-	wrap('mask/index.js', 'prepareMask');
-	wrap('mask/index.js', 'fitToLimit');
+	// The modules that define them: mask/index.js re-exports through getters, which cannot be replaced.
+	wrap('mask/imageInfo.js', 'readImageInfo');
+	wrap('mask/prepare.js', 'prepareMask');
+	wrap('mask/fit.js', 'fitToLimit');
 	wrap('pipeline/jobs.js', 'submitJob');
 	wrap('pipeline/jobs.js', 'waitForJob');
 	wrap('pipeline/outputs.js', 'buildImageItems');
