@@ -6,6 +6,7 @@
 import type sharp from 'sharp';
 
 import { InputError } from '../inputError';
+import { binaryMaskPng, type BinaryMaskPng } from './binaryPng';
 import { reasonOf } from './imageInfo';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { ImageInfo, MaskColor, MaskEditColor } from './types';
@@ -40,11 +41,37 @@ export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo
 		if (!header.info.hasAlpha) throw transparentWithoutAlpha(how.label);
 		return classifySingleBand(await decodeRaw(vips(mask).extractChannel('alpha'), how), table);
 	}
+	return classifySingleBand(await decodeRaw(greyLevel(mask, how.editColor).toColourspace('b-w'), how), table);
+}
+
+/**
+ * The mask's grey level as above (black/white meaning), flattened onto the keep colour. Everything
+ * decodes to 8 bits here: 16-bit, palette, CMYK, grey and grey+alpha included.
+ */
+function greyLevel(mask: Buffer, editColor: 'black' | 'white'): sharp.Sharp {
 	// A grey that is keep at every threshold: white when black marks the edit area, black otherwise.
-	const keep = how.editColor === 'black' ? 255 : 0;
-	// Everything decodes to 8 bits here: 16-bit, palette, CMYK, grey and grey+alpha included.
-	const pipeline = vips(mask).flatten({ background: { r: keep, g: keep, b: keep } }).toColourspace('b-w');
-	return classifySingleBand(await decodeRaw(pipeline, how), table);
+	const keep = editColor === 'black' ? 255 : 0;
+	return vips(mask).flatten({ background: { r: keep, g: keep, b: keep } });
+}
+
+/**
+ * classifyMaskPixels at the mask's own size done by libvips alone, for black/white masks: the
+ * grey level thresholded (and inverted where the provider's edit colour is the other one) and
+ * written as the binary PNG, so no raster of the mask is ever held in JS (a 4096² mask: about
+ * half the memory). Undefined where it does not apply: transparency decides (sharp extracts a
+ * channel after thresholding, so the alpha cannot be thresholded alone) or the threshold is 0
+ * (sharp's threshold(0) does nothing); classifyMaskPixels serves those.
+ */
+export async function classifyMaskInVips(mask: Buffer, how: MaskMeaning): Promise<(BinaryMaskPng & { editPixels: number }) | undefined> {
+	if (how.editColor === 'transparent' || how.threshold === 0) return undefined;
+	// threshold(): 255 from the threshold on, which is edit for a white mask and keep for a black one.
+	const invert = (how.editColor === 'white') !== (how.providerEditColor === 'white');
+	const thresholded = greyLevel(mask, how.editColor).threshold(how.threshold, { grayscale: true });
+	const binary = await binaryMaskPng(invert ? thresholded.negate() : thresholded).catch((error: unknown) => {
+		throw undecodable(error, how);
+	});
+	const editPixels = how.providerEditColor === 'white' ? binary.whitePixels : binary.width * binary.height - binary.whitePixels;
+	return { ...binary, editPixels };
 }
 
 function transparentWithoutAlpha(label: string): InputError {
@@ -79,13 +106,17 @@ async function decodeRaw(pipeline: sharp.Sharp, how: MaskMeaning): Promise<Decod
 		.raw()
 		.toBuffer({ resolveWithObject: true })
 		.catch((error: unknown) => {
-			throw new InputError(
-				`The ${how.label} is not a PNG, JPEG or WebP image that can be decoded (${reasonOf(error)}).`,
-				`Check that the ${how.label} file is complete and not corrupted; re-export it as PNG if in doubt.`,
-				how.maskParameter,
-			);
+			throw undecodable(error, how);
 		});
 	return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+function undecodable(error: unknown, how: MaskMeaning): InputError {
+	return new InputError(
+		`The ${how.label} is not a PNG, JPEG or WebP image that can be decoded (${reasonOf(error)}).`,
+		`Check that the ${how.label} file is complete and not corrupted; re-export it as PNG if in doubt.`,
+		how.maskParameter,
+	);
 }
 
 function classifySingleBand(pixels: DecodedPixels, table: Uint8Array): GreyRaster {

@@ -1,8 +1,7 @@
 import { vips } from './vips';
 
 import { InputError } from '../inputError';
-import { decodePreparedMask, encodePreparedMask } from './prepare';
-import { countEditPixels, resizeNearest } from './raster';
+import { binaryMaskPng } from './binaryPng';
 import type { ImageInfo, ImageLimit, PreparedMask } from './types';
 
 /** Re-encode attempts before giving up on the byte limit (each shrinks by the measured overshoot). */
@@ -94,17 +93,27 @@ async function encodeScaled(data: Buffer, info: ImageInfo, size: { width: number
 	return resized.png({ adaptiveFiltering: true }).toBuffer();
 }
 
+/**
+ * The prepared mask scaled with the image, by libvips (nearest neighbour, so it stays binary),
+ * never decoded whole into JS: a print-size mask (12000×8000) would be a 96 MB raster.
+ */
 async function resizeMaskWith(mask: PreparedMask, size: { width: number; height: number }, provider: string): Promise<PreparedMask> {
-	const raster = resizeNearest(await decodePreparedMask(mask), size.width, size.height);
-	const editPixels = countEditPixels(raster, mask.editColor);
+	const resized = await binaryMaskPng(vips(mask.png).resize(size.width, size.height, { fit: 'fill', kernel: 'nearest' }));
+	const editPixels = mask.editColor === 'white' ? resized.whitePixels : size.width * size.height - resized.whitePixels;
 	if (editPixels === 0 || editPixels === size.width * size.height) {
 		throw new InputError(
 			`Scaled down to ${size.width}×${size.height} px to fit ${possessive(provider)} limit, the mask ${editPixels === 0 ? 'no longer marks anything to edit' : 'covers the whole image'}.`,
 			'Use a mask whose edit and keep areas are both more than a few pixels wide, or send a smaller image.',
 		);
 	}
-	const resized = await encodePreparedMask(raster, mask.editColor, editPixels);
-	return mask.resizedFrom ? { ...resized, resizedFrom: mask.resizedFrom } : resized;
+	return {
+		png: resized.png,
+		width: size.width,
+		height: size.height,
+		editColor: mask.editColor,
+		editFraction: editPixels / (size.width * size.height),
+		...(mask.resizedFrom ? { resizedFrom: mask.resizedFrom } : {}),
+	};
 }
 
 function possessive(name: string): string {

@@ -1,18 +1,14 @@
 import { sharp } from './vips';
 
 import { InputError } from '../inputError';
-import { classifyMaskPixels, type MaskMeaning } from './classify';
+import { MASK_PNG_OPTIONS } from './binaryPng';
+import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from './classify';
 import { readImageHeader } from './imageInfo';
 import { countEditPixels, resizeNearest, type GreyRaster } from './raster';
 import { rasteriseRects, regionsToPixelRects } from './regions';
 import type { MaskColor, MaskEditColor, MaskRegion, PreparedMask, PrepareMaskInput } from './types';
 
 const DEFAULT_THRESHOLD = 128;
-/**
- * zlib level 2 without adaptive filtering: a 4096² binary mask encodes in ~10 ms to ~50 KB.
- * Level 1 (zlib-ng's "quick" strategy) is no faster here and ~4× larger.
- */
-const MASK_PNG_OPTIONS: sharp.PngOptions = { compressionLevel: 2, adaptiveFiltering: false };
 
 /**
  * Turns the user's mask (any size, grey, noisy, with or without alpha) or rectangles into a binary,
@@ -54,6 +50,11 @@ async function prepareFromImage(mask: Buffer, input: PrepareMaskInput): Promise<
 		);
 	}
 	const how: MaskMeaning = { editColor: input.editColor, threshold, providerEditColor, label, maskParameter };
+	const inVips = sizeDiffers ? undefined : await classifyMaskInVips(mask, how);
+	if (inVips) {
+		assertMaskIsPartial(inVips.editPixels, width * height, how);
+		return { png: inVips.png, width, height, editColor: providerEditColor, editFraction: inVips.editPixels / (width * height) };
+	}
 	const classified = await classifyMaskPixels(mask, header, how);
 	const raster = sizeDiffers ? resizeNearest(classified, width, height) : classified;
 	const editPixels = countEditPixels(raster, providerEditColor);
@@ -125,10 +126,4 @@ async function encodeMaskPng(raster: GreyRaster): Promise<Buffer> {
 		.toColourspace('b-w')
 		.png(MASK_PNG_OPTIONS)
 		.toBuffer();
-}
-
-/** Decodes a mask this module encoded (1 channel, 0/255) back to raw bytes. */
-export async function decodePreparedMask(mask: PreparedMask): Promise<GreyRaster> {
-	const { data, info } = await sharp(mask.png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-	return { data, width: info.width, height: info.height };
 }
