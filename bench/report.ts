@@ -5,7 +5,7 @@ import type { BenchResult as MaskResult } from './mask';
 import type { MemoryPart, MemoryRow } from './memory';
 import type { OverheadRow } from './overhead';
 import type { SoakRow } from './soak';
-import { fmt, mean, PROVIDER_LABEL } from './lib/common';
+import { fmt, mean, PROVIDER_LABEL, secondHalfGrowth } from './lib/common';
 
 export interface Environment {
 	date: string;
@@ -404,7 +404,7 @@ function soakTable(results: Results): string {
 			String(r.concurrency),
 			String(r.wallS),
 			`${r.rssFirstMb} → ${r.rssLastMb}`,
-			signed(r.rssGrowthMbPer100),
+			`${signed(r.rssGrowthMbPer100)} ± ${secondHalfGrowth(r.windows, (w) => w.rssMinMb).stdErr.toFixed(2)}`,
 			`${r.heapFirstMb} → ${r.heapLastMb}`,
 			signed(r.heapGrowthMbPer100),
 			signed(r.externalGrowthMbPer100),
@@ -607,8 +607,9 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 			'read after every execution and every 100 ms, its JS heap (`nodejs_heap_size_used_bytes`) and external memory',
 			`(\`nodejs_external_memory_bytes\`) from n8n\'s \`/metrics\` (\`N8N_METRICS=true\`) every 10 executions; per window of`,
 			`${r.windows[0]?.executions ?? 100} executions the lowest of each is kept (what stays held, not the garbage between two collections). **Growth** is`,
-			'the least-squares slope of those window minima over the second half of the run, in MB per 100 executions; the first',
-			'half is warm-up (code loaded, caches and pools filled, the database\'s first pages).',
+			'the least-squares slope of those window minima over the second half of the run, in MB per 100 executions (± its',
+			'standard error, from how far the windows scatter about the line); the first half is warm-up (code loaded, caches and',
+			'pools filled, the database\'s first pages).',
 			'',
 			soakTable(results),
 			'',

@@ -28,7 +28,7 @@ import { activateWorkflow, packPackage, postWebhook, REPO_ROOT, startN8nScratch,
 import { ideogramNode, OPERATIONS, webhookWorkflow } from '../test/e2e/queue/cluster';
 import { startFake, type FakeServer } from '../test/fakes';
 import { makeMask } from '../test/harness/workflows';
-import { round, sleep, startImageServer } from './lib/common';
+import { round, secondHalfGrowth, sleep, startImageServer } from './lib/common';
 import { http, ifCompleted, node, PROMPT, RUNCOMFY_MODEL } from './lib/workflows';
 
 export type SoakContender = 'package' | 'n8n only';
@@ -180,11 +180,11 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 		wallS: round((Date.now() - started) / 1000, 0),
 		rssFirstMb: round(first.rssMinMb, 0),
 		rssLastMb: round(last.rssMinMb, 0),
-		rssGrowthMbPer100: round(secondHalfSlope(windows, (w) => w.rssMinMb), 2),
+		rssGrowthMbPer100: round(secondHalfGrowth(windows, (w) => w.rssMinMb).per100, 2),
 		heapFirstMb: round(first.heapMinMb, 0),
 		heapLastMb: round(last.heapMinMb, 0),
-		heapGrowthMbPer100: round(secondHalfSlope(windows, (w) => w.heapMinMb), 2),
-		externalGrowthMbPer100: round(secondHalfSlope(windows, (w) => w.externalMinMb), 2),
+		heapGrowthMbPer100: round(secondHalfGrowth(windows, (w) => w.heapMinMb).per100, 2),
+		externalGrowthMbPer100: round(secondHalfGrowth(windows, (w) => w.externalMinMb).per100, 2),
 		windows: windows.map((w) => ({ executions: w.executions, rssMinMb: round(w.rssMinMb, 1), heapMinMb: round(w.heapMinMb, 1), externalMinMb: round(w.externalMinMb, 1) })),
 	};
 }
@@ -199,18 +199,6 @@ async function execute(server: N8nServer, workload: SoakWorkload, body: unknown,
 	} catch (error) {
 		return error instanceof Error ? error.message : String(error);
 	}
-}
-
-/** Least-squares slope of `value` against executions over the windows of the run's second half, per 100 executions. */
-export function secondHalfSlope(windows: SoakWindow[], value: (w: SoakWindow) => number): number {
-	const total = windows[windows.length - 1]?.executions ?? 0;
-	const half = windows.filter((w) => w.executions > total / 2).map((w) => ({ x: w.executions, y: value(w) }));
-	if (half.length < 2) return NaN;
-	const mx = half.reduce((a, p) => a + p.x, 0) / half.length;
-	const my = half.reduce((a, p) => a + p.y, 0) / half.length;
-	const sxy = half.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
-	const sxx = half.reduce((a, p) => a + (p.x - mx) ** 2, 0);
-	return (sxy / sxx) * 100;
 }
 
 function rssOf(pid: number): number {

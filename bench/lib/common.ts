@@ -37,6 +37,23 @@ export function round(value: number, digits = 2): number {
 	return Math.round(value * f) / f;
 }
 
+/**
+ * Least-squares slope of `value` against `executions` over the points of the run's second half
+ * (executions above half the last one), per 100 executions, with the slope's standard error.
+ */
+export function secondHalfGrowth<P extends { executions: number }>(points: readonly P[], value: (p: P) => number): { per100: number; stdErr: number } {
+	const total = points[points.length - 1]?.executions ?? 0;
+	const half = points.filter((p) => p.executions > total / 2).map((p) => ({ x: p.executions, y: value(p) }));
+	if (half.length < 2) return { per100: NaN, stdErr: NaN };
+	const mx = mean(half.map((p) => p.x));
+	const my = mean(half.map((p) => p.y));
+	const sxx = half.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+	const slope = half.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx;
+	const residuals = half.reduce((a, p) => a + (p.y - my - slope * (p.x - mx)) ** 2, 0);
+	const stdErr = half.length > 2 ? Math.sqrt(residuals / (half.length - 2) / sxx) : NaN;
+	return { per100: slope * 100, stdErr: stdErr * 100 };
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ───────────── jobs and requests on a fake ─────────────
