@@ -142,6 +142,31 @@ describe('n8n transport through n8n-core', () => {
 		expect(seen[0].headers.authorization).toBeUndefined();
 	});
 
+	it.each([
+		['without Content-Length (chunked)', false],
+		['with Content-Length', true],
+	])('download %s: a 3 MB image written in uneven pieces arrives byte for byte', async (_, announce) => {
+		const image = Buffer.concat([PNG, Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 2654435761) >>> 24))]);
+		handler = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'image/png', ...(announce ? { 'Content-Length': String(image.length) } : {}) });
+			// Pieces of 1 byte to 200 KB, flushed one by one, so the client reads many chunks of many sizes.
+			const sizes = [1, 7, 4096, 65_536, 200_000, 3];
+			let offset = 0;
+			const next = (n: number) => {
+				if (offset >= image.length) return void res.end();
+				const end = Math.min(image.length, offset + sizes[n % sizes.length]);
+				res.write(image.subarray(offset, end), () => setImmediate(() => next(n + 1)));
+				offset = end;
+			};
+			next(0);
+		};
+		const { ctx } = context();
+		const downloaded = await downloadImage(createN8nTransport(ctx), `${base}/chunked.png`, { maxBytes: 10 * 1024 * 1024, timeoutMs: 20_000, signal: new AbortController().signal });
+		expect(seen[0].url).toBe('/chunked.png');
+		expect(downloaded.data.length).toBe(image.length);
+		expect(downloaded.data.equals(image)).toBe(true);
+	});
+
 	it('download: the size cap stops a large body', async () => {
 		handler = (_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'image/png' });
