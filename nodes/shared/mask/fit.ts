@@ -88,7 +88,10 @@ function scaledSize(info: ImageInfo, scale: number, maxSide: number | undefined)
 /** Same format; metadata kept so EXIF orientation and the colour profile still apply to the smaller image. */
 async function encodeScaled(data: Buffer, info: ImageInfo, size: { width: number; height: number }): Promise<Buffer> {
 	const resized = vips(data).resize(size.width, size.height, { fit: 'fill' }).keepMetadata();
-	if (info.format === 'jpeg') return resized.jpeg({ quality: REENCODE_QUALITY }).toBuffer();
+	// Without optimised Huffman tables JPEG is written in one pass, strip by strip: optimising them
+	// keeps every DCT coefficient of the image until the end (a 12000×8000 photo scaled to fit
+	// 10 MB: 192 MB of working memory instead of 59, for a file 10% smaller).
+	if (info.format === 'jpeg') return resized.jpeg({ quality: REENCODE_QUALITY, optimiseCoding: false }).toBuffer();
 	if (info.format === 'webp') return resized.webp({ quality: REENCODE_QUALITY }).toBuffer();
 	return resized.png({ adaptiveFiltering: true }).toBuffer();
 }
