@@ -71,6 +71,21 @@ async function maskPng(side: number): Promise<Buffer> {
 		.toBuffer();
 }
 
+/** A print-size photo: a 1000² tile of noise repeated to 12000×8000, as JPEG (detail everywhere: ~50 MB). */
+async function printPhotoJpeg(): Promise<Buffer> {
+	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
+	return await sharp(tile).extend({ right: 11000, bottom: 7000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Black with a white rectangle, 12000×8000. */
+async function printMaskPng(): Promise<Buffer> {
+	const patch = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#fff' } }).png().toBuffer();
+	return await sharp({ create: { width: 12000, height: 8000, channels: 3, background: '#000' } })
+		.composite([{ input: patch, left: 4000, top: 2500 }])
+		.png()
+		.toBuffer();
+}
+
 async function cachedFile(name: string, make: () => Promise<Buffer>): Promise<string> {
 	fs.mkdirSync(CACHE, { recursive: true });
 	const file = path.join(CACHE, name);
@@ -145,6 +160,8 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 	const largeBytes = fs.statSync(large).size;
 	const small = await largestUnder(config.smallLimitBytes, side, largeBytes);
 	const smallMask = await cachedFile(`mask-${small.side}.png`, () => maskPng(small.side));
+	const print = await cachedFile('print-12000x8000.jpg', printPhotoJpeg);
+	const printMask = await cachedFile('print-mask-12000x8000.png', printMaskPng);
 	const warmImage = await cachedFile('photo-256.png', () => photoPng(256));
 	const warmMask = await cachedFile('mask-256.png', () => maskPng(256));
 	const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
@@ -155,7 +172,7 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 		'photo.png': { data: fs.readFileSync(large), mimeType: 'image/png' },
 		'mask.png': { data: fs.readFileSync(largeMask), mimeType: 'image/png' },
 	});
-	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean; items?: number }> = [
+	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean; items?: number; label?: string }> = [
 		{ provider: 'runComfy', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
 		{ provider: 'runComfy', image: large, mask: largeMask, side, path: `${config.items} items in flight at once, sent as is (data URI); per item`, items: config.items },
 		{ provider: 'runComfy', image: server.url('photo.png'), mask: server.url('mask.png'), side, path: 'given as URLs (Image Source: URL)', asUrls: true },
@@ -164,6 +181,7 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 		{ provider: 'cometApi', image: large, mask: largeMask, side, path: 'downscaled to fit 10 MB (multipart)' },
 		{ provider: 'ideogram', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
 		{ provider: 'cometApi', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
+		{ provider: 'ideogram', image: print, mask: printMask, side: 12000, path: 'print-size photo with its mask, downscaled to fit 10 MB (multipart)', label: '12000×8000 JPEG' },
 	];
 	const rows: MemoryRow[] = [];
 	for (const c of cases) {
@@ -186,7 +204,7 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 			const path = c.path.startsWith('downscaled') && !out.downscaledFrom ? 'sent as is (multipart)' : c.path;
 			const row: MemoryRow = {
 				provider: c.provider,
-				image: `${c.side}×${c.side} PNG, ${mb(imageBytes)}`,
+				image: `${c.label ?? `${c.side}×${c.side} PNG`}, ${mb(imageBytes)}`,
 				imageBytes,
 				path,
 				rssOverBaseline: (out.peakRss - out.baselineRss) / perItem,

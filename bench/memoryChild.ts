@@ -81,7 +81,7 @@ class FileItemsNode implements INodeType {
 		for (let n = 0; n < count; n++) {
 			const binary: INodeExecutionData['binary'] = {};
 			for (const [property, file] of Object.entries(files)) {
-				binary[property] = await this.helpers.prepareBinaryData(fs.createReadStream(file), path.basename(file), 'image/png');
+				binary[property] = await this.helpers.prepareBinaryData(fs.createReadStream(file), path.basename(file), file.endsWith('.jpg') ? 'image/jpeg' : 'image/png');
 			}
 			items.push({ json: {}, binary });
 		}

@@ -37,10 +37,11 @@ function forSize(error: unknown, size: Size): unknown {
 /**
  * Sends request j of a group and lets go of it: from then on nothing of the item holds its image,
  * mask or references (the adapter re-sends a body only while this call runs), so polling and
- * downloads of many items in flight do not keep their inputs. Then waits for the job, unless
- * the provider answered at once or the user asked only to submit.
+ * downloads of many items in flight do not keep their inputs. The request lives only in this
+ * function: a local of runJob would stay in its frame while it waits for the job
+ * (test/workflows/releasesInputs.test.ts).
  */
-async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
+async function submitOnce(provider: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
 	const request = requests[j];
 	requests[j] = undefined;
 	if (!request) throw new Error(`job ${j} submitted twice`);
@@ -48,6 +49,12 @@ async function runJob(provider: ProviderConnection, limits: JobLimits, plan: Ite
 	limits.budget.take(numImages);
 	const submittedAt = Date.now();
 	const submitted = await submitJob(provider, request, deadline);
+	return { submitted, submittedAt, numImages, renderingSpeed };
+}
+
+/** Submits request j, then waits for the job, unless the provider answered at once or the user asked only to submit. */
+async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
+	const { submitted, submittedAt, numImages, renderingSpeed } = await submitOnce(provider, limits, requests, j, deadline);
 	if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
 	const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
 	const durationKey = [plan.adapter.name, plan.operation, renderingSpeed ?? 'DEFAULT', numImages].join(':');

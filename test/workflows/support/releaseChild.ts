@@ -1,0 +1,59 @@
+/**
+ * Child process of releasesInputs.test.ts, run with --expose-gc: one Edit of a large image with a
+ * mask through n8n's engine against the fake at argv[2]. When the parent writes a line (the job is
+ * submitted and still running), it collects garbage and prints the Buffer memory held then; at the
+ * end it prints the outcome. Buffer memory before the run is the baseline.
+ */
+import { writeHeapSnapshot } from 'node:v8';
+
+import sharp from 'sharp';
+
+import { runWorkflow } from '../../harness/engine';
+import { CREDENTIAL_TYPE, imageItem, singleNode } from '../../harness/workflows';
+
+/** The workflows (files as base64 text in them: heap strings, not Buffers); nothing else keeps the files. */
+async function workflows(side: number) {
+	const noise = { type: 'gaussian', mean: 128, sigma: 40 } as const;
+	const image = await sharp({ create: { width: side, height: side, channels: 3, noise } }).png().toBuffer();
+	const patch = await sharp({ create: { width: side / 2, height: side / 2, channels: 3, background: '#fff' } }).png().toBuffer();
+	const mask = await sharp({ create: { width: side, height: side, channels: 3, background: '#000' } }).composite([{ input: patch, left: side / 4, top: side / 4 }]).png().toBuffer();
+	const parameters = { provider: 'runComfy', imageSource: 'binary', maskSource: 'binary', prompt: 'a bowl of lemons', maskEditColor: 'white', options: {} };
+	const small = (data: Buffer) => sharp(data).resize(64, 64).png().toBuffer();
+	return {
+		imageBytes: image.length,
+		warmUp: singleNode('ideogramEdit', parameters, [imageItem(await small(image), { mask: await small(mask) })]),
+		measured: singleNode('ideogramEdit', parameters, [imageItem(image, { mask })]),
+	};
+}
+
+async function main(): Promise<void> {
+	const { url, apiKey, side } = JSON.parse(process.argv[2]) as { url: string; apiKey: string; side: number };
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (!gc) throw new Error('run with --expose-gc');
+	const { imageBytes, warmUp, measured } = await workflows(side);
+	const credentials = { [CREDENTIAL_TYPE.runComfy]: { apiKey, baseUrl: url } };
+	const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+	// A warm-up run (modules, sharp, sockets), then the baseline.
+	await runWorkflow(warmUp, { credentials });
+	gc();
+	gc();
+	say({ baseline: process.memoryUsage().arrayBuffers, imageBytes });
+
+	process.stdin.setEncoding('utf8');
+	process.stdin.on('data', () => {
+		gc();
+		gc();
+		say({ during: process.memoryUsage().arrayBuffers });
+		// RELEASE_HEAP_SNAPSHOT=file: a heap snapshot at that moment, to find what holds a Buffer when the test fails.
+		if (process.env.RELEASE_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.RELEASE_HEAP_SNAPSHOT);
+	});
+	const result = await runWorkflow(measured, { credentials });
+	const out = result.output('Ideogram');
+	say({ done: true, ok: !result.run.data.resultData.error && out.length === 1 && out[0].binary !== undefined });
+	process.exit(0);
+}
+
+main().catch((error: unknown) => {
+	process.stdout.write(`${JSON.stringify({ error: String((error as Error).stack ?? error) })}\n`);
+	process.exit(1);
+});
