@@ -73,7 +73,7 @@ async function maskPng(side: number): Promise<Buffer> {
 
 /** A print-size photo: a 1000² tile of noise repeated to 12000×8000, as JPEG (detail everywhere: ~50 MB). */
 async function printPhotoJpeg(): Promise<Buffer> {
-	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
+	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
 	return await sharp(tile).extend({ right: 11000, bottom: 7000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
 }
 

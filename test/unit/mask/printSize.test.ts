@@ -15,7 +15,7 @@ const EDIT = { left: 3000, top: 2000, width: 6000, height: 2000 };
 
 /** A noisy photo-like JPEG (a repeated tile of noise: detail everywhere, so it is far over 10 MB). */
 async function printPhoto(): Promise<Buffer> {
-	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
+	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
 	return await sharp(tile).extend({ right: WIDTH - 1000, bottom: HEIGHT - 1000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
 }
 

@@ -14,7 +14,7 @@ import { CREDENTIAL_TYPE, imageItem, singleNode } from '../../harness/workflows'
 /** The workflows (files as base64 text in them: heap strings, not Buffers); nothing else keeps the files. */
 async function workflows(side: number) {
 	const noise = { type: 'gaussian', mean: 128, sigma: 40 } as const;
-	const image = await sharp({ create: { width: side, height: side, channels: 3, noise } }).png().toBuffer();
+	const image = await sharp({ create: { width: side, height: side, channels: 3, background: '#808080', noise } }).png().toBuffer();
 	const patch = await sharp({ create: { width: side / 2, height: side / 2, channels: 3, background: '#fff' } }).png().toBuffer();
 	const mask = await sharp({ create: { width: side, height: side, channels: 3, background: '#000' } }).composite([{ input: patch, left: side / 4, top: side / 4 }]).png().toBuffer();
 	const parameters = { provider: 'runComfy', imageSource: 'binary', maskSource: 'binary', prompt: 'a bowl of lemons', maskEditColor: 'white', options: {} };
