@@ -214,6 +214,18 @@ describe('submit only, then Ideogram Poll Result in the same workflow', () => {
 		for (const d of downloads(fake)) expect(d.authSent).toBe(false);
 	});
 
+	test.each(QUEUED)('%s: Wait for Result reads the job again when its result link expired before the download', async (provider) => {
+		const fake = fakes[provider];
+		const expiredStatus = provider === 'runware' ? 404 : 403;
+		fake.inject({ on: 'download', kind: 'status', status: expiredStatus });
+		const result = await run(chain([imageItem(image)], submitOnly(provider), pollNode(provider, 'waitForResult')), [fake]);
+		expect(result.error('Poll')).toBeUndefined();
+		const [collected] = result.output('Poll');
+		await checkImageBinary(collected, { operation: 'reframe', imageIndex: 0, width: 1024, height: 1024 });
+		expect(downloads(fake)).toHaveLength(2);
+		expect(fake.requests.filter((r) => r.kind === 'submit')).toHaveLength(1);
+	});
+
 	test('RunComfy: Get Status of a queued job gives its queue position', async () => {
 		const fake = fakes.runComfy;
 		fake.setOptions({ queueMs: 10_000, jobDurationMs: 10_000 });

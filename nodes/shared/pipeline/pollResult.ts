@@ -50,7 +50,8 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 				downloadImages: options.downloadImages ?? true,
 				outputBinaryProperty: options.outputBinaryProperty ?? 'data',
 			};
-			return await buildImageItems({ execution, deadline }, settings, [state]);
+			// A result link that expired before the download: the job is read again for fresh links.
+			return await buildImageItems({ execution, deadline, rereadFrom: provider }, settings, [state]);
 		} catch (error) {
 			const source = { adapter, operation: submittedOperation(items[i]?.json) };
 			if (execution.continueOnFail) return [errorItem(error, i, source, execution.secrets())];
