@@ -94,30 +94,37 @@ The second table measures the heavy steps of the package alone, with the same me
 
 - The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
   store; an image given as a URL is downloaded once to check it), 1× the image, until the job is submitted: an item's
-  requests are let go as they are sent (nodes/shared/pipeline/run.ts), so polling and downloads hold none of its
-  inputs. With 5 items in flight at once the peak per item is lower than one alone (the many-items row): the items'
-  images are read and sent one after another while the others wait on their jobs.
-- **Masks are decoded to one band** (nodes/shared/mask/classify.ts): libvips flattens a mask with alpha onto the keep
-  colour and converts it to its grey level in one pass, so the 4096² RGBA mask is 16 MB of pixels (0.5× a 31 MB
-  image), not 64 MB of RGBA (2.06×); measured alone, preparing it went from 2.42× to the figure below. The grey
-  level is libvips' luminance (greys unchanged; saturated colours read lighter than the Rec. 709 weights on
-  gamma-encoded values the node used before; test/unit/mask/hostile.test.ts says which pixels change and why).
+  request lives only in the function that sends it (submitOnce, nodes/shared/pipeline/item.ts), so polling and
+  downloads hold none of its inputs (test/workflows/releasesInputs.test.ts: a 12 MB image is no longer held while its
+  job runs; before, the waiting function's frame kept it). With 5 items in flight at once the peak per item is lower
+  than one alone (the many-items row): the items' images are read and sent one after another while the others wait.
+- **Masks never reach JS as pixels** (nodes/shared/mask/classify.ts, binaryPng.ts): a same-size black/white mask is
+  flattened onto the keep colour, taken to libvips' grey level, thresholded and written as a 1-bit PNG by libvips; the
+  edit pixels are counted from its bits (a 4096² mask: 2 MB inflated) and it is re-encoded as the 8-bit PNG providers
+  get. Preparing the 4096² RGBA mask alone went from 0.89× (one-band raster) to the figure below; a mask downscaled with
+  its image is resized by libvips too. Masks of another size than the image, transparency masks and threshold 0 keep
+  the one-band raster path (test/unit/mask/vipsClassify.test.ts: both paths sort every pixel alike).
 - **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI, a stream encoded in 48 KiB
   slices while it is sent (nodes/shared/engine/jsonBody.ts), with its Content-Length. What it costs beyond the image
-  (the step alone, below) is V8's young generation filling with the slices' short-lived base64 strings before a
-  scavenge frees them: the RunComfy/Runware rows sit that much above the URL row, which sends no image.
+  (the step alone, below) is V8 freeing the slices only at its next collection: the base64 strings fill the young
+  generation, and the slices' Buffers (axios turns any string chunk into one, as n8n sets maxBodyLength) wait for the
+  same scavenge. Encoding straight into Buffers without strings was tried and is worse (no scavenge comes: every
+  slice of the body stayed, 41 MB); reusing slice Buffers is unsafe (the socket may still hold them).
 - **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled
-  (sharp decodes and resizes it in strips: ≈ 1.8× the image with the image itself, the step below). The multipart
-  body is the package's own encoder (nodes/shared/engine/multipart.ts): part headers and references to the files,
-  streamed with a Content-Length, so sending costs nothing beyond the files (it used to be one Buffer of all files,
-  built by reading form-data's private \`_streams\`).
+  (sharp decodes and resizes it in strips: ≈ 1.8× the image with the image itself, the step below); a JPEG is
+  re-encoded in one pass (no optimised Huffman tables, which keep every DCT coefficient: the print-size photo's
+  downscale went from 192 to 59 MB). The multipart body is the package's own encoder (nodes/shared/engine/multipart.ts):
+  part headers and references to the files, streamed with a Content-Length.
+- **Print-size** (the 12000×8000 JPEG row): the photo, n8n's copy of it on the way into the binary data store, the mask
+  prepared at full size by libvips (≈ 55 MB of its working memory at 12000 px wide) and the downscale, in libvips
+  threads whose freed memory glibc keeps per thread: the parts add up instead of reusing each other.
 - **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
   (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is 0.3 MB on disk and 256 MB of pixels), and every decode
   is capped at that size (sharp's \`limitInputPixels\`); sharp's operation cache is off (every image is used once).
 
-What is left over 3× on some rows: the downscale (libvips' working memory while it resizes a 4096² PNG, 0.8× beyond
-the image) and the JSON body's young-generation churn. The whole-Edit peaks vary by about ±0.3× between runs (GC
-timing), and more while other processes load the machine.`;
+Every row also counts what the workflow's first node (a Read File stand-in streaming the file into n8n's binary data
+store) leaves for V8 to free: up to 1× the image of dead read chunks at the moment the Edit starts. The whole-Edit peaks
+vary by about ±0.3× between runs (GC timing), and more while other processes load the machine.`;
 
 async function main() {
 	if (env.BENCH_REPORT_FROM) {
