@@ -3,9 +3,10 @@
  * node polling), a garbage collection frees them. Measured in a child process with --expose-gc
  * (support/releaseChild.ts), as the Buffer memory held then against the baseline before the run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 
 import { startFake, type FakeServer } from '../fakes';
 
@@ -26,6 +27,14 @@ it('while its job runs, an item holds neither its image nor its mask', async () 
 		cwd: path.resolve(__dirname, '../..'),
 		stdio: ['pipe', 'pipe', 'inherit'],
 	});
+	try {
+		await measureWhileRunning(child);
+	} finally {
+		child.kill();
+	}
+}, 120_000);
+
+async function measureWhileRunning(child: ChildProcessByStdio<Writable, Readable, null>): Promise<void> {
 	const lines = createInterface({ input: child.stdout });
 	const messages: Array<Record<string, unknown>> = [];
 	const next = () =>
@@ -43,6 +52,7 @@ it('while its job runs, an item holds neither its image nor its mask', async () 
 	// The measured run's job takes long enough to look at the node while it polls.
 	fake.setOptions({ jobDurationMs: 6000 });
 	const warmUpJobs = fake.jobs().length;
+	child.stdin.write('run\n');
 	while (fake.jobs().length === warmUpJobs) await sleep(20);
 	await sleep(300);
 	const running = fake.jobs().at(-1)!;
@@ -56,4 +66,4 @@ it('while its job runs, an item holds neither its image nor its mask', async () 
 	// Held: Buffers of the sockets and the node's bookkeeping, far less than one image (12 MB);
 	// the image still held by the waiting job's frame gave its whole size.
 	expect(during - baseline).toBeLessThan(imageBytes / 4);
-}, 120_000);
+}

@@ -1,9 +1,12 @@
 /**
  * Child process of releasesInputs.test.ts, run with --expose-gc: one Edit of a large image with a
- * mask through n8n's engine against the fake at argv[2]. When the parent writes a line (the job is
- * submitted and still running), it collects garbage and prints the Buffer memory held then; at the
- * end it prints the outcome. Buffer memory before the run is the baseline.
+ * mask through n8n's engine against the fake at argv[2]. It prints the baseline (Buffer memory
+ * after a warm-up run) and starts the measured run when the parent writes `run` (so the parent can
+ * slow the fake's jobs first, however busy the machine); when the parent writes `measure` (the job
+ * is submitted and still running), it collects garbage and prints the Buffer memory held then; at
+ * the end it prints the outcome.
  */
+import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
 
 import sharp from 'sharp';
@@ -39,14 +42,19 @@ async function main(): Promise<void> {
 	gc();
 	say({ baseline: process.memoryUsage().arrayBuffers, imageBytes });
 
-	process.stdin.setEncoding('utf8');
-	process.stdin.on('data', () => {
+	const commands = createInterface({ input: process.stdin });
+	let started: () => void;
+	const run = new Promise<void>((resolve) => (started = resolve));
+	commands.on('line', (command) => {
+		if (command === 'run') started();
+		if (command !== 'measure') return;
 		gc();
 		gc();
 		say({ during: process.memoryUsage().arrayBuffers });
 		// RELEASE_HEAP_SNAPSHOT=file: a heap snapshot at that moment, to find what holds a Buffer when the test fails.
 		if (process.env.RELEASE_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.RELEASE_HEAP_SNAPSHOT);
 	});
+	await run;
 	const result = await runWorkflow(measured, { credentials });
 	const out = result.output('Ideogram');
 	say({ done: true, ok: !result.run.data.resultData.error && out.length === 1 && out[0].binary !== undefined });
