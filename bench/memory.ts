@@ -17,6 +17,18 @@ import { startFake, type ProviderName } from '../test/fakes';
 import { REPO_ROOT, startImageServer } from './lib/common';
 import type { MemoryChildInput, MemoryChildOutput } from './memoryChild';
 
+/** A hostile input's row: a small file that claims an enormous image, refused from its header. */
+export interface MemoryHostileRow {
+	what: string;
+	fileBytes: number;
+	claimedPixels: number;
+	rssOverBaseline: number;
+	wallMs: number;
+	/** The error the user saw (the refusal), or what went wrong instead. */
+	outcome: string;
+	refused: boolean;
+}
+
 export interface MemoryConfig {
 	/** Side of the large image (4096 for the real run). */
 	side: number;
@@ -77,6 +89,11 @@ async function printPhotoJpeg(): Promise<Buffer> {
 	return await sharp(tile).extend({ right: 11000, bottom: 7000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
 }
 
+/** One colour at `side`²: a few hundred KB as PNG that decode to side² × 3 bytes. */
+async function bombPng(side: number, background: string): Promise<Buffer> {
+	return await sharp({ create: { width: side, height: side, channels: 3, background }, limitInputPixels: false }).png({ compressionLevel: 9 }).toBuffer();
+}
+
 /** Black with a white rectangle, 12000×8000. */
 async function printMaskPng(): Promise<Buffer> {
 	const patch = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#fff' } }).png().toBuffer();
@@ -108,20 +125,21 @@ async function largestUnder(limit: number, largeSide: number, largeBytes: number
 }
 
 /** One child run; retried when it fails before measuring (e.g. dist/ being rebuilt at that moment by another process). */
-async function runChild(input: MemoryChildInput): Promise<MemoryChildOutput> {
-	let out = await runChildOnce(input);
+async function runChild(input: MemoryChildInput, env?: NodeJS.ProcessEnv): Promise<MemoryChildOutput> {
+	let out = await runChildOnce(input, env);
 	for (let retry = 0; retry < 3 && !out.ok && out.baselineRss === undefined; retry++) {
 		await new Promise((resolve) => setTimeout(resolve, 5000));
-		out = await runChildOnce(input);
+		out = await runChildOnce(input, env);
 	}
 	return out;
 }
 
-function runChildOnce(input: MemoryChildInput): Promise<MemoryChildOutput> {
+function runChildOnce(input: MemoryChildInput, env: NodeJS.ProcessEnv = {}): Promise<MemoryChildOutput> {
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memoryChild.ts'), JSON.stringify(input)], {
 			cwd: REPO_ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],
+			env: { ...process.env, ...env },
 		});
 		let stdout = '';
 		let stderr = '';
@@ -151,6 +169,8 @@ export interface MemoryResults {
 	rows: MemoryRow[];
 	/** Steps of the package measured alone (same method), to explain the workflows' peaks. */
 	parts: MemoryPart[];
+	/** Decompression bombs, refused from their header. */
+	hostile: MemoryHostileRow[];
 }
 
 export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> {
@@ -172,7 +192,7 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 		'photo.png': { data: fs.readFileSync(large), mimeType: 'image/png' },
 		'mask.png': { data: fs.readFileSync(largeMask), mimeType: 'image/png' },
 	});
-	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean; items?: number; label?: string }> = [
+	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean; items?: number; label?: string; env?: NodeJS.ProcessEnv }> = [
 		{ provider: 'runComfy', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
 		{ provider: 'runComfy', image: large, mask: largeMask, side, path: `${config.items} items in flight at once, sent as is (data URI); per item`, items: config.items },
 		{ provider: 'runComfy', image: server.url('photo.png'), mask: server.url('mask.png'), side, path: 'given as URLs (Image Source: URL)', asUrls: true },
@@ -182,6 +202,8 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 		{ provider: 'ideogram', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
 		{ provider: 'cometApi', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
 		{ provider: 'ideogram', image: print, mask: printMask, side: 12000, path: 'print-size photo with its mask, downscaled to fit 10 MB (multipart)', label: '12000×8000 JPEG' },
+		// The same in a process whose glibc keeps fewer malloc arenas (see "Memory: where it goes").
+		{ provider: 'ideogram', image: print, mask: printMask, side: 12000, path: 'the same, n8n run with MALLOC_ARENA_MAX=2', label: '12000×8000 JPEG', env: { MALLOC_ARENA_MAX: '2' } },
 	];
 	const rows: MemoryRow[] = [];
 	for (const c of cases) {
@@ -198,7 +220,7 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 				warmMask,
 				asUrls: c.asUrls,
 				items: c.items,
-			});
+			}, c.env);
 			// The many-items row: the peak per item, so it reads against the same 3× as the others.
 			const perItem = c.items ?? 1;
 			const path = c.path.startsWith('downscaled') && !out.downscaledFrom ? 'sent as is (multipart)' : c.path;
@@ -254,5 +276,41 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 		config.log(`memory step: ${st.step}: RSS +${mb(part.rssOverBaseline)} (${part.rssMultiple.toFixed(2)}× the image)`);
 		parts.push(part);
 	}
-	return { rows, parts };
+	return { rows, parts, hostile: await benchHostile(config, { warmImage, warmMask, photo: small.file, mask: smallMask }) };
+}
+
+/**
+ * Decompression bombs (a 16000² PNG of one colour, as the image and as the mask) through the
+ * whole Edit: refused from the header before any pixel is decoded, so the peak stays near the
+ * file's own size, not the gigabyte of pixels it claims.
+ */
+async function benchHostile(config: MemoryConfig, files: { warmImage: string; warmMask: string; photo: string; mask: string }): Promise<MemoryHostileRow[]> {
+	const side = 16000;
+	const bomb = await cachedFile(`bomb-${side}.png`, () => bombPng(side, '#000'));
+	const cases = [
+		{ what: `${side}×${side} PNG of one colour as the image`, image: bomb, mask: files.mask },
+		{ what: `${side}×${side} PNG of one colour as the mask`, image: files.photo, mask: bomb },
+	];
+	const rows: MemoryHostileRow[] = [];
+	for (const c of cases) {
+		const fake = await startFake('ideogram', { jobDurationMs: 200, recordBodies: false });
+		try {
+			const out = await runChild({ provider: 'ideogram', fakeUrl: fake.url, apiKey: fake.apiKey, image: c.image, mask: c.mask, warmImage: files.warmImage, warmMask: files.warmMask });
+			const outcome = out.error ?? (out.ok ? 'not refused: the edit ran' : 'no output');
+			const row: MemoryHostileRow = {
+				what: c.what,
+				fileBytes: fs.statSync(bomb).size,
+				claimedPixels: side * side,
+				rssOverBaseline: out.peakRss - out.baselineRss,
+				wallMs: out.wallMs,
+				outcome,
+				refused: !out.ok && /megapixels/.test(outcome),
+			};
+			config.log(`memory hostile: ${row.what}: RSS +${(row.rssOverBaseline / 1048576).toFixed(1)} MB in ${row.wallMs} ms, ${row.refused ? 'refused' : `NOT REFUSED: ${outcome}`}`);
+			rows.push(row);
+		} finally {
+			await fake.close();
+		}
+	}
+	return rows;
 }

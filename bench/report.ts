@@ -2,7 +2,7 @@
 import type { BatchRow } from './batch';
 import type { LatencyRow } from './latency';
 import type { BenchResult as MaskResult } from './mask';
-import type { MemoryPart, MemoryRow } from './memory';
+import type { MemoryHostileRow, MemoryPart, MemoryRow } from './memory';
 import type { OverheadRow } from './overhead';
 import type { SoakRow } from './soak';
 import { fmt, mean, PROVIDER_LABEL, secondHalfGrowth } from './lib/common';
@@ -31,6 +31,7 @@ export interface Results {
 	latency?: LatencyRow[];
 	memory?: MemoryRow[];
 	memoryParts?: MemoryPart[];
+	memoryHostile?: MemoryHostileRow[];
 	overhead?: OverheadRow[];
 	mask?: MaskResult;
 	soak?: SoakRow[];
@@ -195,6 +196,21 @@ function memoryPartsTable(results: Results): string {
 	);
 }
 
+function memoryHostileTable(results: Results): string {
+	if (!results.memoryHostile?.length) return '';
+	return table(
+		['Hostile input (Ideogram Edit)', 'File (MB)', 'Decoded it would be (MB, RGB)', 'Peak RSS over baseline (MB)', 'Time (ms)', 'Outcome'],
+		results.memoryHostile.map((h) => [
+			h.what,
+			(h.fileBytes / 1048576).toFixed(2),
+			mb(h.claimedPixels * 3),
+			(h.rssOverBaseline / 1048576).toFixed(1),
+			String(h.wallMs),
+			`${h.refused ? 'refused' : '⚠ not refused'}: ${h.outcome}`,
+		]),
+	);
+}
+
 function overheadTable(results: Results): string {
 	return table(
 		['Provider', 'Requests/item', 'Node time/item', 'Poll waits', 'HTTP via n8n', 'HTTP bare', 'n8n binary store', 'Overhead beyond HTTP via n8n', '…of it the package alone', 'Overhead beyond bare HTTP'],
@@ -320,7 +336,7 @@ function targetLines(results: Results): TargetLine[] {
 		lines.push({
 			target: `Peak memory < ${TARGETS.memoryMultiple}× the image (RSS over baseline)`,
 			measured: results.memory
-				.map((r) => `${PROVIDER_LABEL[r.provider]} ${r.image.split(',')[0]}${r.path.includes('URL') ? ' as URL' : r.path.startsWith('downscaled') ? ' (downscaled)' : r.path.includes('in flight') ? ` × ${r.path.split(' ')[0]} in flight, per item` : ''}: ${x(r.rssMultiple)}`)
+				.map((r) => `${PROVIDER_LABEL[r.provider]} ${r.image.split(',')[0]}${r.path.includes('URL') ? ' as URL' : r.path.startsWith('downscaled') ? ' (downscaled)' : r.path.includes('in flight') ? ` × ${r.path.split(' ')[0]} in flight, per item` : r.path.includes('MALLOC_ARENA_MAX') ? ' with MALLOC_ARENA_MAX=2' : ''}: ${x(r.rssMultiple)}`)
 				.join('; '),
 			met: results.memory.every((r) => r.rssMultiple < TARGETS.memoryMultiple && !r.error),
 			why:
@@ -428,7 +444,7 @@ export function consoleReport(results: Results): string {
 	if (results.batch?.length || results.oneAtATime?.length) parts.push('1. Batch wall time', batchTable(results), otherProvidersTable(results));
 	if (results.realN8n?.length) parts.push('1b. Batch wall time in the real n8n', realN8nTable(results));
 	if (results.latency?.length) parts.push('2–3. Completion latency and polling cost', latencyTable(results));
-	if (results.memory?.length) parts.push('4. Memory', memoryTable(results), memoryPartsTable(results));
+	if (results.memory?.length) parts.push('4. Memory', memoryTable(results), memoryPartsTable(results), memoryHostileTable(results));
 	if (results.overhead?.length) parts.push('5. Per-item overhead (instant fake)', overheadTable(results));
 	if (results.soak?.length) parts.push('6. Soak (one n8n process, webhook executions)', soakTable(results), soakSeries(results));
 	if (results.mask) parts.push(`Mask preparation: median ${results.mask.medianMs} ms, p95 ${results.mask.p95Ms} ms`);
@@ -571,6 +587,15 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 			'',
 			memoryPartsTable(results),
 			'',
+			...(results.memoryHostile?.length
+				? [
+						'Decompression bombs through the whole Edit (same method): a small file that claims an enormous image is refused from its',
+						'header before any pixel is decoded. Multiples of such a file mean nothing; the peak is in MB.',
+						'',
+						memoryHostileTable(results),
+						'',
+					]
+				: []),
 		);
 	}
 	if (results.overhead?.length) {

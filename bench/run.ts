@@ -115,12 +115,19 @@ The second table measures the heavy steps of the package alone, with the same me
   re-encoded in one pass (no optimised Huffman tables, which keep every DCT coefficient: the print-size photo's
   downscale went from 192 to 59 MB). The multipart body is the package's own encoder (nodes/shared/engine/multipart.ts):
   part headers and references to the files, streamed with a Content-Length.
-- **Print-size** (the 12000×8000 JPEG row): the photo, n8n's copy of it on the way into the binary data store, the mask
-  prepared at full size by libvips (≈ 55 MB of its working memory at 12000 px wide) and the downscale, in libvips
-  threads whose freed memory glibc keeps per thread: the parts add up instead of reusing each other.
+- **Print-size** (the 12000×8000 JPEG rows): the photo (1×), the mask prepared at full size by libvips (≈ 28 MB of
+  working memory at 12000 px wide, measured alone) and the downscale (≈ 59 MB: libvips decodes a JPEG at full size when
+  the shrink is under 3, sharp's guard against libjpeg's rounding), each in threads whose freed memory glibc keeps in
+  per-thread malloc arenas, so the steps add up instead of reusing each other's memory. Tried and dropped: reading the
+  JPEG from n8n's binary data file instead of a Buffer (libvips maps the file: 102 MB instead of 59), fitting the
+  image before the mask and scaling the mask from its 1-bit form (−7 MB, still over 3×). What the allocator adds
+  shows in the row run with \`MALLOC_ARENA_MAX=2\` (glibc's environment variable, read at process start; sharp's
+  documentation recommends it or jemalloc on glibc Linux): the README recommends it for n8n processes that edit
+  print-size images.
 - **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
-  (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is 0.3 MB on disk and 256 MB of pixels), and every decode
-  is capped at that size (sharp's \`limitInputPixels\`); sharp's operation cache is off (every image is used once).
+  (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is a few hundred KB on disk and 768 MB of RGB pixels; the
+  hostile table below), and every decode is capped at that size (sharp's \`limitInputPixels\`); sharp's operation
+  cache is off (every image is used once).
 
 Every row also counts what the workflow's first node (a Read File stand-in streaming the file into n8n's binary data
 store) leaves for V8 to free: up to 1× the image of dead read chunks at the moment the Edit starts. The whole-Edit peaks
@@ -252,6 +259,7 @@ async function main() {
 		const memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, items: Number(env.BENCH_MEMORY_ITEMS ?? 5), smallLimitBytes: 10 * 1024 * 1024, log }));
 		results.memory = memory?.rows;
 		results.memoryParts = memory?.parts;
+		results.memoryHostile = memory?.hostile;
 	}
 
 	if (enabled('soak')) {
