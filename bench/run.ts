@@ -100,10 +100,12 @@ The second table measures the heavy steps of the package alone, with the same me
   than one alone (the many-items row): the items' images are read and sent one after another while the others wait.
 - **Masks never reach JS as pixels** (nodes/shared/mask/classify.ts, binaryPng.ts): a same-size black/white mask is
   flattened onto the keep colour, taken to libvips' grey level, thresholded and written as a 1-bit PNG by libvips; the
-  edit pixels are counted from its bits (a 4096² mask: 2 MB inflated) and it is re-encoded as the 8-bit PNG providers
-  get. Preparing the 4096² RGBA mask alone went from 0.89× (one-band raster) to the figure below; a mask downscaled with
-  its image is resized by libvips too. Masks of another size than the image, transparency masks and threshold 0 keep
-  the one-band raster path (test/unit/mask/vipsClassify.test.ts: both paths sort every pixel alike).
+  edit pixels are counted from its bits, inflated piece by piece, and it is re-encoded as the 8-bit PNG providers get.
+  Preparing the 4096² RGBA mask alone went from 0.89× (one-band raster) to the figure below. The image is fitted to
+  the provider before its mask is made, and a mask whose image was downscaled is scaled from its 1-bit form, so only
+  the size sent is ever encoded as 8-bit (the print-size edit: two fewer passes over 12000×8000 pixels). Masks of
+  another size than the image, transparency masks and threshold 0 keep the one-band raster path
+  (test/unit/mask/vipsClassify.test.ts: both paths sort every pixel alike).
 - **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI, a stream encoded in 48 KiB
   slices while it is sent (nodes/shared/engine/jsonBody.ts), with its Content-Length. What it costs beyond the image
   (the step alone, below) is V8 freeing the slices only at its next collection: the base64 strings fill the young
@@ -115,15 +117,14 @@ The second table measures the heavy steps of the package alone, with the same me
   re-encoded in one pass (no optimised Huffman tables, which keep every DCT coefficient: the print-size photo's
   downscale went from 192 to 59 MB). The multipart body is the package's own encoder (nodes/shared/engine/multipart.ts):
   part headers and references to the files, streamed with a Content-Length.
-- **Print-size** (the 12000×8000 JPEG rows): the photo (1×), the mask prepared at full size by libvips (≈ 28 MB of
-  working memory at 12000 px wide, measured alone) and the downscale (≈ 59 MB: libvips decodes a JPEG at full size when
-  the shrink is under 3, sharp's guard against libjpeg's rounding), each in threads whose freed memory glibc keeps in
-  per-thread malloc arenas, so the steps add up instead of reusing each other's memory. Tried and dropped: reading the
-  JPEG from n8n's binary data file instead of a Buffer (libvips maps the file: 102 MB instead of 59), fitting the
-  image before the mask and scaling the mask from its 1-bit form (−7 MB, still over 3×). What the allocator adds
+- **Print-size** (the 12000×8000 JPEG rows): the photo (1×), its downscale (≈ 59 MB of libvips' working memory,
+  measured alone) and the mask read at full size (≈ 28 MB at 12000 px wide) then scaled, each in threads whose freed
+  memory glibc keeps in per-thread malloc arenas, so the steps partly add up instead of reusing each other's memory. Tried and dropped: reading the
+  JPEG from n8n's binary data file instead of a Buffer (libvips maps the file: 102 MB instead of 59). Run to run the
+  row moves by ±0.5× with which threads (and so arenas) the steps land on. What the allocator adds
   shows in the row run with \`MALLOC_ARENA_MAX=2\` (glibc's environment variable, read at process start; sharp's
-  documentation recommends it or jemalloc on glibc Linux): the README recommends it for n8n processes that edit
-  print-size images.
+  documentation recommends jemalloc on glibc Linux for the same reason): the README recommends either for n8n
+  processes that edit print-size images.
 - **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
   (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is a few hundred KB on disk and 768 MB of RGB pixels; the
   hostile table below), and every decode is capped at that size (sharp's \`limitInputPixels\`); sharp's operation

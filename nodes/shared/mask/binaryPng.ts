@@ -1,10 +1,11 @@
 /**
  * Binary masks made by libvips without their pixels ever reaching JS: a pipeline whose last
  * step gives 0 or 255 per pixel is written as a 1-bit greyscale PNG (a 4096² mask is 2 MB of bits
- * once inflated, instead of a 16 MB raster), its white pixels are counted from those bits, and it
- * is re-encoded as the 8-bit greyscale PNG providers receive (streamed by libvips, strip by strip).
+ * once inflated, instead of a 16 MB raster), its white pixels are counted from those bits, it is
+ * scaled from those bits when its image is scaled down, and only its final size is re-encoded as
+ * the 8-bit greyscale PNG providers receive.
  */
-import { inflateSync } from 'node:zlib';
+import { createInflate } from 'node:zlib';
 
 import type sharp from 'sharp';
 
@@ -23,31 +24,47 @@ const ONES = (() => {
 	return ones;
 })();
 
-export interface BinaryMaskPng {
-	/** 1-channel 8-bit greyscale PNG of 0 and 255. */
-	png: Buffer;
+export interface BinaryMask {
+	/** 1-bit greyscale PNG: white (1) and black (0), unfiltered. */
+	bits: Buffer;
 	width: number;
 	height: number;
 	whitePixels: number;
 }
 
 /**
- * Runs `pipeline` (one band of 0/255 at `width`×`height`) to a binary mask PNG with its white
- * pixel count. Errors of the pipeline (the user's file failing to decode) pass through.
+ * Runs `pipeline` (one band of 0/255) to a 1-bit mask PNG with its white pixel count. Errors of
+ * the pipeline (the user's file failing to decode) pass through.
  */
-export async function binaryMaskPng(pipeline: sharp.Sharp): Promise<BinaryMaskPng> {
+export async function binaryMask(pipeline: sharp.Sharp): Promise<BinaryMask> {
 	// colours: 2 without a palette makes libvips write one bit per pixel (255 → 1, 0 → 0).
 	const { data: bits, info } = await pipeline
 		.toColourspace('b-w')
 		.png({ ...MASK_PNG_OPTIONS, colours: 2, palette: false })
 		.toBuffer({ resolveWithObject: true });
-	const whitePixels = countWhiteBits(bits, info.width, info.height);
-	const png = await vipsSharp(bits).toColourspace('b-w').png(MASK_PNG_OPTIONS).toBuffer();
-	return { png, width: info.width, height: info.height, whitePixels };
+	return { bits, width: info.width, height: info.height, whitePixels: await countWhiteBits(bits, info.width, info.height) };
 }
 
-/** The set bits of a non-interlaced 1-bit greyscale PNG written without filters (as binaryMaskPng writes it). */
-export function countWhiteBits(png: Buffer, width: number, height: number): number {
+/**
+ * A binary mask (as 1-bit or 8-bit PNG) scaled by nearest neighbour, so it stays binary and each
+ * pixel is one of the original's: scaling a thresholded mask gives what thresholding the scaled
+ * mask would.
+ */
+export async function scaleBinaryMask(png: Buffer, size: { width: number; height: number }): Promise<BinaryMask> {
+	return binaryMask(vipsSharp(png).resize(size.width, size.height, { fit: 'fill', kernel: 'nearest' }));
+}
+
+/** The 8-bit greyscale PNG of 0 and 255 providers receive (streamed by libvips, strip by strip). */
+export async function providerMaskPng(mask: BinaryMask): Promise<Buffer> {
+	return vipsSharp(mask.bits).toColourspace('b-w').png(MASK_PNG_OPTIONS).toBuffer();
+}
+
+/**
+ * The set bits of a non-interlaced 1-bit greyscale PNG written without filters (as binaryMask
+ * writes it), inflated and counted piece by piece: a print-size mask's rows (12 MB at
+ * 12000×8000) are never held at once.
+ */
+export async function countWhiteBits(png: Buffer, width: number, height: number): Promise<number> {
 	const chunks: Buffer[] = [];
 	let header: Buffer | undefined;
 	for (let offset = 8; offset + 8 <= png.length; ) {
@@ -62,17 +79,39 @@ export function countWhiteBits(png: Buffer, width: number, height: number): numb
 	if (!header || header.readUInt32BE(0) !== width || header.readUInt32BE(4) !== height || header[8] !== 1 || header[9] !== 0 || header[12] !== 0) {
 		throw new Error('mask encoding: libvips did not write a 1-bit greyscale PNG');
 	}
-	const rows = inflateSync(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 	const stride = 1 + Math.ceil(width / 8);
-	if (rows.length !== stride * height) throw new Error('mask encoding: unexpected 1-bit PNG data length');
+	const last = stride - 1;
 	// Bits past the last pixel of a row are not pixels.
 	const lastByteMask = width % 8 === 0 ? 0xff : (0xff << (8 - (width % 8))) & 0xff;
 	let white = 0;
-	for (let row = 0; row < rows.length; row += stride) {
-		if (rows[row] !== 0) throw new Error(`mask encoding: unexpected PNG row filter ${rows[row]}`);
-		const last = row + stride - 1;
-		for (let i = row + 1; i < last; i++) white += ONES[rows[i]];
-		white += ONES[rows[last] & lastByteMask];
-	}
+	let column = 0;
+	let rows = 0;
+	const count = (piece: Buffer) => {
+		for (let i = 0; i < piece.length; i++) {
+			const byte = piece[i];
+			if (column === 0) {
+				if (byte !== 0) throw new Error(`mask encoding: unexpected PNG row filter ${byte}`);
+			} else white += ONES[column === last ? byte & lastByteMask : byte];
+			if (++column === stride) {
+				column = 0;
+				rows++;
+			}
+		}
+	};
+	await new Promise<void>((resolve, reject) => {
+		const inflate = createInflate();
+		inflate.on('data', (piece: Buffer) => {
+			try {
+				count(piece);
+			} catch (error) {
+				inflate.destroy(error instanceof Error ? error : new Error(String(error)));
+			}
+		});
+		inflate.on('end', resolve);
+		inflate.on('error', reject);
+		for (const chunk of chunks) inflate.write(chunk);
+		inflate.end();
+	});
+	if (rows !== height || column !== 0) throw new Error('mask encoding: unexpected 1-bit PNG data length');
 	return white;
 }

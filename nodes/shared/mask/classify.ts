@@ -6,7 +6,7 @@
 import type sharp from 'sharp';
 
 import { InputError } from '../inputError';
-import { binaryMaskPng, type BinaryMaskPng } from './binaryPng';
+import { binaryMask, type BinaryMask } from './binaryPng';
 import { reasonOf } from './imageInfo';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { ImageInfo, MaskColor, MaskEditColor } from './types';
@@ -57,17 +57,17 @@ function greyLevel(mask: Buffer, editColor: 'black' | 'white'): sharp.Sharp {
 /**
  * classifyMaskPixels at the mask's own size done by libvips alone, for black/white masks: the
  * grey level thresholded (and inverted where the provider's edit colour is the other one) and
- * written as the binary PNG, so no raster of the mask is ever held in JS (a 4096² mask: about
+ * written as a 1-bit PNG, so no raster of the mask is ever held in JS (a 4096² mask: about
  * half the memory). Undefined where it does not apply: transparency decides (sharp extracts a
  * channel after thresholding, so the alpha cannot be thresholded alone) or the threshold is 0
  * (sharp's threshold(0) does nothing); classifyMaskPixels serves those.
  */
-export async function classifyMaskInVips(mask: Buffer, how: MaskMeaning): Promise<(BinaryMaskPng & { editPixels: number }) | undefined> {
+export async function classifyMaskInVips(mask: Buffer, how: MaskMeaning): Promise<(BinaryMask & { editPixels: number }) | undefined> {
 	if (how.editColor === 'transparent' || how.threshold === 0) return undefined;
 	// threshold(): 255 from the threshold on, which is edit for a white mask and keep for a black one.
 	const invert = (how.editColor === 'white') !== (how.providerEditColor === 'white');
 	const thresholded = greyLevel(mask, how.editColor).threshold(how.threshold, { grayscale: true });
-	const binary = await binaryMaskPng(invert ? thresholded.negate() : thresholded).catch((error: unknown) => {
+	const binary = await binaryMask(invert ? thresholded.negate() : thresholded).catch((error: unknown) => {
 		throw undecodable(error, how);
 	});
 	const editPixels = how.providerEditColor === 'white' ? binary.whitePixels : binary.width * binary.height - binary.whitePixels;

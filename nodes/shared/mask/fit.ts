@@ -1,8 +1,7 @@
 import { vips } from './vips';
 
 import { InputError } from '../inputError';
-import { binaryMaskPng } from './binaryPng';
-import type { ImageInfo, ImageLimit, PreparedMask } from './types';
+import type { ImageInfo, ImageLimit, ScaledSize } from './types';
 
 /** Re-encode attempts before giving up on the byte limit (each shrinks by the measured overshoot). */
 const MAX_ATTEMPTS = 6;
@@ -13,29 +12,21 @@ const REENCODE_QUALITY = 90;
 export interface FittedImage {
 	data: Buffer;
 	info: ImageInfo;
-	mask?: PreparedMask;
+	/** Set when the image was scaled down: its mask goes to prepareMask's `scaledTo` with this. */
+	scaledTo?: ScaledSize;
 	downscaledFrom?: { width: number; height: number };
 }
 
 /**
- * Fits an image (and its prepared mask, resized with it by nearest neighbour, so they stay the
- * same size) under a provider's limit by downscaling with aspect kept, when allowDownscale;
- * otherwise throws an InputError naming the limit. Returns the inputs unchanged when already
- * within the limit.
+ * Fits an image under a provider's limit by downscaling with aspect kept, when allowDownscale;
+ * otherwise throws an InputError naming the limit. Returns the input unchanged when already
+ * within the limit. It runs before the mask is prepared, so a mask is only ever encoded at the
+ * size sent (and the image's decode, the heaviest step, runs while nothing else is held).
  */
-export async function fitToLimit(
-	image: { data: Buffer; info: ImageInfo },
-	limit: ImageLimit,
-	allowDownscale: boolean,
-	mask?: PreparedMask,
-	providerName?: string,
-): Promise<FittedImage> {
+export async function fitToLimit(image: { data: Buffer; info: ImageInfo }, limit: ImageLimit, allowDownscale: boolean, providerName?: string): Promise<FittedImage> {
 	const { info } = image;
-	if (mask && (mask.width !== info.width || mask.height !== info.height)) {
-		throw new RangeError(`fitToLimit: the mask is ${mask.width}×${mask.height} but the image is ${info.width}×${info.height}`);
-	}
 	const exceeded = exceededLimits(info.width, info.height, info.bytes, limit);
-	if (exceeded.length === 0) return { data: image.data, info, mask };
+	if (exceeded.length === 0) return { data: image.data, info };
 	const provider = providerName ?? 'the provider';
 	if (!allowDownscale) {
 		throw new InputError(
@@ -51,7 +42,7 @@ export async function fitToLimit(
 			return {
 				data,
 				info: { ...info, ...size, bytes: data.length },
-				mask: mask && (await resizeMaskWith(mask, size, provider)),
+				scaledTo: { ...size, why: `to fit ${possessive(provider)} limit` },
 				downscaledFrom: { width: info.width, height: info.height },
 			};
 		}
@@ -94,29 +85,6 @@ async function encodeScaled(data: Buffer, info: ImageInfo, size: { width: number
 	if (info.format === 'jpeg') return resized.jpeg({ quality: REENCODE_QUALITY, optimiseCoding: false }).toBuffer();
 	if (info.format === 'webp') return resized.webp({ quality: REENCODE_QUALITY }).toBuffer();
 	return resized.png({ adaptiveFiltering: true }).toBuffer();
-}
-
-/**
- * The prepared mask scaled with the image, by libvips (nearest neighbour, so it stays binary),
- * never decoded whole into JS: a print-size mask (12000×8000) would be a 96 MB raster.
- */
-async function resizeMaskWith(mask: PreparedMask, size: { width: number; height: number }, provider: string): Promise<PreparedMask> {
-	const resized = await binaryMaskPng(vips(mask.png).resize(size.width, size.height, { fit: 'fill', kernel: 'nearest' }));
-	const editPixels = mask.editColor === 'white' ? resized.whitePixels : size.width * size.height - resized.whitePixels;
-	if (editPixels === 0 || editPixels === size.width * size.height) {
-		throw new InputError(
-			`Scaled down to ${size.width}×${size.height} px to fit ${possessive(provider)} limit, the mask ${editPixels === 0 ? 'no longer marks anything to edit' : 'covers the whole image'}.`,
-			'Use a mask whose edit and keep areas are both more than a few pixels wide, or send a smaller image.',
-		);
-	}
-	return {
-		png: resized.png,
-		width: size.width,
-		height: size.height,
-		editColor: mask.editColor,
-		editFraction: editPixels / (size.width * size.height),
-		...(mask.resizedFrom ? { resizedFrom: mask.resizedFrom } : {}),
-	};
 }
 
 function possessive(name: string): string {

@@ -14,4 +14,5 @@ export type {
 	MaskRegion,
 	PreparedMask,
 	PrepareMaskInput,
+	ScaledSize,
 } from './types';

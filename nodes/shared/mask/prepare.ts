@@ -1,24 +1,25 @@
 import { sharp } from './vips';
 
 import { InputError } from '../inputError';
-import { MASK_PNG_OPTIONS } from './binaryPng';
+import { MASK_PNG_OPTIONS, providerMaskPng, scaleBinaryMask, type BinaryMask } from './binaryPng';
 import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from './classify';
 import { readImageHeader } from './imageInfo';
 import { countEditPixels, resizeNearest, type GreyRaster } from './raster';
 import { rasteriseRects, regionsToPixelRects } from './regions';
-import type { MaskColor, MaskEditColor, MaskRegion, PreparedMask, PrepareMaskInput } from './types';
+import type { MaskColor, MaskEditColor, MaskRegion, PreparedMask, PrepareMaskInput, ScaledSize } from './types';
 
 const DEFAULT_THRESHOLD = 128;
 
 /**
  * Turns the user's mask (any size, grey, noisy, with or without alpha) or rectangles into a binary,
- * 1-channel PNG of the image's exact size in the provider's convention, and refuses masks that mark
- * nothing or everything (RunComfy: "full or missing masks are invalid"), before any paid call.
+ * 1-channel PNG of the image's exact size (or of `scaledTo`, the size the image is sent at) in the
+ * provider's convention, and refuses masks that mark nothing or everything (RunComfy: "full or
+ * missing masks are invalid"), before any paid call.
  */
 export async function prepareMask(input: PrepareMaskInput): Promise<PreparedMask> {
 	assertImageSize(input.imageWidth, input.imageHeight);
 	if (input.mask !== undefined && input.regions === undefined) return prepareFromImage(input.mask, input);
-	if (input.regions !== undefined && input.mask === undefined) return prepareFromRegions(input.regions, input);
+	if (input.regions !== undefined && input.mask === undefined) return scaleMask(await prepareFromRegions(input.regions, input), input.scaledTo);
 	throw new InputError(
 		input.mask === undefined ? 'No mask was given.' : 'Both a mask image and mask regions were given.',
 		'Give either a mask image or mask regions (rectangles), not both.',
@@ -53,14 +54,52 @@ async function prepareFromImage(mask: Buffer, input: PrepareMaskInput): Promise<
 	const inVips = sizeDiffers ? undefined : await classifyMaskInVips(mask, how);
 	if (inVips) {
 		assertMaskIsPartial(inVips.editPixels, width * height, how);
-		return { png: inVips.png, width, height, editColor: providerEditColor, editFraction: inVips.editPixels / (width * height) };
+		// Scaled from its 1-bit form: only the size sent is ever encoded as the provider's PNG.
+		const sent = input.scaledTo ? await scaleBinary(inVips.bits, providerEditColor, input.scaledTo) : inVips;
+		return {
+			png: await providerMaskPng(sent),
+			width: sent.width,
+			height: sent.height,
+			editColor: providerEditColor,
+			editFraction: editPixelsOf(sent, providerEditColor) / (sent.width * sent.height),
+		};
 	}
 	const classified = await classifyMaskPixels(mask, header, how);
 	const raster = sizeDiffers ? resizeNearest(classified, width, height) : classified;
 	const editPixels = countEditPixels(raster, providerEditColor);
 	assertMaskIsPartial(editPixels, width * height, how);
 	const prepared = await encodePreparedMask(raster, providerEditColor, editPixels);
-	return sizeDiffers ? { ...prepared, resizedFrom: { width: info.width, height: info.height } } : prepared;
+	return scaleMask(sizeDiffers ? { ...prepared, resizedFrom: { width: info.width, height: info.height } } : prepared, input.scaledTo);
+}
+
+/** A prepared mask at the size its image is sent at (unchanged when the image is not scaled). */
+async function scaleMask(mask: PreparedMask, scaledTo: ScaledSize | undefined): Promise<PreparedMask> {
+	if (!scaledTo) return mask;
+	const scaled = await scaleBinary(mask.png, mask.editColor, scaledTo);
+	return {
+		...mask,
+		png: await providerMaskPng(scaled),
+		width: scaled.width,
+		height: scaled.height,
+		editFraction: editPixelsOf(scaled, mask.editColor) / (scaled.width * scaled.height),
+	};
+}
+
+/** A binary mask PNG scaled as its image was; refused when scaling erased its edit or keep area. */
+async function scaleBinary(png: Buffer, editColor: MaskColor, scaledTo: ScaledSize): Promise<BinaryMask> {
+	const scaled = await scaleBinaryMask(png, scaledTo);
+	const editPixels = editPixelsOf(scaled, editColor);
+	if (editPixels === 0 || editPixels === scaled.width * scaled.height) {
+		throw new InputError(
+			`Scaled down to ${scaled.width}×${scaled.height} px ${scaledTo.why}, the mask ${editPixels === 0 ? 'no longer marks anything to edit' : 'covers the whole image'}.`,
+			'Use a mask whose edit and keep areas are both more than a few pixels wide, or send a smaller image.',
+		);
+	}
+	return scaled;
+}
+
+function editPixelsOf(mask: BinaryMask, editColor: MaskColor): number {
+	return editColor === 'white' ? mask.whitePixels : mask.width * mask.height - mask.whitePixels;
 }
 
 function assertImageSize(width: number, height: number): void {

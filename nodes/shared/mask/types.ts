@@ -36,10 +36,22 @@ export interface PrepareMaskInput {
 	label?: string;
 	/** The node parameter the mask bytes came from, for errors about the file itself. Default `maskBinaryProperty`. */
 	maskParameter?: string;
+	/**
+	 * The size the image is sent at, when it was scaled down (fitToLimit): the mask is read and
+	 * checked at the image's size, then scaled with it (nearest neighbour, so it stays binary).
+	 */
+	scaledTo?: ScaledSize;
+}
+
+export interface ScaledSize {
+	width: number;
+	height: number;
+	/** Why, as messages say it after "Scaled down to W×H px": e.g. `to fit Runware's limit`. */
+	why: string;
 }
 
 export interface PreparedMask {
-	/** A 1-channel 8-bit greyscale PNG holding only 0 and 255, the image's exact size. */
+	/** A 1-channel 8-bit greyscale PNG holding only 0 and 255, the exact size the image is sent at. */
 	png: Buffer;
 	width: number;
 	height: number;

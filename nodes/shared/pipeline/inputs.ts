@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { downloadImage } from '../engine';
 import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo } from '../mask';
-import type { ImageInfo, PreparedMask } from '../mask';
+import type { ImageInfo } from '../mask';
 import type { ImageInput, JobRequest } from '../providers/types';
 import type { ItemPlan, SourceSpec } from '../parameters/plan';
 import type { Execution } from './execution';
@@ -76,13 +76,25 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
 	const info = await readImageInfo(source.data, 'image');
 
-	let prepared: PreparedMask | undefined;
+	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
+	const fitted = await fitToLimit(
+		{ data: source.data, info },
+		{ maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide },
+		plan.allowDownscale,
+		plan.adapter.displayName,
+	);
+	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
+	const url = fitted.downscaledFrom ? undefined : source.url;
+	const loaded: LoadedInputs = {
+		image: toImageInput(fitted.data, fitted.info, source.fileName, url),
+		downscaledFrom: fitted.downscaledFrom,
+	};
 	if (plan.mask) {
 		const maskBytes =
 			plan.mask.kind === 'regions'
 				? undefined
 				: (await readSource(execution, itemIndex, plan.mask, 'mask', plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
-		prepared = await prepareMask({
+		const prepared = await prepareMask({
 			imageWidth: info.width,
 			imageHeight: info.height,
 			mask: maskBytes,
@@ -92,31 +104,16 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 			threshold: plan.maskThreshold,
 			onSizeMismatch: plan.maskSizeMismatch,
 			maskParameter: plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
+			scaledTo: fitted.scaledTo,
 		});
-	}
-
-	const fitted = await fitToLimit(
-		{ data: source.data, info },
-		{ maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide },
-		plan.allowDownscale,
-		prepared,
-		plan.adapter.displayName,
-	);
-	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
-	const url = fitted.downscaledFrom ? undefined : source.url;
-	const loaded: LoadedInputs = {
-		image: toImageInput(fitted.data, fitted.info, source.fileName, url),
-		downscaledFrom: fitted.downscaledFrom,
-	};
-	if (fitted.mask) {
 		loaded.mask = {
-			data: fitted.mask.png,
+			data: prepared.png,
 			mimeType: 'image/png',
 			fileName: 'mask.png',
-			width: fitted.mask.width,
-			height: fitted.mask.height,
+			width: prepared.width,
+			height: prepared.height,
 		};
-		loaded.maskEditShare = Math.round(fitted.mask.editFraction * 10000) / 10000;
+		loaded.maskEditShare = Math.round(prepared.editFraction * 10000) / 10000;
 	}
 	if (plan.styleReferenceProperties.length) {
 		loaded.styleReferenceImages = await Promise.all(

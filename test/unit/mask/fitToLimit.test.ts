@@ -2,7 +2,7 @@ import sharp from 'sharp';
 
 import { InputError } from '../../../nodes/shared/inputError';
 import { fitToLimit, prepareMask, readImageInfo } from '../../../nodes/shared/mask';
-import type { PreparedMask } from '../../../nodes/shared/mask';
+import type { FittedImage, PreparedMask } from '../../../nodes/shared/mask';
 import { decodeMask, pixel } from './helpers';
 
 const MB = 1024 * 1024;
@@ -26,28 +26,41 @@ function maskFor(width: number, height: number): Promise<PreparedMask> {
 	});
 }
 
+/** The mask of a fitted image, prepared as the pipeline does: at the image's size, sent at the fitted one. */
+function maskScaledWith(width: number, height: number, fitted: FittedImage): Promise<PreparedMask> {
+	return prepareMask({
+		imageWidth: width,
+		imageHeight: height,
+		regions: [{ x: 20, y: 20, width: 20, height: 40, unit: 'percent' }],
+		editColor: 'black',
+		providerEditColor: 'white',
+		scaledTo: fitted.scaledTo,
+	});
+}
+
 describe('fitToLimit', () => {
-	it('returns the inputs unchanged when within the limit', async () => {
+	it('returns the input unchanged when within the limit, and the mask is not scaled', async () => {
 		const image = await loadImage(await noise(300, 200).png().toBuffer());
-		const mask = await maskFor(300, 200);
-		const fitted = await fitToLimit(image, { maxBytes: 10 * MB, maxSide: 300 }, false, mask, 'RunComfy');
+		const fitted = await fitToLimit(image, { maxBytes: 10 * MB, maxSide: 300 }, false, 'RunComfy');
 		expect(fitted.data).toBe(image.data);
 		expect(fitted.info).toBe(image.info);
-		expect(fitted.mask).toBe(mask);
+		expect(fitted.scaledTo).toBeUndefined();
 		expect(fitted.downscaledFrom).toBeUndefined();
+		expect(await maskScaledWith(300, 200, fitted)).toEqual(await maskFor(300, 200));
 	});
 
 	it('downscales to the longest side allowed, keeping the aspect ratio and the mask in step', async () => {
 		const image = await loadImage(await sharp({ create: { width: 3000, height: 1500, channels: 3, background: '#336699' } }).png().toBuffer());
 		const mask = await maskFor(3000, 1500);
-		const fitted = await fitToLimit(image, { maxBytes: 50 * MB, maxSide: 1000 }, true, mask, 'Runware');
+		const fitted = await fitToLimit(image, { maxBytes: 50 * MB, maxSide: 1000 }, true, 'Runware');
 
 		expect(fitted.downscaledFrom).toEqual({ width: 3000, height: 1500 });
+		expect(fitted.scaledTo).toEqual({ width: 1000, height: 500, why: "to fit Runware's limit" });
 		expect(fitted.info).toEqual({ ...image.info, width: 1000, height: 500, bytes: fitted.data.length });
 		const actual = await sharp(fitted.data).metadata();
 		expect([actual.format, actual.width, actual.height]).toEqual(['png', 1000, 500]);
 
-		const fittedMask = fitted.mask as PreparedMask;
+		const fittedMask = await maskScaledWith(3000, 1500, fitted);
 		expect([fittedMask.width, fittedMask.height, fittedMask.editColor]).toEqual([1000, 500, 'white']);
 		const decoded = await decodeMask(fittedMask.png);
 		expect([decoded.width, decoded.height, decoded.channels]).toEqual([1000, 500, 1]);
@@ -60,7 +73,8 @@ describe('fitToLimit', () => {
 	it('downscales under a byte limit, keeping format and aspect ratio', async () => {
 		const image = await loadImage(await noise(600, 400).jpeg({ quality: 95 }).toBuffer());
 		const maxBytes = Math.floor(image.info.bytes / 4);
-		const fitted = await fitToLimit(image, { maxBytes }, true, await maskFor(600, 400));
+		const fitted = await fitToLimit(image, { maxBytes }, true);
+		const mask = await maskScaledWith(600, 400, fitted);
 
 		expect(fitted.data.length).toBeLessThanOrEqual(maxBytes);
 		const actual = await readImageInfo(fitted.data);
@@ -68,12 +82,12 @@ describe('fitToLimit', () => {
 		expect(actual.mimeType).toBe('image/jpeg');
 		expect(actual.width).toBeLessThan(600);
 		expect(Math.abs(actual.width / actual.height - 1.5)).toBeLessThan(2 / actual.height);
-		expect([fitted.mask?.width, fitted.mask?.height]).toEqual([actual.width, actual.height]);
+		expect([mask.width, mask.height]).toEqual([actual.width, actual.height]);
 	});
 
 	it('refuses without permission to downscale, naming the limit exceeded and the provider', async () => {
 		const image = await loadImage(await sharp({ create: { width: 2500, height: 1000, channels: 3, background: '#000' } }).png().toBuffer());
-		const attempt = fitToLimit(image, { maxBytes: 10 * MB, maxSide: 2048 }, false, undefined, 'Runware');
+		const attempt = fitToLimit(image, { maxBytes: 10 * MB, maxSide: 2048 }, false, 'Runware');
 		await expect(attempt).rejects.toThrow(InputError);
 		await expect(attempt).rejects.toThrow(/^The image \(2500×1000 px, [\d.]+ KB\) is over Runware's limit: at most 2048 px on the longer side\.$/);
 		await expect(attempt).rejects.toMatchObject({ hint: expect.stringContaining('Allow downscaling') });
@@ -88,15 +102,13 @@ describe('fitToLimit', () => {
 
 	it('refuses when downscaling would erase the edit area of a thin mask', async () => {
 		const image = await loadImage(await sharp({ create: { width: 300, height: 300, channels: 3, background: '#fff' } }).png().toBuffer());
-		const mask = await prepareMask({
-			imageWidth: 300,
-			imageHeight: 300,
-			regions: [{ x: 0, y: 0, width: 1, height: 300, unit: 'px' }],
-			editColor: 'black',
-			providerEditColor: 'black',
-		});
-		await expect(fitToLimit(image, { maxBytes: 10 * MB, maxSide: 100 }, true, mask, 'Runware')).rejects.toThrow(
-			"Scaled down to 100×100 px to fit Runware's limit, the mask no longer marks anything to edit.",
-		);
+		const fitted = await fitToLimit(image, { maxBytes: 10 * MB, maxSide: 100 }, true, 'Runware');
+		const thin = { imageWidth: 300, imageHeight: 300, editColor: 'black', providerEditColor: 'black', scaledTo: fitted.scaledTo } as const;
+		const erased = "Scaled down to 100×100 px to fit Runware's limit, the mask no longer marks anything to edit.";
+		// Drawn as a region, and as a mask file (the libvips path, scaled from its 1-bit form).
+		await expect(prepareMask({ ...thin, regions: [{ x: 0, y: 0, width: 1, height: 300, unit: 'px' }] })).rejects.toThrow(erased);
+		const line = await sharp({ create: { width: 1, height: 300, channels: 3, background: '#000' } }).png().toBuffer();
+		const file = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#fff' } }).composite([{ input: line, left: 0, top: 0 }]).png().toBuffer();
+		await expect(prepareMask({ ...thin, mask: file })).rejects.toThrow(erased);
 	});
 });

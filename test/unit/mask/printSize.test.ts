@@ -34,8 +34,8 @@ describe('print-size image', () => {
 
 		const start = Date.now();
 		const info = await readImageInfo(photo);
-		const prepared = await prepareMask({ imageWidth: info.width, imageHeight: info.height, mask, editColor: 'white', providerEditColor: 'black' });
-		const fitted = await fitToLimit({ data: photo, info }, { maxBytes: 10 * MB }, true, prepared, 'Ideogram');
+		const fitted = await fitToLimit({ data: photo, info }, { maxBytes: 10 * MB }, true, 'Ideogram');
+		const fittedMask = await prepareMask({ imageWidth: info.width, imageHeight: info.height, mask, editColor: 'white', providerEditColor: 'black', scaledTo: fitted.scaledTo });
 		const elapsedMs = Date.now() - start;
 
 		expect(fitted.downscaledFrom).toEqual({ width: WIDTH, height: HEIGHT });
@@ -47,7 +47,6 @@ describe('print-size image', () => {
 		expect(fitted.info.width).toBeLessThan(WIDTH);
 
 		// The mask follows the image, still binary, its edit area where it was.
-		const fittedMask = fitted.mask!;
 		expect([fittedMask.width, fittedMask.height]).toEqual([fitted.info.width, fitted.info.height]);
 		expect(fittedMask.editFraction).toBeCloseTo((EDIT.width * EDIT.height) / (WIDTH * HEIGHT), 3);
 		const decoded = await decodeMask(fittedMask.png);
