@@ -106,6 +106,12 @@ The second table measures the heavy steps of the package alone, with the same me
   the size sent is ever encoded as 8-bit (the print-size edit: two fewer passes over 12000×8000 pixels). Masks of
   another size than the image, transparency masks and threshold 0 keep the one-band raster path
   (test/unit/mask/vipsClassify.test.ts: both paths sort every pixel alike).
+- **What the one-band grey level costs in time** (the Mask preparation row): libvips computes the luminance in linear
+  light, in floating point, about 25 ms of a 2048² RGB mask's preparation; with the JS resize to 4096² (≈ 30 ms, and a
+  16 MB raster for V8 to collect) and the encode, the row went from 75 ms (Rec. 709 weights on gamma values in JS, over
+  the whole RGBA raster) to 106–153 ms between runs on the machine named above, around its 150 ms target. Measured and
+  not yet done: for whole-number scale factors (2048 → 4096) libvips' nearest-neighbour resize, done while encoding,
+  gives the same pixels as the JS one with no raster in JS (20–30 ms less).
 - **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI, a stream encoded in 48 KiB
   slices while it is sent (nodes/shared/engine/jsonBody.ts), with its Content-Length. What it costs beyond the image
   (the step alone, below) is V8 freeing the slices only at its next collection: the base64 strings fill the young
@@ -121,10 +127,10 @@ The second table measures the heavy steps of the package alone, with the same me
   measured alone) and the mask read at full size (≈ 28 MB at 12000 px wide) then scaled, each in threads whose freed
   memory glibc keeps in per-thread malloc arenas, so the steps partly add up instead of reusing each other's memory. Tried and dropped: reading the
   JPEG from n8n's binary data file instead of a Buffer (libvips maps the file: 102 MB instead of 59). Run to run the
-  row moves by ±0.5× with which threads (and so arenas) the steps land on. What the allocator adds
-  shows in the row run with \`MALLOC_ARENA_MAX=2\` (glibc's environment variable, read at process start; sharp's
-  documentation recommends jemalloc on glibc Linux for the same reason): the README recommends either for n8n
-  processes that edit print-size images.
+  row moves between about 3× and 4× with which threads (and so arenas) the steps land on (two full runs on the machine named above:
+  3.95× and 3.09×; 4.06× before the mask was made at the size sent). The row run with \`MALLOC_ARENA_MAX=2\` (glibc's
+  environment variable, read at process start) shows what fewer arenas give; it varies too (2.72× and 3.22× in the same two runs). sharp's
+  documentation recommends jemalloc on glibc Linux for the same reason; the README points n8n operators to both.
 - **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
   (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is a few hundred KB on disk and 768 MB of RGB pixels; the
   hostile table below), and every decode is capped at that size (sharp's \`limitInputPixels\`); sharp's operation
