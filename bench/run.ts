@@ -107,11 +107,10 @@ The second table measures the heavy steps of the package alone, with the same me
   another size than the image, transparency masks and threshold 0 keep the one-band raster path
   (test/unit/mask/vipsClassify.test.ts: both paths sort every pixel alike).
 - **What the one-band grey level costs in time** (the Mask preparation row): libvips computes the luminance in linear
-  light, in floating point, about 25 ms of a 2048² RGB mask's preparation; with the JS resize to 4096² (≈ 30 ms, and a
-  16 MB raster for V8 to collect) and the encode, the row went from 75 ms (Rec. 709 weights on gamma values in JS, over
-  the whole RGBA raster) to 106–153 ms between runs on the machine named above, around its 150 ms target. Measured and
-  not yet done: for whole-number scale factors (2048 → 4096) libvips' nearest-neighbour resize, done while encoding,
-  gives the same pixels as the JS one with no raster in JS (20–30 ms less).
+  light, in floating point, about 25 ms of a 2048² RGB mask's preparation. The stretch to the image's size is a
+  whole-number one here (2048 → 4096): libvips repeats the pixels while it encodes the PNG, exactly as the JS resize
+  does (test/unit/mask/sizes.test.ts), so no 16 MB raster is built in JS for V8 to collect; other factors keep the
+  JS resize, which samples at pixel centres.
 - **RunComfy and Runware** take binary images inside a JSON body as a base64 data URI, a stream encoded in 48 KiB
   slices while it is sent (nodes/shared/engine/jsonBody.ts), with its Content-Length. What it costs beyond the image
   (the step alone, below) is V8 freeing the slices only at its next collection: the base64 strings fill the young

@@ -65,10 +65,13 @@ async function prepareFromImage(mask: Buffer, input: PrepareMaskInput): Promise<
 		};
 	}
 	const classified = await classifyMaskPixels(mask, header, how);
-	const raster = sizeDiffers ? resizeNearest(classified, width, height) : classified;
-	const editPixels = countEditPixels(raster, providerEditColor);
+	// A whole-number stretch (a mask at half the image's size) is left to libvips while it encodes:
+	// it repeats each pixel as resizeNearest does, with no raster of the image's size in JS.
+	const repeats = sizeDiffers ? wholeRepeats(classified, width, height) : undefined;
+	const raster = sizeDiffers && !repeats ? resizeNearest(classified, width, height) : classified;
+	const editPixels = countEditPixels(raster, providerEditColor) * (repeats ?? 1);
 	assertMaskIsPartial(editPixels, width * height, how);
-	const prepared = await encodePreparedMask(raster, providerEditColor, editPixels);
+	const prepared = await encodePreparedMask(raster, providerEditColor, editPixels, { width, height });
 	return scaleMask(sizeDiffers ? { ...prepared, resizedFrom: { width: info.width, height: info.height } } : prepared, input.scaledTo);
 }
 
@@ -150,19 +153,30 @@ function describeEditPixels(editColor: MaskEditColor, threshold: number): string
 	return `transparent (alpha below ${threshold})`;
 }
 
-export async function encodePreparedMask(raster: GreyRaster, editColor: MaskColor, editPixels: number): Promise<PreparedMask> {
+/** How many times each pixel of `raster` is repeated to fill width×height, when that is a whole number across and down. */
+function wholeRepeats(raster: GreyRaster, width: number, height: number): number | undefined {
+	if (width % raster.width !== 0 || height % raster.height !== 0) return undefined;
+	return (width / raster.width) * (height / raster.height);
+}
+
+/** The raster as the provider's PNG, stretched by whole repeats to `size` when it is smaller. */
+export async function encodePreparedMask(
+	raster: GreyRaster,
+	editColor: MaskColor,
+	editPixels: number,
+	size: { width: number; height: number } = raster,
+): Promise<PreparedMask> {
 	return {
-		png: await encodeMaskPng(raster),
-		width: raster.width,
-		height: raster.height,
+		png: await encodeMaskPng(raster, size),
+		width: size.width,
+		height: size.height,
 		editColor,
-		editFraction: editPixels / (raster.width * raster.height),
+		editFraction: editPixels / (size.width * size.height),
 	};
 }
 
-async function encodeMaskPng(raster: GreyRaster): Promise<Buffer> {
-	return sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } })
-		.toColourspace('b-w')
-		.png(MASK_PNG_OPTIONS)
-		.toBuffer();
+async function encodeMaskPng(raster: GreyRaster, size: { width: number; height: number }): Promise<Buffer> {
+	const pixels = sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } });
+	const sized = size.width === raster.width && size.height === raster.height ? pixels : pixels.resize(size.width, size.height, { fit: 'fill', kernel: 'nearest' });
+	return sized.toColourspace('b-w').png(MASK_PNG_OPTIONS).toBuffer();
 }

@@ -1,7 +1,8 @@
 /**
  * Pixel arithmetic on single-channel masks held as raw bytes (decoding and encoding are sharp's).
- * Kept in plain loops because sharp's own nearest-neighbour upscale of a 2048² mask to 4096²
- * costs 45–100 ms on this project's 2-core machine, while the row-copying remap below costs ~10 ms.
+ * resizeNearest samples at pixel centres; libvips' nearest neighbour picks other pixels when the
+ * scale is not a whole number, so stretches by whole repeats are left to libvips (prepare.ts) and
+ * the others are done here.
  */
 import type { MaskColor } from './types';
 

@@ -1,5 +1,6 @@
 import { InputError } from '../../../nodes/shared/inputError';
 import { prepareMask } from '../../../nodes/shared/mask';
+import { resizeNearest } from '../../../nodes/shared/mask/raster';
 import { decodeMask, distinctValues, encodeRaw, paintImage, pixel } from './helpers';
 
 describe('prepareMask: a mask of another size than the image', () => {
@@ -16,6 +17,21 @@ describe('prepareMask: a mask of another size than the image', () => {
 			for (let x = 0; x < 8; x++) expect(pixel(decoded, x, y)).toBe(pattern[Math.floor(y / 2) * 4 + Math.floor(x / 2)]);
 		}
 		expect(prepared.editFraction).toBe(5 / 12);
+	});
+
+	it('stretches by whole repeats (left to libvips) exactly as by any other factor (in JS): same pixels, same share', async () => {
+		// Noise, so every repeated pixel is checked; the stretched sizes are whole multiples across, down or both.
+		const [width, height] = [37, 23];
+		const pattern = Buffer.from(Array.from({ length: width * height }, (_, i) => ((i * 2654435761) >>> 27) & 1 ? 255 : 0));
+		const mask = await encodeRaw(pattern, width, height, 1);
+		for (const [imageWidth, imageHeight] of [[74, 46], [111, 23], [37, 92], [185, 69]]) {
+			const prepared = await prepareMask({ imageWidth, imageHeight, mask, editColor: 'white', providerEditColor: 'white' });
+			const decoded = await decodeMask(prepared.png);
+			const expected = resizeNearest({ data: pattern, width, height }, imageWidth, imageHeight);
+			expect([decoded.width, decoded.height]).toEqual([imageWidth, imageHeight]);
+			expect(decoded.data.equals(expected.data)).toBe(true);
+			expect(prepared.editFraction).toBe(pattern.filter((v) => v === 255).length / (width * height));
+		}
 	});
 
 	it('shrinks a larger mask to the image size, still binary', async () => {
