@@ -15,26 +15,18 @@ function noise(width: number, height: number) {
 	return sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 50 } } });
 }
 
-/** Regions in percent, so the mask means the same area at any size. */
-function maskFor(width: number, height: number): Promise<PreparedMask> {
+/**
+ * Regions in percent, so the mask means the same area at any size; with a fitted image, prepared as
+ * the pipeline does: read at the image's size, sent at the fitted one.
+ */
+function maskFor(width: number, height: number, fitted?: FittedImage): Promise<PreparedMask> {
 	return prepareMask({
 		imageWidth: width,
 		imageHeight: height,
 		regions: [{ x: 20, y: 20, width: 20, height: 40, unit: 'percent' }],
 		editColor: 'black',
 		providerEditColor: 'white',
-	});
-}
-
-/** The mask of a fitted image, prepared as the pipeline does: at the image's size, sent at the fitted one. */
-function maskScaledWith(width: number, height: number, fitted: FittedImage): Promise<PreparedMask> {
-	return prepareMask({
-		imageWidth: width,
-		imageHeight: height,
-		regions: [{ x: 20, y: 20, width: 20, height: 40, unit: 'percent' }],
-		editColor: 'black',
-		providerEditColor: 'white',
-		scaledTo: fitted.scaledTo,
+		scaledTo: fitted?.scaledTo,
 	});
 }
 
@@ -46,7 +38,7 @@ describe('fitToLimit', () => {
 		expect(fitted.info).toBe(image.info);
 		expect(fitted.scaledTo).toBeUndefined();
 		expect(fitted.downscaledFrom).toBeUndefined();
-		expect(await maskScaledWith(300, 200, fitted)).toEqual(await maskFor(300, 200));
+		expect(await maskFor(300, 200, fitted)).toEqual(await maskFor(300, 200));
 	});
 
 	it('downscales to the longest side allowed, keeping the aspect ratio and the mask in step', async () => {
@@ -60,7 +52,7 @@ describe('fitToLimit', () => {
 		const actual = await sharp(fitted.data).metadata();
 		expect([actual.format, actual.width, actual.height]).toEqual(['png', 1000, 500]);
 
-		const fittedMask = await maskScaledWith(3000, 1500, fitted);
+		const fittedMask = await maskFor(3000, 1500, fitted);
 		expect([fittedMask.width, fittedMask.height, fittedMask.editColor]).toEqual([1000, 500, 'white']);
 		const decoded = await decodeMask(fittedMask.png);
 		expect([decoded.width, decoded.height, decoded.channels]).toEqual([1000, 500, 1]);
@@ -74,7 +66,7 @@ describe('fitToLimit', () => {
 		const image = await loadImage(await noise(600, 400).jpeg({ quality: 95 }).toBuffer());
 		const maxBytes = Math.floor(image.info.bytes / 4);
 		const fitted = await fitToLimit(image, { maxBytes }, true);
-		const mask = await maskScaledWith(600, 400, fitted);
+		const mask = await maskFor(600, 400, fitted);
 
 		expect(fitted.data.length).toBeLessThanOrEqual(maxBytes);
 		const actual = await readImageInfo(fitted.data);
