@@ -98,6 +98,10 @@ The second table measures the heavy steps of the package alone, with the same me
   downloads hold none of its inputs (test/workflows/releasesInputs.test.ts: a 12 MB image is no longer held while its
   job runs; before, the waiting function's frame kept it). With 5 items in flight at once the peak per item is lower
   than one alone (the many-items row): the items' images are read and sent one after another while the others wait.
+- **Given as URLs** (the RunComfy URL row): RunComfy fetches the image itself, yet the package downloads it whole to
+  check its header and size, and the socket's chunks of that download wait for V8's next collection: 2.4–3.0× over
+  three full runs for a file the package never uploads. Reading only the header (and the Content-Length) of an image
+  the provider fetches itself would remove most of it; not done yet.
 - **Masks never reach JS as pixels** (nodes/shared/mask/classify.ts, binaryPng.ts): a same-size black/white mask is
   flattened onto the keep colour, taken to libvips' grey level, thresholded and written as a 1-bit PNG by libvips; the
   edit pixels are counted from its bits, inflated piece by piece, and it is re-encoded as the 8-bit PNG providers get.
@@ -126,9 +130,10 @@ The second table measures the heavy steps of the package alone, with the same me
   measured alone) and the mask read at full size (≈ 28 MB at 12000 px wide) then scaled, each in threads whose freed
   memory glibc keeps in per-thread malloc arenas, so the steps partly add up instead of reusing each other's memory. Tried and dropped: reading the
   JPEG from n8n's binary data file instead of a Buffer (libvips maps the file: 102 MB instead of 59). Run to run the
-  row moves between about 3× and 4× with which threads (and so arenas) the steps land on (two full runs on the machine named above:
-  3.95× and 3.09×; 4.06× before the mask was made at the size sent). The row run with \`MALLOC_ARENA_MAX=2\` (glibc's
-  environment variable, read at process start) shows what fewer arenas give; it varies too (2.72× and 3.22× in the same two runs). sharp's
+  row moves between about 3× and 4× with which threads (and so arenas) the steps land on (three full runs on the
+  machine named above: 3.95×, 3.09×, 3.14×; 4.06× before the mask was made at the size sent). The row run with
+  \`MALLOC_ARENA_MAX=2\` (glibc's environment variable, read at process start) shows what fewer arenas give; it varies
+  too (2.72×, 3.22×, 3.03× in the same runs). sharp's
   documentation recommends jemalloc on glibc Linux for the same reason; the README points n8n operators to both.
 - **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
   (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is a few hundred KB on disk and 768 MB of RGB pixels; the
