@@ -45,15 +45,6 @@ export async function binaryMask(pipeline: sharp.Sharp): Promise<BinaryMask> {
 	return { bits, width: info.width, height: info.height, whitePixels: await countWhiteBits(bits, info.width, info.height) };
 }
 
-/**
- * A binary mask (as 1-bit or 8-bit PNG) scaled by nearest neighbour, so it stays binary and each
- * pixel is one of the original's: scaling a thresholded mask gives what thresholding the scaled
- * mask would.
- */
-export async function scaleBinaryMask(png: Buffer, size: { width: number; height: number }): Promise<BinaryMask> {
-	return binaryMask(vipsSharp(png).resize(size.width, size.height, { fit: 'fill', kernel: 'nearest' }));
-}
-
 /** The 8-bit greyscale PNG of 0 and 255 providers receive (streamed by libvips, strip by strip). */
 export async function providerMaskPng(mask: BinaryMask): Promise<Buffer> {
 	return vipsSharp(mask.bits).toColourspace('b-w').png(MASK_PNG_OPTIONS).toBuffer();

@@ -1,7 +1,7 @@
-import { sharp } from './vips';
+import { sharp, vips } from './vips';
 
 import { InputError } from '../inputError';
-import { MASK_PNG_OPTIONS, providerMaskPng, scaleBinaryMask, type BinaryMask } from './binaryPng';
+import { binaryMask, MASK_PNG_OPTIONS, providerMaskPng, type BinaryMask } from './binaryPng';
 import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from './classify';
 import { readImageHeader } from './imageInfo';
 import { countEditPixels, resizeNearest, type GreyRaster } from './raster';
@@ -55,20 +55,13 @@ async function prepareFromImage(mask: Buffer, input: PrepareMaskInput): Promise<
 	if (inVips) {
 		assertMaskIsPartial(inVips.editPixels, width * height, how);
 		// Scaled from its 1-bit form: only the size sent is ever encoded as the provider's PNG.
-		const sent = input.scaledTo ? await scaleBinary(inVips.bits, providerEditColor, input.scaledTo) : inVips;
-		return {
-			png: await providerMaskPng(sent),
-			width: sent.width,
-			height: sent.height,
-			editColor: providerEditColor,
-			editFraction: editPixelsOf(sent, providerEditColor) / (sent.width * sent.height),
-		};
+		return preparedFrom(input.scaledTo ? await scaleBinary(inVips.bits, providerEditColor, input.scaledTo) : inVips, providerEditColor);
 	}
 	const classified = await classifyMaskPixels(mask, header, how);
 	// A whole-number stretch (a mask at half the image's size) is left to libvips while it encodes:
 	// it repeats each pixel as resizeNearest does, with no raster of the image's size in JS.
-	const repeats = sizeDiffers ? wholeRepeats(classified, width, height) : undefined;
-	const raster = sizeDiffers && !repeats ? resizeNearest(classified, width, height) : classified;
+	const repeats = wholeRepeats(classified, width, height);
+	const raster = repeats ? classified : resizeNearest(classified, width, height);
 	const editPixels = countEditPixels(raster, providerEditColor) * (repeats ?? 1);
 	assertMaskIsPartial(editPixels, width * height, how);
 	const prepared = await encodePreparedMask(raster, providerEditColor, editPixels, { width, height });
@@ -78,19 +71,16 @@ async function prepareFromImage(mask: Buffer, input: PrepareMaskInput): Promise<
 /** A prepared mask at the size its image is sent at (unchanged when the image is not scaled). */
 async function scaleMask(mask: PreparedMask, scaledTo: ScaledSize | undefined): Promise<PreparedMask> {
 	if (!scaledTo) return mask;
-	const scaled = await scaleBinary(mask.png, mask.editColor, scaledTo);
-	return {
-		...mask,
-		png: await providerMaskPng(scaled),
-		width: scaled.width,
-		height: scaled.height,
-		editFraction: editPixelsOf(scaled, mask.editColor) / (scaled.width * scaled.height),
-	};
+	return { ...mask, ...(await preparedFrom(await scaleBinary(mask.png, mask.editColor, scaledTo), mask.editColor)) };
 }
 
-/** A binary mask PNG scaled as its image was; refused when scaling erased its edit or keep area. */
+/**
+ * A binary mask PNG (1-bit or 8-bit) scaled as its image was, by nearest neighbour so it stays
+ * binary (scaling a thresholded mask gives what thresholding the scaled one would); refused when
+ * scaling erased its edit or keep area.
+ */
 async function scaleBinary(png: Buffer, editColor: MaskColor, scaledTo: ScaledSize): Promise<BinaryMask> {
-	const scaled = await scaleBinaryMask(png, scaledTo);
+	const scaled = await binaryMask(vips(png).resize(scaledTo.width, scaledTo.height, { fit: 'fill', kernel: 'nearest' }));
 	const editPixels = editPixelsOf(scaled, editColor);
 	if (editPixels === 0 || editPixels === scaled.width * scaled.height) {
 		throw new InputError(
@@ -99,6 +89,17 @@ async function scaleBinary(png: Buffer, editColor: MaskColor, scaledTo: ScaledSi
 		);
 	}
 	return scaled;
+}
+
+/** The provider's PNG of a binary mask whose white pixels are counted. */
+async function preparedFrom(mask: BinaryMask, editColor: MaskColor): Promise<PreparedMask> {
+	return {
+		png: await providerMaskPng(mask),
+		width: mask.width,
+		height: mask.height,
+		editColor,
+		editFraction: editPixelsOf(mask, editColor) / (mask.width * mask.height),
+	};
 }
 
 function editPixelsOf(mask: BinaryMask, editColor: MaskColor): number {
@@ -160,7 +161,7 @@ function wholeRepeats(raster: GreyRaster, width: number, height: number): number
 }
 
 /** The raster as the provider's PNG, stretched by whole repeats to `size` when it is smaller. */
-export async function encodePreparedMask(
+async function encodePreparedMask(
 	raster: GreyRaster,
 	editColor: MaskColor,
 	editPixels: number,
