@@ -27,41 +27,65 @@ it('while its job runs, an item holds neither its image nor its mask', async () 
 		cwd: path.resolve(__dirname, '../..'),
 		stdio: ['pipe', 'pipe', 'inherit'],
 	});
+	const messages = messagesOf(child, Date.now() + 110_000);
 	try {
-		await measureWhileRunning(child);
+		await measureWhileRunning(child, messages);
 	} finally {
 		child.kill();
 	}
 }, 120_000);
 
-async function measureWhileRunning(child: ChildProcessByStdio<Writable, Readable, null>): Promise<void> {
-	const lines = createInterface({ input: child.stdout });
-	const messages: Array<Record<string, unknown>> = [];
-	const next = () =>
-		new Promise<Record<string, unknown>>((resolve, reject) => {
-			lines.once('line', (line) => {
-				const message = JSON.parse(line) as Record<string, unknown>;
-				messages.push(message);
-				if (message.error) reject(new Error(String(message.error)));
-				else resolve(message);
-			});
-		});
+type Message = Record<string, unknown>;
 
-	const { baseline, imageBytes } = (await next()) as { baseline: number; imageBytes: number };
+/**
+ * The child's lines as a queue: none is lost when two arrive in one chunk, and a wait ends with an
+ * error when the child reports one, exits, or the deadline passes (before jest's own timeout, so
+ * the test kills the child and nothing keeps jest alive).
+ */
+function messagesOf(child: ChildProcessByStdio<Writable, Readable, null>, deadline: number) {
+	const queue: Message[] = [];
+	let ended: string | undefined;
+	createInterface({ input: child.stdout }).on('line', (line) => queue.push(JSON.parse(line) as Message));
+	child.once('exit', (code, signal) => (ended ??= `the child exited (${signal ?? code})`));
+	const check = () => {
+		if (queue[0]?.error) throw new Error(String(queue[0].error));
+		if (queue.length === 0 && ended) throw new Error(ended);
+		if (Date.now() > deadline) throw new Error(`no answer from the child in time; its messages not read yet: ${JSON.stringify(queue)}`);
+	};
+	return {
+		/** Waits, polling every 20 ms, until `ready()` holds. */
+		async until(ready: () => boolean): Promise<void> {
+			while (!ready()) {
+				check();
+				await sleep(20);
+			}
+		},
+		async next(): Promise<Message> {
+			await this.until(() => queue.length > 0);
+			check();
+			return queue.shift()!;
+		},
+		pending: () => queue.length,
+	};
+}
+
+async function measureWhileRunning(child: ChildProcessByStdio<Writable, Readable, null>, messages: ReturnType<typeof messagesOf>): Promise<void> {
+	const { baseline, imageBytes } = (await messages.next()) as { baseline: number; imageBytes: number };
 	expect(imageBytes).toBeGreaterThan(8 * 1024 * 1024);
 	// The measured run's job takes long enough to look at the node while it polls.
 	fake.setOptions({ jobDurationMs: 6000 });
 	const warmUpJobs = fake.jobs().length;
 	child.stdin.write('run\n');
-	while (fake.jobs().length === warmUpJobs) await sleep(20);
+	// Submitted, or the run ended before submitting (its outcome is then the next message).
+	await messages.until(() => fake.jobs().length > warmUpJobs || messages.pending() > 0);
+	if (messages.pending() > 0) throw new Error(`the run ended before submitting: ${JSON.stringify(await messages.next())}`);
 	await sleep(300);
 	const running = fake.jobs().at(-1)!;
 	child.stdin.write('measure\n');
-	const { during } = (await next()) as { during: number };
+	const { during } = (await messages.next()) as { during: number };
 	expect(fake.jobs().at(-1)!.status).not.toBe('completed');
 	expect(running.id).toBe(fake.jobs().at(-1)!.id);
-	const done = await next();
-	expect(done).toEqual({ done: true, ok: true });
+	expect(await messages.next()).toEqual({ done: true, ok: true });
 
 	// Held: Buffers of the sockets and the node's bookkeeping, far less than one image (12 MB);
 	// the image still held by the waiting job's frame gave its whole size.
