@@ -5,6 +5,7 @@
  * lacks are refused before any request.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import sharp from 'sharp';
 
 import { shutdownEngine, testBinary } from '../harness/engine';
 import { imageItem, makeImage, makeMask } from '../harness/workflows';
@@ -181,21 +182,50 @@ describe('RunComfy: JSON to /v1/models/ideogram/ideogram-v3/<op>', () => {
 		}
 		await checkOutput('runComfy', operation, result.output('Ideogram'), job.id, 'png');
 	});
+});
 
-	test('an image given by URL goes as that URL, not as bytes', async () => {
-		const files = await startFileServer({ '/in/photo.png': { body: image, type: 'image/png' } });
-		try {
-			const url = `${files.url}/in/photo.png`;
-			const params = { ...parameters('replaceBackground', 'runComfy', {}, true), imageSource: 'url', imageUrl: url };
-			const result = await run(oneNode('ideogramReplaceBackground', params, [{ json: {} }]), [fakes.runComfy]);
-			expect(result.error('Ideogram')).toBeUndefined();
-			expect((submits(fakes.runComfy)[0].json as IDataObject).image).toBe(url);
-			// Whoever fetched it (the node to check it, the provider to use it) sent no credential.
-			expect(files.requests.length).toBeGreaterThanOrEqual(1);
-			for (const r of files.requests) expect(r.headers.authorization ?? r.headers['api-key']).toBeUndefined();
-		} finally {
-			await files.close();
-		}
+describe('An image given by URL', () => {
+	let noisy: Buffer;
+	beforeAll(async () => {
+		// About 3 MB: far more than the node reads to check a header.
+		noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+			.png()
+			.toBuffer();
+	});
+	const byUrl = async (provider: ProviderName, chunked = false) => {
+		const files = await startFileServer({ '/in/photo.png': { body: noisy, type: 'image/png', chunked } });
+		const url = `${files.url}/in/photo.png`;
+		const params = { ...parameters('replaceBackground', provider, {}, true), imageSource: 'url', imageUrl: url };
+		const result = await run(oneNode('ideogramReplaceBackground', params, [{ json: {} }]), [fakes[provider]]).finally(() => files.close());
+		expect(result.error('Ideogram')).toBeUndefined();
+		// Whoever fetched it (the node to check it, the provider to use it) sent no credential.
+		for (const r of files.requests) expect(r.headers.authorization ?? r.headers['api-key']).toBeUndefined();
+		return { url, requests: files.requests, submit: submits(fakes[provider])[0] };
+	};
+
+	test.each([
+		['runComfy', (json: IDataObject) => json.image],
+		['runware', (json: IDataObject) => ((json as unknown as IDataObject[])[0].inputs as IDataObject).seedImage],
+	] as const)('%s fetches it itself: it gets the URL, and the node read only the start of the file', async (provider, sentImage) => {
+		const { url, requests, submit } = await byUrl(provider);
+		expect(sentImage(submit.json as IDataObject)).toBe(url);
+		const cutShort = requests.filter((r) => !r.complete);
+		expect(cutShort).toHaveLength(1);
+		expect(cutShort[0].sentBytes).toBeLessThan(noisy.length / 2);
+		// The provider's own download.
+		expect(requests.filter((r) => r.complete)).toHaveLength(1);
+	});
+
+	test('without a Content-Length the start does not tell the size: the node then reads the whole file, and still sends the URL', async () => {
+		const { url, requests, submit } = await byUrl('runComfy', true);
+		expect((submit.json as IDataObject).image).toBe(url);
+		expect(requests.map((r) => r.complete)).toEqual([false, true, true]);
+	});
+
+	test('a provider that takes files gets the bytes, downloaded whole once', async () => {
+		const { requests, submit } = await byUrl('cometApi');
+		expect(requests).toEqual([expect.objectContaining({ complete: true, sentBytes: noisy.length })]);
+		expect(multipartFile(submit, 'image').data.equals(noisy)).toBe(true);
 	});
 });
 

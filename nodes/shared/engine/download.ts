@@ -5,7 +5,7 @@
  */
 import { settle, systemClock, type Clock } from './clock';
 import { DownloadError, isAbortError } from './errors';
-import { TransportError, type Transport } from './http';
+import { TransportError, type Transport, type TransportOptions } from './http';
 import { createHttpClient } from './retry';
 
 export interface DownloadOptions {
@@ -85,6 +85,36 @@ function failedDownload(error: unknown, shown: string, opts: DownloadOptions): u
 }
 
 export async function downloadImage(transport: Transport, url: string, opts: DownloadOptions): Promise<DownloadedImage> {
+	const { body, type } = await fetchImage(transport, url, opts, { maxBytes: opts.maxBytes });
+	return { data: body, ...type };
+}
+
+/** The start of an image file and the size of the whole, without downloading it. */
+export interface ImageHead extends ImageType {
+	/** The first bytes of the file: enough to read its header. */
+	head: Buffer;
+	/** The whole file's size, from the Content-Length header. */
+	bytes: number;
+}
+
+/**
+ * Reads the first `headBytes` of the image at `url` and its size, then closes the connection:
+ * for an image the provider fetches itself, which the node only checks (its header) and does not
+ * hold. Undefined when the server does not announce the size (a chunked or compressed answer):
+ * the caller then downloads it whole.
+ */
+export async function downloadImageHead(transport: Transport, url: string, opts: DownloadOptions & { headBytes: number }): Promise<ImageHead | undefined> {
+	const { body, headers, type, shown } = await fetchImage(transport, url, opts, { firstBytes: opts.headBytes });
+	const length = Number(headers['content-length']);
+	if (headers['content-encoding'] || !Number.isSafeInteger(length) || length < body.length) return undefined;
+	if (length > opts.maxBytes) {
+		throw new DownloadError(`The image at ${shown} is larger than the ${formatBytes(opts.maxBytes)} limit (${formatBytes(length)}).`, { url: shown });
+	}
+	return { head: body, bytes: length, ...type };
+}
+
+/** One GET of an image without credentials: its answer, checked (status, size, the bytes' type). */
+async function fetchImage(transport: Transport, url: string, opts: DownloadOptions, transportOptions: TransportOptions) {
 	const shown = safeUrl(url);
 	const parsed = URL.canParse(url) ? new URL(url) : undefined;
 	if (!parsed) throw new DownloadError(`"${shown}" is not a valid URL.`, { url: shown, hint: 'Give a full http(s) URL.' });
@@ -102,7 +132,7 @@ export async function downloadImage(transport: Transport, url: string, opts: Dow
 		maxDelayMs: 5_000,
 		timeoutMs: opts.timeoutMs,
 		maxRetryAfterMs: opts.timeoutMs,
-		transportOptions: { maxBytes: opts.maxBytes },
+		transportOptions,
 	});
 
 	const sent = await settle(client.send({ method: 'GET', url, headers: { accept: 'image/png,image/jpeg,image/webp,image/*;q=0.8' } }, 'read'));
@@ -141,5 +171,5 @@ export async function downloadImage(transport: Transport, url: string, opts: Dow
 			hint: 'Check that the URL points at the image itself, not at a web page about it.',
 		});
 	}
-	return { data: body, ...type };
+	return { body, headers, type, shown };
 }

@@ -59,6 +59,11 @@ export class TransportError extends Error {
 export interface TransportOptions {
 	/** Stop reading (and throw TransportError `ERESPONSETOOLARGE`) once the body passes this size. */
 	maxBytes?: number;
+	/**
+	 * Read only the start of the body: once this many bytes have come, close the connection and
+	 * answer with them (the headers, Content-Length among them, still describe the whole body).
+	 */
+	firstBytes?: number;
 }
 
 /**

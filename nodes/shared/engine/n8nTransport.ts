@@ -159,13 +159,16 @@ function tooLarge(request: HttpRequest, maxBytes: number): TransportError {
 }
 
 /**
- * Reads a response stream into one Buffer, stopping at `maxBytes`. With the length announced
- * (Content-Length of an uncompressed body) the bytes go straight into a Buffer of that size, so a
- * large image is not held twice (chunks + their concatenation) at the end of its download.
+ * Reads a response stream into one Buffer, stopping at `maxBytes` (an error) or `firstBytes` (the
+ * start of the body). With the length announced (Content-Length of an uncompressed body) the
+ * bytes go straight into a Buffer of that size, so a large image is not held twice (chunks +
+ * their concatenation) at the end of its download.
  */
-async function readCapped(stream: ReadableLike, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal, announced?: number): Promise<Buffer> {
+async function readCapped(stream: ReadableLike, limits: TransportOptions, request: HttpRequest, signal: AbortSignal, announced?: number): Promise<Buffer> {
+	const { maxBytes, firstBytes } = limits;
 	const chunks: Buffer[] = [];
-	let whole = announced !== undefined && (maxBytes === undefined || announced <= maxBytes) ? Buffer.allocUnsafe(announced) : undefined;
+	let whole =
+		announced !== undefined && firstBytes === undefined && (maxBytes === undefined || announced <= maxBytes) ? Buffer.allocUnsafe(announced) : undefined;
 	let total = 0;
 	const onAbort = () => stream.destroy?.();
 	signal.addEventListener('abort', onAbort, { once: true });
@@ -186,6 +189,10 @@ async function readCapped(stream: ReadableLike, maxBytes: number | undefined, re
 					chunks.push(buffer);
 				}
 				total += buffer.length;
+				if (firstBytes !== undefined && total >= firstBytes) {
+					stream.destroy?.();
+					break;
+				}
 			}
 			return whole ? whole.subarray(0, total) : Buffer.concat(chunks);
 		})();
@@ -195,14 +202,15 @@ async function readCapped(stream: ReadableLike, maxBytes: number | undefined, re
 	}
 }
 
-async function toBuffer(body: unknown, maxBytes: number | undefined, request: HttpRequest, signal: AbortSignal, announced?: number): Promise<Buffer> {
+async function toBuffer(body: unknown, limits: TransportOptions, request: HttpRequest, signal: AbortSignal, announced?: number): Promise<Buffer> {
+	const { maxBytes } = limits;
 	let buffer: Buffer;
 	if (body === undefined || body === null) buffer = Buffer.alloc(0);
 	else if (Buffer.isBuffer(body)) buffer = body;
 	else if (body instanceof ArrayBuffer) buffer = Buffer.from(new Uint8Array(body));
 	else if (ArrayBuffer.isView(body)) buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 	else if (typeof body === 'string') buffer = Buffer.from(body, 'utf8');
-	else if (isReadable(body)) return await readCapped(body, maxBytes, request, signal, announced);
+	else if (isReadable(body)) return await readCapped(body, limits, request, signal, announced);
 	else buffer = Buffer.from(JSON.stringify(body), 'utf8');
 	if (maxBytes !== undefined && buffer.length > maxBytes) throw tooLarge(request, maxBytes);
 	return buffer;
@@ -262,8 +270,9 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType?: stri
 
 	return async (request: HttpRequest, signal: AbortSignal, transportOptions?: TransportOptions): Promise<HttpResponse> => {
 		throwIfAborted(signal);
-		const maxBytes = transportOptions?.maxBytes;
-		const requestOptions = buildRequestOptions(request, signal, maxBytes !== undefined, followRedirects);
+		const limits = transportOptions ?? {};
+		const stream = limits.maxBytes !== undefined || limits.firstBytes !== undefined;
+		const requestOptions = buildRequestOptions(request, signal, stream, followRedirects);
 		const pending: Promise<unknown> = credentialType
 			? ctx.helpers.httpRequestWithAuthentication.call(self, credentialType, requestOptions)
 			: ctx.helpers.httpRequest(requestOptions);
@@ -284,7 +293,7 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType?: stri
 		const headers = normaliseHeaders(raw.headers);
 		const length = Number(headers['content-length']);
 		const announced = Number.isSafeInteger(length) && length >= 0 && !headers['content-encoding'] ? length : undefined;
-		const body = await settle(toBuffer(raw.body, maxBytes, request, signal, announced));
+		const body = await settle(toBuffer(raw.body, limits, request, signal, announced));
 		if (body.ok) return { status, headers, body: body.value };
 		if (body.error instanceof TransportError) throw body.error;
 		if (signal.aborted) throw abortErrorFrom(signal);

@@ -54,6 +54,11 @@ export async function fitToLimit(image: { data: Buffer; info: ImageInfo }, limit
 	);
 }
 
+/** True when the image (its header's size and its file size) needs no downscale for the limit. */
+export function withinLimit(info: ImageInfo, limit: ImageLimit): boolean {
+	return exceededLimits(info.width, info.height, info.bytes, limit).length === 0;
+}
+
 function exceededLimits(width: number, height: number, bytes: number, limit: ImageLimit): string[] {
 	const exceeded: string[] = [];
 	if (bytes > limit.maxBytes) exceeded.push(`at most ${formatBytes(limit.maxBytes)} per image`);

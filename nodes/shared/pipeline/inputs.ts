@@ -6,20 +6,22 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { downloadImage } from '../engine';
+import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
-import { fitToLimit, prepareMask, readImageInfo } from '../mask';
+import { fitToLimit, prepareMask, readImageInfo, withinLimit } from '../mask';
 import type { ImageInfo } from '../mask';
-import type { ImageInput, JobRequest } from '../providers/types';
+import type { ImageInput, JobRequest, LinkedImage } from '../providers/types';
 import type { ItemPlan, SourceSpec } from '../parameters/plan';
 import type { Execution } from './execution';
 
 /** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
 const MAX_INPUT_BYTES = 100 * 1024 * 1024;
 const INPUT_DOWNLOAD_TIMEOUT_MS = 60_000;
+/** Enough of a file for its header: PNG's and WebP's come first, JPEG's after its EXIF and ICC segments. */
+const HEAD_BYTES = 256 * 1024;
 
 interface LoadedInputs {
-	image: ImageInput;
+	image: ImageInput | LinkedImage;
 	mask?: ImageInput;
 	maskEditShare?: number;
 	downscaledFrom?: { width: number; height: number };
@@ -36,15 +38,8 @@ async function readSource(
 	parameter: string,
 ): Promise<{ data: Buffer; fileName: string; url?: string }> {
 	if (source.kind === 'url') {
-		const downloaded = await downloadImage(execution.download, source.url, {
-			maxBytes: MAX_INPUT_BYTES,
-			timeoutMs: INPUT_DOWNLOAD_TIMEOUT_MS,
-			signal: execution.signal,
-		}).catch((error: Error) => {
-			throw new InputError(`Could not download the ${what} from ${source.url}: ${error.message}`, 'Check that the URL is public and points at a PNG, JPEG or WebP image.', parameter);
-		});
-		const fileName = decodeURIComponent(new URL(source.url).pathname.split('/').pop() || what);
-		return { data: downloaded.data, fileName, url: source.url };
+		const downloaded = await downloadImage(execution.download, source.url, downloadOptions(execution)).catch(downloadFailed(what, source.url, parameter));
+		return { data: downloaded.data, fileName: fileNameOf(source.url, what), url: source.url };
 	}
 	const items = execution.ctx.getInputData();
 	const binary = items[itemIndex]?.binary?.[source.property];
@@ -62,6 +57,32 @@ async function readSource(
 	return { data, fileName: binary.fileName ?? what };
 }
 
+const downloadOptions = (execution: Execution) => ({ maxBytes: MAX_INPUT_BYTES, timeoutMs: INPUT_DOWNLOAD_TIMEOUT_MS, signal: execution.signal });
+
+const downloadFailed = (what: string, url: string, parameter: string) => (error: Error) => {
+	throw new InputError(`Could not download the ${what} from ${url}: ${error.message}`, 'Check that the URL is public and points at a PNG, JPEG or WebP image.', parameter);
+};
+
+const fileNameOf = (url: string, what: string) => decodeURIComponent(new URL(url).pathname.split('/').pop() || what);
+
+/**
+ * The image given by URL to a provider that fetches it itself, checked from its first bytes and
+ * its announced size: when it needs no downscale the node never holds it. Undefined when it must
+ * be read whole: a provider that takes bytes, a size not announced, a header past the first
+ * bytes (the whole file then says what is wrong with it), or a downscale.
+ */
+async function linkedImage(execution: Execution, plan: ItemPlan): Promise<{ image: LinkedImage; info: ImageInfo; fitted?: undefined } | undefined> {
+	if (plan.image.kind !== 'url' || !plan.adapter.fetchesImageUrls) return undefined;
+	const { url } = plan.image;
+	const head = await downloadImageHead(execution.download, url, { ...downloadOptions(execution), headBytes: HEAD_BYTES }).catch(downloadFailed('image', url, 'imageUrl'));
+	if (!head) return undefined;
+	const header = await readImageInfo(head.head, 'image').catch(() => undefined);
+	if (!header) return undefined;
+	const info = { ...header, bytes: head.bytes };
+	if (!withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) return undefined;
+	return { image: { url, mimeType: info.mimeType, fileName: fileNameOf(url, 'image'), width: info.width, height: info.height }, info };
+}
+
 function toImageInput(data: Buffer, info: ImageInfo, fileName: string, url?: string): ImageInput {
 	return { data, mimeType: info.mimeType, fileName, width: info.width, height: info.height, url };
 }
@@ -72,11 +93,10 @@ async function loadReference(execution: Execution, itemIndex: number, property: 
 	return toImageInput(source.data, info, source.fileName);
 }
 
-async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
+/** The image read whole, fitted to the provider's limit. */
+async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan) {
 	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
 	const info = await readImageInfo(source.data, 'image');
-
-	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
 	const fitted = await fitToLimit(
 		{ data: source.data, info },
 		{ maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide },
@@ -85,10 +105,13 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 	);
 	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
 	const url = fitted.downscaledFrom ? undefined : source.url;
-	const loaded: LoadedInputs = {
-		image: toImageInput(fitted.data, fitted.info, source.fileName, url),
-		downscaledFrom: fitted.downscaledFrom,
-	};
+	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, fitted };
+}
+
+async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
+	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
+	const { image, info, fitted } = (await linkedImage(execution, plan)) ?? (await readImage(execution, itemIndex, plan));
+	const loaded: LoadedInputs = { image, downscaledFrom: fitted?.downscaledFrom };
 	if (plan.mask) {
 		const maskBytes =
 			plan.mask.kind === 'regions'
@@ -104,7 +127,7 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 			threshold: plan.maskThreshold,
 			onSizeMismatch: plan.maskSizeMismatch,
 			maskParameter: plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
-			scaledTo: fitted.scaledTo,
+			scaledTo: fitted?.scaledTo,
 		});
 		loaded.mask = {
 			data: prepared.png,

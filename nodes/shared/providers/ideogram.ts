@@ -277,6 +277,7 @@ export const ideogramAdapter: ProviderAdapter = {
 		maxImagesPerJob: 8, // num_images 1–8
 		maxImagesInFlight: 10, // the default per-organisation limit, counted in images
 	},
+	fetchesImageUrls: false, // multipart uploads: the file's bytes
 	// Items in flight. Ideogram's limit counts images (num_images each), so the pipeline also
 	// respects limits.maxImagesInFlight; 10 items of one image each fill it exactly.
 	defaultConcurrency: 10,

@@ -22,7 +22,7 @@ import type {
 	ProviderAdapter,
 	ProviderLimits,
 } from './types';
-import { joinUrl } from './requests';
+import { joinUrl, withBytes } from './requests';
 import { type Body, isSuccess, parseWith, readBody, snippet, textOf } from './responses';
 import { type Where, parameterHint, providerError, statusHint, unexpectedResponse } from './providerErrors';
 import { isRecord } from '../unknownValues';
@@ -83,7 +83,7 @@ export function ideogramPaletteJson(palette: ColorPalette, spell = (preset: stri
 
 /** The parts both API versions start with: the image, an edit's mask, and a reframe's resolution or else the prompt. */
 export function ideogramFormStart(request: JobRequest): { parts: MultipartPart[]; text: (name: string, value: string) => void } {
-	const parts: MultipartPart[] = [imagePart('image', request.image)];
+	const parts: MultipartPart[] = [imagePart('image', withBytes(request.image))];
 	const text = (name: string, value: string) => void parts.push({ name, value });
 	if (request.operation === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
 	if (request.operation === 'reframe') {
@@ -247,6 +247,7 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		// Ideogram repaints the black area of the mask (docs/providers/ideogram.md); CometAPI passes it through.
 		maskEditColor: 'black',
 		limits: config.limits,
+		fetchesImageUrls: false, // multipart uploads: the file's bytes
 		defaultConcurrency: config.defaultConcurrency,
 		accepts: ACCEPTS,
 

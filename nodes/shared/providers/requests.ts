@@ -3,7 +3,7 @@
  * and how an image is referred to in a JSON body (its public URL or a data URI).
  */
 import { Base64Text } from '../engine';
-import type { ImageInput } from './types';
+import type { ImageInput, LinkedImage } from './types';
 
 /** `https://host/` + `/v1/x` → `https://host/v1/x`, whatever slashes either side has. */
 export function joinUrl(baseUrl: string, path: string): string {
@@ -23,8 +23,15 @@ export function dataUri(image: ImageInput): Base64Text {
  * How a JSON provider receives an image: its public URL when the user gave one and the bytes are
  * still the original (ImageInput.url is dropped when the image was converted), else a data URI.
  */
-export function imageRef(image: ImageInput): string | Base64Text {
+export function imageRef(image: ImageInput | LinkedImage): string | Base64Text {
+	if (!image.data) return image.url;
 	return image.url && /^https?:\/\//i.test(image.url) ? image.url : dataUri(image);
+}
+
+/** The image with its bytes: the pipeline links images (LinkedImage) only for providers that fetch URLs. */
+export function withBytes(image: ImageInput | LinkedImage): ImageInput {
+	if (image.data) return image;
+	throw new Error(`The image at ${image.url} was not read, but this provider needs its bytes`);
 }
 
 export function isDataUri(ref: string | Base64Text): boolean {

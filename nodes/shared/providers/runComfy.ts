@@ -312,6 +312,7 @@ export const runComfyAdapter: ProviderAdapter = {
 		maxImageBytes: 50 * 1024 * 1024, // RunComfy's "recommended limit: images ≤ 50 MB (~4K)"
 		maxImagesPerJob: 1, // no num_images: the pipeline submits one job per image, each with its own seed
 	},
+	fetchesImageUrls: true, // its `image` field takes a public URL
 	// A queued provider holds the jobs itself; 20 submits at once only fill its queue.
 	defaultConcurrency: 20,
 

@@ -379,6 +379,7 @@ export const runwareAdapter: ProviderAdapter = {
 		maxImageBytes: 50 * 1024 * 1024, // no documented limit; the same bound as RunComfy's
 		maxImagesPerJob: 20, // numberResults 1–20
 	},
+	fetchesImageUrls: true, // `seedImage` takes a public URL
 	// Runware has no hard rate limit but recommends 2–4 concurrent requests in steady state.
 	defaultConcurrency: 4,
 

@@ -29,6 +29,19 @@ export interface ImageInput {
 	url?: string;
 }
 
+/**
+ * An image the provider fetches itself (`ProviderAdapter.fetchesImageUrls`) from the public URL
+ * the user gave, unchanged: the node read only its header, so it has no bytes to send.
+ */
+export interface LinkedImage {
+	url: string;
+	data?: undefined;
+	mimeType: string;
+	fileName: string;
+	width: number;
+	height: number;
+}
+
 export type ColorPalette =
 	| { name: string }
 	| { members: Array<{ colorHex: string; colorWeight?: number }> };
@@ -62,7 +75,7 @@ export interface GenerationOptions {
 
 export interface JobRequest {
 	operation: OperationName;
-	image: ImageInput;
+	image: ImageInput | LinkedImage;
 	/** Edit only: already converted to the provider's mask convention (`ProviderAdapter.maskEditColor`). */
 	mask?: ImageInput;
 	prompt?: string;
@@ -186,6 +199,11 @@ export interface ProviderAdapter {
 	/** The colour of the area to repaint, as this provider reads masks. */
 	maskEditColor: MaskColor;
 	limits: ProviderLimits;
+	/**
+	 * Sends an image given by URL as that URL (the provider downloads it), so the node reads only
+	 * its header when it needs no downscale, and never holds it.
+	 */
+	fetchesImageUrls: boolean;
 	/** Items in flight at once by default (README: "Defaults"). */
 	defaultConcurrency: number;
 	accepts: ProviderAccepts;

@@ -1,4 +1,4 @@
-import { DownloadError, downloadImage, isAbortError, sniffImageType, TransportError } from '../../../nodes/shared/engine';
+import { DownloadError, downloadImage, downloadImageHead, isAbortError, sniffImageType, TransportError } from '../../../nodes/shared/engine';
 import { FakeClock } from './fakeClock';
 import { scriptedTransport, type Answer } from './fakeTransport';
 
@@ -142,5 +142,37 @@ describe('downloadImage', () => {
 		const { download, transport } = setup([{ status: 200, body: PNG }]);
 		expect(await failure(download(url))).toBeInstanceOf(DownloadError);
 		expect(transport.calls).toHaveLength(0);
+	});
+});
+
+describe('downloadImageHead', () => {
+	const head = (answer: Answer, maxBytes = 1024) => {
+		const clock = new FakeClock(undefined, () => 0.5);
+		const transport = scriptedTransport(clock, [answer]);
+		const read = clock.run(downloadImageHead(transport, URL, { maxBytes, timeoutMs: 30_000, signal: new AbortController().signal, clock, headBytes: 16 }));
+		return { read, transport };
+	};
+
+	it('asks for the first bytes only, and gives them with the size the server announces', async () => {
+		const { read, transport } = head({ status: 200, body: PNG.subarray(0, 16), headers: { 'content-length': '900' } });
+		expect(await read).toEqual({ head: PNG.subarray(0, 16), bytes: 900, mimeType: 'image/png', fileExtension: 'png' });
+		expect(transport.calls[0].options).toEqual({ firstBytes: 16 });
+		expect(Object.keys(transport.calls[0].request.headers ?? {})).toEqual(['accept']);
+	});
+
+	it.each([
+		['no Content-Length (chunked)', {}],
+		['a compressed body', { 'content-length': '30', 'content-encoding': 'gzip' }],
+		['a Content-Length shorter than what came', { 'content-length': '3' }],
+	])('gives nothing for %s: the caller downloads the whole file', async (_, headers) => {
+		expect(await head({ status: 200, body: PNG.subarray(0, 16), headers }).read).toBeUndefined();
+	});
+
+	it('refuses an announced size over the cap, and the same answers as a download (status, not an image)', async () => {
+		expect((await failure(head({ status: 200, body: PNG.subarray(0, 16), headers: { 'content-length': '5000' } }).read)).message).toMatch(
+			/larger than the 1 KB limit \(5 KB\)/,
+		);
+		expect(await failure(head({ status: 404 }).read)).toMatchObject({ httpCode: 404, expired: true });
+		expect((await failure(head({ status: 200, body: '<!DOCTYPE html>', headers: { 'content-length': '15' } }).read)).message).toMatch(/not a PNG, JPEG or WebP/);
 	});
 });

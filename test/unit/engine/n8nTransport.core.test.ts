@@ -167,6 +167,32 @@ describe('n8n transport through n8n-core', () => {
 		expect(downloaded.data.equals(image)).toBe(true);
 	});
 
+	it('firstBytes: the start of a large body, then the connection is closed before the rest is sent', async () => {
+		const body = Buffer.concat([PNG, Buffer.alloc(8 * 1024 * 1024, 9)]);
+		let sent = 0;
+		const closed = new Promise<boolean>((resolve) => {
+			handler = (_req, res) => {
+				res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(body.length) });
+				const next = () => {
+					if (sent >= body.length) return void res.end();
+					const piece = body.subarray(sent, sent + 64 * 1024);
+					sent += piece.length;
+					res.write(piece, () => setImmediate(next));
+				};
+				res.on('close', () => resolve(!res.writableFinished));
+				next();
+			};
+		});
+		const { ctx } = context();
+		const response = await createN8nTransport(ctx)({ method: 'GET', url: `${base}/large.png` }, new AbortController().signal, { firstBytes: 1000 });
+		expect(response.body.length).toBeGreaterThanOrEqual(1000);
+		expect(response.body.length).toBeLessThan(1024 * 1024);
+		expect(response.body.equals(body.subarray(0, response.body.length))).toBe(true);
+		expect(response.headers['content-length']).toBe(String(body.length));
+		expect(await closed).toBe(true);
+		expect(sent).toBeLessThan(body.length);
+	});
+
 	it('download: the size cap stops a large body', async () => {
 		handler = (_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'image/png' });

@@ -42,8 +42,8 @@ describe('RunComfy adapter: submit', () => {
 		const { call, body } = await submitted(request);
 		const sent = call.request.body as Record<string, unknown>;
 		expect(sent.image).toBeInstanceOf(Base64Text);
-		expect(sent.image).toMatchObject({ prefix: 'data:image/png;base64,', bytes: request.image.data });
-		expect(body.image).toBe(`data:image/png;base64,${request.image.data.toString('base64')}`);
+		expect(sent.image).toMatchObject({ prefix: 'data:image/png;base64,', bytes: image().data });
+		expect(body.image).toBe(`data:image/png;base64,${image().data.toString('base64')}`);
 		expect(body.mask).toBe(`data:image/png;base64,${request.mask!.data.toString('base64')}`);
 	});
 
@@ -51,6 +51,12 @@ describe('RunComfy adapter: submit', () => {
 		const { body } = await submitted(jobRequest({ image: image({ url: 'https://cdn.example.com/in.png' }) }));
 		expect(body.image).toBe('https://cdn.example.com/in.png');
 		expect(body.mask).toMatch(/^data:image\/png;base64,/);
+	});
+
+	it('sends an image the node only linked (its header read, no bytes) as its URL', async () => {
+		const linked = { url: 'https://cdn.example.com/in.png', mimeType: 'image/png', fileName: 'in.png', width: 4096, height: 4096 };
+		const { body } = await submitted(jobRequest({ image: linked }));
+		expect(body.image).toBe('https://cdn.example.com/in.png');
 	});
 
 	it.each([

@@ -131,24 +131,37 @@ export async function checkImageBinary(
 
 export interface FileServer {
 	url: string;
-	requests: Array<{ path: string; headers: http.IncomingHttpHeaders }>;
+	/** Each request, with how much of the file went out and whether all of it did. */
+	requests: Array<{ path: string; headers: http.IncomingHttpHeaders; sentBytes: number; complete: boolean }>;
 	close(): Promise<void>;
 }
 
-/** A tiny http server serving fixed files (path → bytes); records requests. */
-export async function startFileServer(files: Record<string, { body: Buffer; type: string }>): Promise<FileServer> {
+/**
+ * A tiny http server serving fixed files (path → bytes) in paced 64 KB pieces, so a client that
+ * stops reading is seen; records requests. `chunked`: without Content-Length.
+ */
+export async function startFileServer(files: Record<string, { body: Buffer; type: string; chunked?: boolean }>): Promise<FileServer> {
 	const requests: FileServer['requests'] = [];
 	const server = http.createServer((req, res) => {
 		const path = new URL(req.url ?? '/', 'http://x').pathname;
-		requests.push({ path, headers: req.headers });
+		const request = { path, headers: req.headers, sentBytes: 0, complete: false };
+		requests.push(request);
 		const file = files[path];
 		if (!file) {
 			res.writeHead(404, { 'content-type': 'text/plain' });
 			res.end('not found');
 			return;
 		}
-		res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.body.length) });
-		res.end(file.body);
+		res.writeHead(200, { 'content-type': file.type, ...(file.chunked ? {} : { 'content-length': String(file.body.length) }) });
+		const next = () => {
+			if (res.destroyed) return;
+			const piece = file.body.subarray(request.sentBytes, request.sentBytes + 64 * 1024);
+			request.sentBytes += piece.length;
+			if (request.sentBytes >= file.body.length) return void res.end(piece, () => (request.complete = true));
+			// Paced, so the file is still being sent when a client that wanted only its start closes.
+			res.write(piece, () => setTimeout(next, 2));
+		};
+		next();
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
