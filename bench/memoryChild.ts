@@ -4,10 +4,12 @@
  *
  * The input files enter n8n the way a Read File node brings them: streamed into the binary data
  * store, so the process holds no copy of them before the package's node runs. After a warm-up
- * run on a small image (modules, sharp, connections), the baseline is taken after two GCs, the
- * kernel's peak-RSS mark is reset (/proc/self/clear_refs) and memory is sampled every 10 ms; the
- * peak RSS is the kernel's high-water mark (VmHWM), which a sample can miss but the kernel cannot.
- * Prints one JSON line.
+ * run on a small image (modules, sharp, connections), the measured run's baseline is taken when
+ * the Edit is about to get its item: the files are in the store and two GCs have freed what
+ * reading them left (up to the file's size in dead read chunks, which are not the Edit's). Then
+ * the kernel's peak-RSS mark is reset (/proc/self/clear_refs) and memory is sampled every 10 ms;
+ * the peak RSS is the kernel's high-water mark (VmHWM), which a sample can miss but the kernel
+ * cannot. Prints one JSON line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,6 +59,9 @@ export interface MemoryChildOutput {
 
 const FILE_ITEMS = 'bench.fileItems';
 
+/** Called by the Files node once its items are ready, before the Edit runs (the measured run only). */
+let beforeEdit: (() => Promise<void>) | undefined;
+
 /** Emits one item whose binaries are streamed from files into n8n's binary data store. */
 class FileItemsNode implements INodeType {
 	description: INodeTypeDescription = {
@@ -85,6 +90,7 @@ class FileItemsNode implements INodeType {
 			}
 			items.push({ json: {}, binary });
 		}
+		await beforeEdit?.();
 		return [items];
 	}
 }
@@ -240,14 +246,11 @@ async function main(): Promise<MemoryChildOutput> {
 	const warm = await warmUp();
 	if (!warm.ok) throw new Error(`warm-up failed: ${warm.error ?? 'no output'}`);
 
-	gc();
-	await new Promise((resolve) => setTimeout(resolve, 100));
-	gc();
-	const base = process.memoryUsage();
-	const kernel = resetKernelPeak() && kernelPeakRss() !== undefined;
-	let peakRss = base.rss;
-	let peakExternal = base.external;
-	let peakHeapUsed = base.heapUsed;
+	let base = process.memoryUsage();
+	let kernel = false;
+	let peakRss = 0;
+	let peakExternal = 0;
+	let peakHeapUsed = 0;
 	let samples = 0;
 	const sample = () => {
 		const m = process.memoryUsage();
@@ -256,14 +259,27 @@ async function main(): Promise<MemoryChildOutput> {
 		peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
 		samples++;
 	};
-	const timer = setInterval(sample, 10);
-	// BENCH_MEMORY_TRACE=1: print memory at the start and end of the package's phases (diagnosis).
-	if (process.env.BENCH_MEMORY_TRACE) traceStages(base);
-	const start = Date.now();
+	let timer: NodeJS.Timeout | undefined;
+	let start = 0;
+	const startMeasuring = async () => {
+		gc();
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		gc();
+		base = process.memoryUsage();
+		kernel = resetKernelPeak() && kernelPeakRss() !== undefined;
+		[peakRss, peakExternal, peakHeapUsed] = [base.rss, base.external, base.heapUsed];
+		timer = setInterval(sample, 10);
+		// BENCH_MEMORY_TRACE=1: print memory at the start and end of the package's phases (diagnosis).
+		if (process.env.BENCH_MEMORY_TRACE) traceStages(base);
+		start = Date.now();
+	};
+	if (input.mode && input.mode !== 'workflow') await startMeasuring();
+	else beforeEdit = startMeasuring;
 	const result = await task();
 	const wallMs = Date.now() - start;
 	sample();
 	clearInterval(timer);
+	if (!timer) throw new Error('the measured run never reached the Edit');
 	if (kernel) peakRss = Math.max(peakRss, kernelPeakRss() ?? 0);
 	return {
 		...result,
