@@ -351,7 +351,7 @@ function targetLines(results: Results): TargetLine[] {
 			measured: results.overhead.map((r) => `${PROVIDER_LABEL[r.provider]}: ${fmt(r.overheadMsPerItem, 1)} ms (package alone ${fmt(r.packageOnlyMsPerItem, 1)} ms; beyond bare sockets ${fmt(r.overheadBareMsPerItem, 1)} ms)`).join('; '),
 			met: results.overhead.every((r) => r.overheadMsPerItem < TARGETS.overheadMs),
 			why: results.overhead.some((r) => r.overheadMsPerItem >= TARGETS.overheadMs)
-				? "Beyond the requests as n8n makes them, the package's own work is ≈ 2–5 ms per item (reading the image header with sharp, parsing answers, the poll loop, building the output; column \"package alone\"); the rest is n8n's binary data store in filesystem mode (writing the output image and its metadata, reading the input), which any node that outputs files pays, and which varies with the disk. Counted from the bare sockets, n8n's own request helper adds ≈ 2–4 ms per request on top (credential, axios, proxy agent)."
+				? "Beyond the requests as n8n makes them, the package's own work is ≈ 2–5 ms per item (reading the image header with sharp, parsing answers, the poll loop, building the output; column \"package alone\"); the rest is n8n's binary data store in filesystem mode (writing the output image and its metadata, reading the input), which any node that outputs files pays, and which varies with the disk. Counted from the bare sockets, n8n's own request helper adds ≈ 2–4 ms per request on top (credential, axios, proxy agent). The figures move by about 1 ms between runs of the same code, more while the machine is busy (run `BENCH_ONLY=overhead npm run bench` a few times to see it)."
 				: undefined,
 		});
 	}
@@ -577,9 +577,11 @@ export function markdownReport(results: Results, notes: { memoryNotes: string; f
 			'',
 			'Edit of one large PNG (with a mask of the same size) per provider, each in a fresh child process; the fake runs in the',
 			'parent so its copies of the upload do not count. The files are streamed into n8n\'s binary data store (filesystem mode)',
-			'as a Read File node does; after a warm-up edit of a small image and two GCs the baseline is taken, the kernel\'s peak-RSS',
-			'mark is reset and memory is sampled every 10 ms. Peak RSS is the kernel\'s high-water mark (VmHWM); peak external is',
-			'V8\'s external memory (Buffers). Multiples are of the image file\'s size.',
+			'as a Read File node does. After a warm-up edit of a small image, the baseline is taken when the Edit is about to get',
+			'its item: the files are in the store and two GCs have freed the dead chunks reading them left (up to the file\'s size,',
+			'not the Edit\'s; runs before 2026-12-07 counted them). Then the kernel\'s peak-RSS mark is reset and memory is sampled',
+			'every 10 ms. Peak RSS is the kernel\'s high-water mark (VmHWM); peak external is V8\'s external memory (Buffers).',
+			'Multiples are of the image file\'s size.',
 			'',
 			memoryTable(results),
 			'',

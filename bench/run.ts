@@ -93,15 +93,17 @@ const MEMORY_NOTES = `### Memory: where it goes
 The second table measures the heavy steps of the package alone, with the same method, on the same 4096² image.
 
 - The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
-  store; an image given as a URL is downloaded once to check it), 1× the image, until the job is submitted: an item's
+  store; an image given as a URL is downloaded once, unless the provider fetches it itself), 1× the image, until the job is submitted: an item's
   request lives only in the function that sends it (submitOnce, nodes/shared/pipeline/item.ts), so polling and
   downloads hold none of its inputs (test/workflows/releasesInputs.test.ts: a 12 MB image is no longer held while its
   job runs; before, the waiting function's frame kept it). With 5 items in flight at once the peak per item is lower
   than one alone (the many-items row): the items' images are read and sent one after another while the others wait.
-- **Given as URLs** (the RunComfy URL row): RunComfy fetches the image itself, yet the package downloads it whole to
-  check its header and size, and the socket's chunks of that download wait for V8's next collection: 2.4–3.0× over
-  three full runs for a file the package never uploads. Reading only the header (and the Content-Length) of an image
-  the provider fetches itself would remove most of it; not done yet.
+- **Given as URLs** (the RunComfy URL row): RunComfy and Runware fetch an image given by URL themselves, so the package
+  reads only the first 256 KB of the file (its header) and its Content-Length, then closes the connection
+  (nodes/shared/pipeline/inputs.ts \`linkedImage\`; test/workflows/providers.test.ts, "An image given by URL": the file
+  server sees the node's request cut short). The row fell from 2.4–3.0× (three full runs that downloaded the image whole)
+  to 0.62× (0.53–0.62× in the runs with the baseline at the Edit); what is left is the mask, which is downloaded and converted. Without a Content-Length, or for an image that
+  needs a downscale, the image is read whole as before.
 - **Masks never reach JS as pixels** (nodes/shared/mask/classify.ts, binaryPng.ts): a same-size black/white mask is
   flattened onto the keep colour, taken to libvips' grey level, thresholded and written as a 1-bit PNG by libvips; the
   edit pixels are counted from its bits, inflated piece by piece, and it is re-encoded as the 8-bit PNG providers get.
@@ -130,19 +132,21 @@ The second table measures the heavy steps of the package alone, with the same me
   measured alone) and the mask read at full size (≈ 28 MB at 12000 px wide) then scaled, each in threads whose freed
   memory glibc keeps in per-thread malloc arenas, so the steps partly add up instead of reusing each other's memory. Tried and dropped: reading the
   JPEG from n8n's binary data file instead of a Buffer (libvips maps the file: 102 MB instead of 59). Run to run the
-  row moves between about 3× and 4× with which threads (and so arenas) the steps land on (three full runs on the
-  machine named above: 3.95×, 3.09×, 3.14×; 4.06× before the mask was made at the size sent). The row run with
-  \`MALLOC_ARENA_MAX=2\` (glibc's environment variable, read at process start) shows what fewer arenas give; it varies
-  too (2.72×, 3.22×, 3.03× in the same runs). sharp's
+  row moved between about 3× and 4× with which threads (and so arenas) the steps land on, while the baseline still
+  counted the stand-in's dead read chunks (three full runs: 3.95×, 3.09×, 3.14×); with the baseline at the Edit it is
+  2.69–2.70× (two runs on the machine named above). The row run with \`MALLOC_ARENA_MAX=2\` (glibc's environment
+  variable, read at process start) shows what fewer arenas give: 1.92–1.98× (2.72–3.22× with the old baseline). sharp's
   documentation recommends jemalloc on glibc Linux for the same reason; the README points n8n operators to both.
 - **Hostile sizes**: an image or mask over 120 megapixels is refused from its header before any pixel is decoded
   (nodes/shared/mask/vips.ts; a 16000² PNG of one colour is a few hundred KB on disk and 768 MB of RGB pixels; the
   hostile table below), and every decode is capped at that size (sharp's \`limitInputPixels\`); sharp's operation
   cache is off (every image is used once).
 
-Every row also counts what the workflow's first node (a Read File stand-in streaming the file into n8n's binary data
-store) leaves for V8 to free: up to 1× the image of dead read chunks at the moment the Edit starts. The whole-Edit peaks
-vary by about ±0.3× between runs (GC timing), and more while other processes load the machine.`;
+Until 2026-12-07 every row also counted what the workflow's first node (a Read File stand-in streaming the file into
+n8n's binary data store) left for V8 to free: up to 1× the image of dead read chunks when the Edit started, which moved
+a row by up to 1× between runs of the same code (CometAPI's downscale row: 2.19× and 3.27×). The baseline is now taken
+when the Edit gets its item, after those chunks are collected. The whole-Edit peaks still vary between runs (GC timing),
+and more while other processes load the machine.`;
 
 async function main() {
 	if (env.BENCH_REPORT_FROM) {

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo, withinLimit } from '../mask';
-import type { ImageInfo } from '../mask';
+import type { FittedImage, ImageInfo } from '../mask';
 import type { ImageInput, JobRequest, LinkedImage } from '../providers/types';
 import type { ItemPlan, SourceSpec } from '../parameters/plan';
 import type { Execution } from './execution';
@@ -19,6 +19,12 @@ const MAX_INPUT_BYTES = 100 * 1024 * 1024;
 const INPUT_DOWNLOAD_TIMEOUT_MS = 60_000;
 /** Enough of a file for its header: PNG's and WebP's come first, JPEG's after its EXIF and ICC segments. */
 const HEAD_BYTES = 256 * 1024;
+
+/** The item's image as it goes to the provider, what its header said, and how it was scaled down. */
+interface LoadedImage extends Pick<FittedImage, 'scaledTo' | 'downscaledFrom'> {
+	image: ImageInput | LinkedImage;
+	info: ImageInfo;
+}
 
 interface LoadedInputs {
 	image: ImageInput | LinkedImage;
@@ -71,7 +77,7 @@ const fileNameOf = (url: string, what: string) => decodeURIComponent(new URL(url
  * be read whole: a provider that takes bytes, a size not announced, a header past the first
  * bytes (the whole file then says what is wrong with it), or a downscale.
  */
-async function linkedImage(execution: Execution, plan: ItemPlan): Promise<{ image: LinkedImage; info: ImageInfo; fitted?: undefined } | undefined> {
+async function linkedImage(execution: Execution, plan: ItemPlan): Promise<LoadedImage | undefined> {
 	if (plan.image.kind !== 'url' || !plan.adapter.fetchesImageUrls) return undefined;
 	const { url } = plan.image;
 	const head = await downloadImageHead(execution.download, url, { ...downloadOptions(execution), headBytes: HEAD_BYTES }).catch(downloadFailed('image', url, 'imageUrl'));
@@ -94,7 +100,7 @@ async function loadReference(execution: Execution, itemIndex: number, property: 
 }
 
 /** The image read whole, fitted to the provider's limit. */
-async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan) {
+async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedImage> {
 	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
 	const info = await readImageInfo(source.data, 'image');
 	const fitted = await fitToLimit(
@@ -105,13 +111,13 @@ async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan
 	);
 	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
 	const url = fitted.downscaledFrom ? undefined : source.url;
-	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, fitted };
+	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, scaledTo: fitted.scaledTo, downscaledFrom: fitted.downscaledFrom };
 }
 
 async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
 	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
-	const { image, info, fitted } = (await linkedImage(execution, plan)) ?? (await readImage(execution, itemIndex, plan));
-	const loaded: LoadedInputs = { image, downscaledFrom: fitted?.downscaledFrom };
+	const { image, info, scaledTo, downscaledFrom } = (await linkedImage(execution, plan)) ?? (await readImage(execution, itemIndex, plan));
+	const loaded: LoadedInputs = { image, downscaledFrom };
 	if (plan.mask) {
 		const maskBytes =
 			plan.mask.kind === 'regions'
@@ -127,7 +133,7 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 			threshold: plan.maskThreshold,
 			onSizeMismatch: plan.maskSizeMismatch,
 			maskParameter: plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
-			scaledTo: fitted?.scaledTo,
+			scaledTo,
 		});
 		loaded.mask = {
 			data: prepared.png,
