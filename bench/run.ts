@@ -93,8 +93,8 @@ const MEMORY_NOTES = `### Memory: where it goes
 The second table measures the heavy steps of the package alone, with the same method, on the same 4096² image.
 
 - The node holds the input image as one Buffer (n8n's \`getBinaryDataBuffer\` reads the whole file from the binary data
-  store; an image given as a URL is downloaded once, unless the provider fetches it itself), 1× the image, until the job is submitted: an item's
-  request lives only in the function that sends it (submitOnce, nodes/shared/pipeline/item.ts), so polling and
+  store; an image given as a URL is downloaded once, unless the provider fetches it itself), 1× the image, until the
+  job is submitted: an item's request lives only in the function that sends it (submitOnce, nodes/shared/pipeline/item.ts), so polling and
   downloads hold none of its inputs (test/workflows/releasesInputs.test.ts: a 12 MB image is no longer held while its
   job runs; before, the waiting function's frame kept it). With 5 items in flight at once the peak per item is lower
   than one alone (the many-items row): the items' images are read and sent one after another while the others wait.
@@ -102,8 +102,8 @@ The second table measures the heavy steps of the package alone, with the same me
   reads only the first 256 KB of the file (its header) and its Content-Length, then closes the connection
   (nodes/shared/pipeline/inputs.ts \`linkedImage\`; test/workflows/providers.test.ts, "An image given by URL": the file
   server sees the node's request cut short). The row fell from 2.4–3.0× (three full runs that downloaded the image whole)
-  to 0.62× (0.53–0.62× in the runs with the baseline at the Edit); what is left is the mask, which is downloaded and converted. Without a Content-Length, or for an image that
-  needs a downscale, the image is read whole as before.
+  to 0.53–0.62× (runs with the baseline at the Edit); what is left is the mask, which is downloaded and converted.
+  Without a Content-Length, or for an image that needs a downscale, the image is read whole as before.
 - **Masks never reach JS as pixels** (nodes/shared/mask/classify.ts, binaryPng.ts): a same-size black/white mask is
   flattened onto the keep colour, taken to libvips' grey level, thresholded and written as a 1-bit PNG by libvips; the
   edit pixels are counted from its bits, inflated piece by piece, and it is re-encoded as the 8-bit PNG providers get.
