@@ -16,6 +16,12 @@ export interface HttpRequest {
 	body?: Buffer | MultipartBody | Record<string, unknown> | unknown[];
 	/** Per-attempt timeout. The engine lowers it to what is left of the job's deadline. */
 	timeoutMs?: number;
+	/**
+	 * The adapter's own reading of an answer, where the status alone says too little (an error
+	 * code in a 200 or 400 body): true = send again, false = return it, undefined = the rules of
+	 * the request's kind. Only for a request whose re-send cannot create a second paid job.
+	 */
+	retryable?: (response: HttpResponse) => boolean | undefined;
 }
 
 export interface HttpResponse {

@@ -184,7 +184,7 @@ export function createHttpClient(transport: Transport, opts: HttpClientOptions):
 					status,
 				);
 			}
-			const retryable = opts.retryableResponse?.(response, kind) ?? isRetryableStatus(status, kind);
+			const retryable = request.retryable?.(response) ?? opts.retryableResponse?.(response, kind) ?? isRetryableStatus(status, kind);
 			if (!retryable || n >= maxAttempts) return response;
 			const retryAfterMs = parseRetryAfter(response.headers, clock.now());
 			if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return response;

@@ -3,7 +3,7 @@
  * one `imageInference` task asynchronously and poll it with `getResponse`. The only file that
  * knows Runware's field names.
  */
-import { isRetryableStatus, type ProviderError } from '../engine';
+import { isRetryableStatus, type HttpResponse, type ProviderError } from '../engine';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { RUNWARE_STYLE_TYPES } from './enums';
@@ -150,48 +150,187 @@ const PARAMETER_LABELS: Record<string, string> = {
 	checkContent: 'Check Content',
 };
 
-type ErrorKind = 'auth' | 'quota' | 'rateLimit' | 'safety' | 'timeout' | 'notFound' | 'cancelled' | 'server' | 'validation' | 'other';
+/**
+ * The classes Runware's own SDKs sort its error codes into (`deriveCode` in runware-typescript
+ * `src/errors.ts`, the same in runware-python; docs/providers/runware.md, "Errors"). Runware
+ * says its codes vary between models and providers, so the class, not the code, decides.
+ */
+export type RunwareErrorClass =
+	| 'validation'
+	| 'auth'
+	| 'quota'
+	| 'rateLimit'
+	| 'safety'
+	| 'provider'
+	| 'timeout'
+	| 'notFound'
+	| 'serverError'
+	| 'unknown';
 
-/** Runware's codes by what they mean, following its own SDK's grouping (docs/providers/runware.md). */
-export function runwareErrorKind(code: string | undefined): ErrorKind {
+const SAFETY_CODES = new Set([
+	'contentPolicyViolation',
+	'providerContentPolicyViolation',
+	'sensitiveContentDetected',
+	'unsafeContentDetected',
+	'nsfwContentDetected',
+	'promptBlocked',
+	'imageBlocked',
+	'moderationFailed',
+]);
+const AUTH_CODES = new Set([
+	'unauthorized',
+	'forbidden',
+	'permissionDenied',
+	'insufficientPermissions',
+	'authenticationFailed',
+	'authFailed',
+	'authTimeout',
+	'invalidAuthentication',
+	'invalidCredentials',
+	'missingAuthentication',
+	'tokenExpired',
+	'tokenInvalid',
+	'tokenMissing',
+	'tokenRevoked',
+	'accountSuspended',
+	'accountDisabled',
+	'organizationSuspended',
+	'organizationDisabled',
+	'workspaceSuspended',
+	'workspaceDisabled',
+]);
+const SERVER_ERROR_CODES = new Set([
+	'internalServerError',
+	'serviceUnavailable',
+	'serverUnavailable',
+	'standardError',
+	'unknownError',
+	'undefinedError',
+	'defaultError',
+	'unrecognizedResponse',
+]);
+const PROVIDER_CODES = new Set([
+	'inferenceError',
+	'processingFailed',
+	'taskFailed',
+	'downloadFailed',
+	'uploadFailed',
+	'noAvailableServer',
+	'modelUnavailable',
+	'modelDisabled',
+	'modelNotReady',
+	'mediaStorageFileCouldNotBeMoved',
+]);
+const VALIDATION_CODES = new Set([
+	'unknownParameter',
+	'incompatibleParameters',
+	'mismatchProviderSettingsProvider',
+	'unknownProviderSettingsProvider',
+	'transparentModelMismatch',
+	'validationFailed',
+]);
+const VALIDATION_PREFIXES = ['invalid', 'missing', 'conflict', 'duplicate', 'unsupported', 'value', 'array', 'max'];
+
+/** A Runware error code's class, tested in the SDK's order (an `invalidApiKey` is auth before it is validation). */
+export function runwareErrorClass(code: string | undefined): RunwareErrorClass {
 	const c = code ?? '';
-	if (/^(invalidApiKey|missingApiKey|unauthorized|forbidden|insufficientPermissions|accountSuspended)$/.test(c)) return 'auth';
-	if (/^(paymentRequired|quotaExceeded)$/.test(c) || /credit|balance/i.test(c)) return 'quota';
-	if (/ratelimit/i.test(c)) return 'rateLimit';
-	if (/^(contentPolicyViolation|providerContentPolicyViolation|nsfwContentDetected|promptBlocked|imageBlocked|moderationFailed)$/.test(c))
-		return 'safety';
-	if (/timeout/i.test(c)) return 'timeout';
-	if (c === 'taskFailedOrNotFound') return 'notFound';
-	if (c === 'taskCancelled') return 'cancelled';
-	if (/^(internalServerError|serviceUnavailable|noAvailableServer|modelUnavailable)$/.test(c)) return 'server';
-	if (/^(invalid|missing|unsupported|max|unknown|incompatible|mismatch)/.test(c)) return 'validation';
-	return 'other';
+	if (/Credits|Quota|Balance/.test(c) || c === 'quotaExceeded' || c === 'paymentRequired') return 'quota';
+	if (c.includes('RateLimit') || c === 'rateLimitExceeded') return 'rateLimit';
+	if (SAFETY_CODES.has(c)) return 'safety';
+	if (AUTH_CODES.has(c) || c.includes('ApiKey')) return 'auth';
+	// The SDK looks for `Timeout` inside a code; Runware's errors page names `timeoutProvider`, which starts with it.
+	if (c.includes('Timeout') || c.startsWith('timeout')) return 'timeout';
+	if (c === 'taskFailedOrNotFound' || c === 'unknownModel' || c.endsWith('NotFound') || c.endsWith('Expired')) return 'notFound';
+	if (SERVER_ERROR_CODES.has(c)) return 'serverError';
+	if (PROVIDER_CODES.has(c) || c.startsWith('provider')) return 'provider';
+	if (VALIDATION_CODES.has(c) || VALIDATION_PREFIXES.some((prefix) => c.startsWith(prefix))) return 'validation';
+	return 'unknown';
 }
 
-function hintFor(kind: ErrorKind, error: RunwareError, httpCode: number): string | undefined {
-	switch (kind) {
-		case 'auth':
-			return `Check the API key in the ${CREDENTIAL_NAME} credential.`;
-		case 'quota':
-			return 'Your Runware balance is used up: top it up at my.runware.ai, then run the workflow again.';
-		case 'rateLimit':
-			return 'Runware is busy: lower Concurrency (in Options; Runware recommends 2–4) or retry later.';
-		case 'safety':
-			return 'A safety check refused the request: change the prompt or the image.';
-		case 'timeout':
-			return 'The model timed out at Runware: retry later.';
-		case 'notFound':
-			return 'Runware does not know this task: check the request id; results are kept only for a while.';
-		case 'server':
-			return 'Runware or the model provider had a temporary problem: retry later.';
-		default: {
-			const name = error.parameter?.split(/[.,\s]/).filter(Boolean).pop();
-			const label = name ? PARAMETER_LABELS[name] : undefined;
-			if (label) return `Check the option “${label}” (Runware parameter \`${error.parameter}\`).`;
-			if (error.parameter) return `Check the Runware parameter \`${error.parameter}\`.`;
-			return statusHint(httpCode, CREDENTIAL_NAME);
-		}
-	}
+interface ClassRule {
+	/** What the user can do; undefined: the hint comes from the parameter named, or the HTTP status. */
+	hint?: string;
+	/**
+	 * Sending the same task again may succeed (the SDK's `retryable`). Only the submit does it, and
+	 * under the same taskUUID: a task Runware already accepted is answered `conflictTaskUUID` and
+	 * polled, never started twice. A task that ended failed is not submitted again (that would be a
+	 * new task, paid again); the user runs the workflow again.
+	 */
+	resend: boolean;
+	/** While polling: the error is about the request itself (thrown), not about the generation (the job ends failed). */
+	aboutRequest: boolean;
+	/** While polling: reading the state again later may succeed. */
+	readAgain: boolean;
+}
+
+const CLASS_RULES: Record<RunwareErrorClass, ClassRule> = {
+	auth: { hint: `Check the API key in the ${CREDENTIAL_NAME} credential.`, resend: false, aboutRequest: true, readAgain: false },
+	quota: {
+		hint: 'Your Runware balance is used up: top it up at my.runware.ai, then run the workflow again.',
+		resend: false,
+		aboutRequest: true,
+		readAgain: false,
+	},
+	rateLimit: {
+		hint: 'Runware is busy (rate limit or a full model queue): lower Concurrency (in Options; Runware recommends 2–4) or run again later.',
+		resend: true,
+		aboutRequest: true,
+		readAgain: true,
+	},
+	safety: {
+		hint: 'A safety check refused the prompt or an image: change them. The same request would be refused again, so it was not sent again.',
+		resend: false,
+		aboutRequest: false,
+		readAgain: false,
+	},
+	provider: {
+		hint: 'The model provider behind Runware failed on this task, most often a passing fault: run it again later. No second task was started on its own, so nothing was paid twice.',
+		resend: true,
+		aboutRequest: false,
+		readAgain: false,
+	},
+	timeout: {
+		hint: 'The generation timed out at Runware or its model provider: run it again later, or choose a faster Rendering Speed.',
+		resend: true,
+		aboutRequest: false,
+		readAgain: false,
+	},
+	notFound: {
+		hint: 'Runware has no such task or file (it failed, expired or was never accepted): check the request id or the image the message names; Runware keeps results only for a while.',
+		resend: false,
+		aboutRequest: true,
+		readAgain: false,
+	},
+	serverError: { hint: 'Runware had a temporary problem: run it again later.', resend: true, aboutRequest: true, readAgain: true },
+	validation: { resend: false, aboutRequest: false, readAgain: false },
+	// A code the SDK does not know either: the HTTP status decides, as for any answer.
+	unknown: { resend: false, aboutRequest: false, readAgain: false },
+};
+
+function hintFor(error: RunwareError, httpCode: number): string | undefined {
+	const cls = runwareErrorClass(error.code);
+	const rule = CLASS_RULES[cls];
+	if (rule.hint) return rule.hint;
+	const name = error.parameter?.split(/[.,\s]/).filter(Boolean).pop();
+	const label = name ? PARAMETER_LABELS[name] : undefined;
+	if (label) return `Check the option “${label}” (Runware parameter \`${error.parameter}\`).`;
+	if (error.parameter) return `Check the Runware parameter \`${error.parameter}\`.`;
+	if (cls === 'validation') return 'Runware refused the request as invalid: check the options and inputs the message names.';
+	return (
+		statusHint(httpCode, CREDENTIAL_NAME) ??
+		`Runware answered with a code the package does not know${error.code ? ` (${error.code})` : ''}: see its message, and https://runware.ai/docs/platform/errors.`
+	);
+}
+
+/**
+ * Whether an answer is worth sending again, from its error envelope: true for a class that may
+ * pass, false for one that will not, undefined (the status decides) without a known code.
+ */
+function resendable(response: HttpResponse, rule: (c: RunwareErrorClass) => boolean): boolean | undefined {
+	const [first] = runwareErrors(readBody(response).json);
+	if (!first || first.code === 'conflictTaskUUID') return first ? false : undefined;
+	const cls = runwareErrorClass(first.code);
+	return cls === 'unknown' ? undefined : rule(cls);
 }
 
 function errorMessage(errors: RunwareError[], httpCode: number): string {
@@ -203,7 +342,8 @@ function errorMessage(errors: RunwareError[], httpCode: number): string {
 
 function toProviderError(errors: RunwareError[], httpCode: number, where: Where): ProviderError {
 	const first = errors[0];
-	const kind = runwareErrorKind(first.code);
+	const cls = runwareErrorClass(first.code);
+	const rule = CLASS_RULES[cls];
 	return providerError({
 		provider: DISPLAY_NAME,
 		operation: where.operation,
@@ -211,9 +351,8 @@ function toProviderError(errors: RunwareError[], httpCode: number, where: Where)
 		providerCode: first.code,
 		requestId: where.requestId,
 		message: errorMessage(errors, httpCode),
-		hint: hintFor(kind, first, httpCode),
-		retryable:
-			kind === 'rateLimit' || kind === 'server' || kind === 'timeout' || (!isSuccess(httpCode) && isRetryableStatus(httpCode, 'read')),
+		hint: hintFor(first, httpCode),
+		retryable: rule.resend || rule.readAgain || (cls === 'unknown' && !isSuccess(httpCode) && isRetryableStatus(httpCode, 'read')),
 	});
 }
 
@@ -312,6 +451,11 @@ function progressOf(items: Item[], expected: number): number | undefined {
 	return Math.max(0, Math.min(100, Math.round((done * 100 + partial) / Math.max(expected, 1))));
 }
 
+/** Why a generation failed, for a `failed` JobState: the provider's words, its code, and what to do. */
+function failure(error: RunwareError, message: string, httpCode: number): NonNullable<JobState['error']> {
+	return { message, code: error.code, hint: hintFor(error, httpCode) };
+}
+
 async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
 	const where: Where = {
 		provider: DISPLAY_NAME,
@@ -320,24 +464,24 @@ async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
 		requestId: job.requestId,
 	};
 	const response = await ctx.http.send(
-		{ method: 'POST', url: joinUrl(ctx.baseUrl, ENDPOINT), body: [{ taskType: 'getResponse', taskUUID: job.requestId }] },
+		{
+			method: 'POST',
+			url: joinUrl(ctx.baseUrl, ENDPOINT),
+			body: [{ taskType: 'getResponse', taskUUID: job.requestId }],
+			retryable: (answer) => resendable(answer, (cls) => CLASS_RULES[cls].readAgain),
+		},
 		'read',
 	);
 	const body = readBody(response);
 	const errors = runwareErrors(body.json);
 	if (errors.length > 0) {
-		const kind = runwareErrorKind(errors[0].code);
+		// Runware's SDK counts `taskCancelled` as "not found"; for a task it is its end.
+		if (errors[0].code === 'taskCancelled') return { requestId: job.requestId, status: 'cancelled' };
 		// Errors about the request (key, balance, load, unknown task) are thrown; errors about
-		// the generation itself (safety, model timeout, invalid input found late) end the job.
-		if (kind === 'cancelled') return { requestId: job.requestId, status: 'cancelled' };
-		if (['auth', 'quota', 'rateLimit', 'server', 'notFound'].includes(kind) || isRetryableStatus(response.status, 'read')) {
-			throw toProviderError(errors, response.status, where);
-		}
-		return {
-			requestId: job.requestId,
-			status: 'failed',
-			error: { message: errorMessage(errors, response.status), code: errors[0].code, hint: hintFor(kind, errors[0], response.status) },
-		};
+		// the generation itself (safety, provider failure, model timeout, invalid input found late) end the job.
+		const rule = CLASS_RULES[runwareErrorClass(errors[0].code)];
+		if (rule.aboutRequest || isRetryableStatus(response.status, 'read')) throw toProviderError(errors, response.status, where);
+		return { requestId: job.requestId, status: 'failed', error: failure(errors[0], errorMessage(errors, response.status), response.status) };
 	}
 	if (!isSuccess(response.status)) throw bareHttpError(response.status, body, where);
 
@@ -346,17 +490,9 @@ async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
 	const failedItem = items.find((i) => i.status?.toLowerCase() === 'error');
 	if (failedItem) {
 		const error: RunwareError = { code: failedItem.error?.code ?? undefined, message: failedItem.error?.message ?? undefined };
-		const kind = runwareErrorKind(error.code);
-		if (kind === 'cancelled') return { requestId: job.requestId, status: 'cancelled' };
-		return {
-			requestId: job.requestId,
-			status: 'failed',
-			error: {
-				message: error.message ?? error.code ?? 'Runware reported the generation as failed.',
-				code: error.code,
-				hint: hintFor(kind, error, response.status),
-			},
-		};
+		if (error.code === 'taskCancelled') return { requestId: job.requestId, status: 'cancelled' };
+		const message = error.message ?? error.code ?? 'Runware reported the generation as failed.';
+		return { requestId: job.requestId, status: 'failed', error: failure(error, message, response.status) };
 	}
 	const expected = job.numImages ?? 1;
 	const done = items.filter(isSuccessItem);
@@ -389,9 +525,15 @@ export const runwareAdapter: ProviderAdapter = {
 		const taskUUID = randomUUID();
 		const where: Where = { provider: DISPLAY_NAME, operation: request.operation, endpoint: 'POST /v1 (imageInference)' };
 		// submitIdempotent: the engine may re-send this exact body, and the taskUUID makes a
-		// second copy impossible (Runware answers conflictTaskUUID instead).
+		// second copy impossible (Runware answers conflictTaskUUID instead). So an error of a class
+		// that may pass (rate limit, server, timeout, provider) is sent again too, whatever its status.
 		const response = await ctx.http.send(
-			{ method: 'POST', url: joinUrl(ctx.baseUrl, ENDPOINT), body: [buildRunwareTask(request, taskUUID)] },
+			{
+				method: 'POST',
+				url: joinUrl(ctx.baseUrl, ENDPOINT),
+				body: [buildRunwareTask(request, taskUUID)],
+				retryable: (answer) => resendable(answer, (cls) => CLASS_RULES[cls].resend),
+			},
 			'submitIdempotent',
 		);
 		const body = readBody(response);
@@ -401,9 +543,9 @@ export const runwareAdapter: ProviderAdapter = {
 			// the task exists, so carry on by polling it.
 			return { requestId: taskUUID, status: 'submitted' };
 		}
-		// A server-side failure may come after the task was queued: give its id so Poll Result can look for it.
-		const serverSide = response.status >= 500 || ['server', 'timeout'].includes(runwareErrorKind(errors[0]?.code));
-		const errorWhere = serverSide ? { ...where, requestId: taskUUID } : where;
+		// A failure that may come after the task was queued: give its id so Poll Result can look for it.
+		const mayExist = response.status >= 500 || ['serverError', 'timeout', 'provider'].includes(runwareErrorClass(errors[0]?.code));
+		const errorWhere = mayExist ? { ...where, requestId: taskUUID } : where;
 		if (errors.length > 0) throw toProviderError(errors, response.status, errorWhere);
 		if (!isSuccess(response.status)) throw bareHttpError(response.status, body, errorWhere);
 		const ack = parseWith(ackSchema, body, where, response.status);

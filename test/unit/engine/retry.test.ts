@@ -94,6 +94,27 @@ describe('createHttpClient: which answers are retried, per request kind', () => 
 	});
 });
 
+describe("createHttpClient: a request's own reading of its answers", () => {
+	const coded = (code: string) => (res: { body: Buffer }) => (res.body.toString().includes(code) ? true : undefined);
+
+	it('an error code in a 200 body is sent again when the request says so, with the usual backoff', async () => {
+		const { clock, transport, client, retries } = setup([{ status: 200, body: { errors: [{ code: 'busy' }] } }, { status: 200 }]);
+		const response = await clock.run(client.send({ ...POST, retryable: coded('busy') }, 'submitIdempotent'));
+		expect(response.status).toBe(200);
+		expect(transport.calls).toHaveLength(2);
+		expect(retries).toEqual([expect.objectContaining({ attempt: 1, status: 200 })]);
+	});
+
+	it('false keeps a retryable status from being sent again; undefined leaves the status rules', async () => {
+		const refused = setup([{ status: 503 }, { status: 200 }]);
+		expect((await refused.clock.run(refused.client.send({ ...POST, retryable: () => false }, 'read'))).status).toBe(503);
+		expect(refused.transport.calls).toHaveLength(1);
+		const plain = setup([{ status: 503 }, { status: 200 }]);
+		expect((await plain.clock.run(plain.client.send({ ...POST, retryable: () => undefined }, 'read'))).status).toBe(200);
+		expect(plain.transport.calls).toHaveLength(2);
+	});
+});
+
 describe('createHttpClient: network errors, per request kind', () => {
 	const notSent = new TransportError('connect ECONNREFUSED', 'ECONNREFUSED', false);
 	const maybeSent = new TransportError('socket hang up', 'ECONNRESET', true);

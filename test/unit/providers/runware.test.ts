@@ -1,5 +1,5 @@
 import type { HttpRequest } from '../../../nodes/shared/engine/http';
-import { runwareAdapter as adapter, runwareErrorKind } from '../../../nodes/shared/providers/runware';
+import { runwareAdapter as adapter, runwareErrorClass, type RunwareErrorClass } from '../../../nodes/shared/providers/runware';
 import type { JobRequest } from '../../../nodes/shared/providers/types';
 import seed from './fixtures/runware-doc-examples.json';
 import { RecordingHttp, context, image, jobRequest, providerErrorOf, sentJson } from './helpers';
@@ -318,7 +318,7 @@ describe('Runware adapter: polling', () => {
 			error: {
 				message: 'Blocked by the provider',
 				code: 'providerContentPolicyViolation',
-				hint: 'A safety check refused the request: change the prompt or the image.',
+				hint: 'A safety check refused the prompt or an image: change them. The same request would be refused again, so it was not sent again.',
 			},
 		});
 		const envelope = new RecordingHttp().json(200, { errors: [{ code: 'timeoutProvider', message: 'Provider timed out', taskUUID: job.requestId }] });
@@ -332,7 +332,7 @@ describe('Runware adapter: polling', () => {
 		const e1 = await providerErrorOf(adapter.getState!(context(unknown), job));
 		expect(e1.providerCode).toBe('taskFailedOrNotFound');
 		expect(e1.requestId).toBe(job.requestId);
-		expect(e1.hint).toMatch(/does not know this task/);
+		expect(e1.hint).toMatch(/no such task or file/);
 		const key = new RecordingHttp().json(401, { errors: [{ code: 'invalidApiKey', message: 'Invalid API key' }] });
 		expect((await providerErrorOf(adapter.getState!(context(key), job))).httpCode).toBe(401);
 		const shape = new RecordingHttp().json(200, { data: [{ status: 7 }] });
@@ -341,13 +341,81 @@ describe('Runware adapter: polling', () => {
 		);
 	});
 
-	it('classifies Runware’s codes as its SDK does', () => {
-		expect(runwareErrorKind('missingApiKey')).toBe('auth');
-		expect(runwareErrorKind('insufficientCredits')).toBe('quota');
-		expect(runwareErrorKind('nsfwContentDetected')).toBe('safety');
-		expect(runwareErrorKind('timeoutProvider')).toBe('timeout');
-		expect(runwareErrorKind('unsupportedDimensions')).toBe('validation');
-		expect(runwareErrorKind('noAvailableServer')).toBe('server');
+	/** Codes named by Runware's SDKs (`src/errors.ts`), its errors page and its task-polling page, and where each lands. */
+	const CLASSES: Array<[string | undefined, RunwareErrorClass]> = [
+		['invalidApiKey', 'auth'],
+		['missingApiKey', 'auth'],
+		['authTimeout', 'auth'], // an auth code before it is a timeout
+		['tokenExpired', 'auth'], // before it is "expired"
+		['accountSuspended', 'auth'],
+		['insufficientCredits', 'quota'],
+		['paymentRequired', 'quota'],
+		['lowBalance', 'quota'],
+		['rateLimitExceeded', 'rateLimit'],
+		['userRateLimitReached', 'rateLimit'],
+		['sensitiveContentDetected', 'safety'],
+		['unsafeContentDetected', 'safety'],
+		['nsfwContentDetected', 'safety'],
+		['providerContentPolicyViolation', 'safety'], // a safety code before it is a provider one
+		['promptBlocked', 'safety'],
+		['timeoutProvider', 'timeout'], // the example of Runware's errors page
+		['inferenceTimeout', 'timeout'],
+		['taskFailedOrNotFound', 'notFound'],
+		['unknownModel', 'notFound'],
+		['imageNotFound', 'notFound'],
+		['seedImageExpired', 'notFound'],
+		['internalServerError', 'serverError'],
+		['serviceUnavailable', 'serverError'],
+		['inferenceError', 'provider'],
+		['processingFailed', 'provider'],
+		['taskFailed', 'provider'],
+		['downloadFailed', 'provider'],
+		['modelDisabled', 'provider'],
+		['modelNotReady', 'provider'],
+		['noAvailableServer', 'provider'],
+		['providerUnavailable', 'provider'],
+		['providerAuthError', 'provider'], // Runware's own key upstream, not the user's
+		['invalidPositivePrompt', 'validation'],
+		['missingSeedImage', 'validation'],
+		['unsupportedDimensions', 'validation'],
+		['unknownParameter', 'validation'],
+		['incompatibleParameters', 'validation'],
+		['conflictTaskUUID', 'validation'],
+		['maxNumberResults', 'validation'],
+		['somethingBrandNew', 'unknown'],
+		[undefined, 'unknown'],
+	];
+
+	it.each(CLASSES)('classes %s as %s, in the order of Runware’s SDK', (code, expected) => {
+		expect(runwareErrorClass(code)).toBe(expected);
+	});
+
+	/** Whether each class is sent again on submit (same taskUUID) and read again while polling. */
+	const RESENDS: Array<[string, number, boolean | undefined, boolean | undefined]> = [
+		// code, HTTP status, submit re-sent, poll read again (undefined: the status decides)
+		['rateLimitExceeded', 200, true, true],
+		['internalServerError', 200, true, true],
+		['timeoutProvider', 400, true, false],
+		['inferenceError', 400, true, false],
+		['sensitiveContentDetected', 400, false, false],
+		['invalidApiKey', 500, false, false],
+		['insufficientCredits', 402, false, false],
+		['taskFailedOrNotFound', 400, false, false],
+		['invalidPositivePrompt', 400, false, false],
+		['conflictTaskUUID', 400, false, false],
+		['somethingBrandNew', 503, undefined, undefined],
+	];
+
+	it.each(RESENDS)('%s (HTTP %s): submit re-sent %s, poll read again %s', async (code, status, resend, readAgain) => {
+		const answer = { status, headers: {}, body: Buffer.from(JSON.stringify({ errors: [{ code, message: 'm' }] })) };
+		const submit = new RecordingHttp().respond(ack);
+		await adapter.submit(context(submit), jobRequest());
+		expect(submit.last.request.retryable?.(answer)).toBe(resend);
+		const poll = new RecordingHttp().json(200, { data: [] });
+		await adapter.getState!(context(poll), job);
+		expect(poll.last.request.retryable?.(answer)).toBe(readAgain);
+		// An answer without Runware's envelope is left to the status rules.
+		expect(submit.last.request.retryable?.({ status: 502, headers: {}, body: Buffer.from('Bad Gateway') })).toBeUndefined();
 	});
 
 	it('describes its limits', () => {
