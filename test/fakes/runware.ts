@@ -75,6 +75,7 @@ const HTTP_CODES: Record<number, string> = {
 	402: 'insufficientCredits',
 	403: 'forbidden',
 	404: 'notFound',
+	422: 'sensitiveContentDetected',
 	429: 'rateLimitExceeded',
 	500: 'internalServerError',
 	503: 'serviceUnavailable',
@@ -155,12 +156,14 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		};
 		conflict();
 
-		// prompt and dimensions
+		// prompt and dimensions. Reframe: Runware's current model page wants width + height (one of
+		// the 69 sizes) and shows no prompt; its older Ideogram reference wants a prompt (1–2000
+		// characters) and sets the size itself. Both are accepted here (docs/providers/runware.md).
 		if (operation !== 'reframe' && t.positivePrompt === undefined)
 			throw new TaskError('missingPositivePrompt', 'positivePrompt is required', 'positivePrompt');
 		field(t, 'positivePrompt', (v) => typeof v === 'string' && v.length >= 1 && v.length <= 2000, 'a string of 1 to 2000 characters', '');
 		let dims: { width: number; height: number } | undefined;
-		if (operation === 'reframe') {
+		if (operation === 'reframe' && (t.width !== undefined || t.height !== undefined)) {
 			for (const k of ['width', 'height'])
 				if (t[k] === undefined)
 					throw new TaskError(`missing${cap(k)}`, `${model} requires width and height, used together`, ['width', 'height']);
@@ -218,6 +221,8 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		}
 		const renderingSpeed = field<string>(ideo, 'renderingSpeed', inList(RUNWARE.renderingSpeed), RUNWARE.renderingSpeed.join(', '), 'DEFAULT', P);
 		field(ideo, 'magicPrompt', inList(RUNWARE.magicPrompt), RUNWARE.magicPrompt.join(', '), 'AUTO', P);
+		// All seven style types on both Ideogram 3.0 models that take one: the Edit model page lists
+		// RENDER_3D and ANIME, Runware's Ideogram reference keeps them for 1.0/2.0 (docs/providers/runware.md).
 		field(ideo, 'styleType', inList(RUNWARE.styleType), RUNWARE.styleType.join(', '), 'AUTO', P);
 		field(ideo, 'stylePreset', inList(STYLE_PRESETS), 'one of the 62 style presets', undefined, P);
 		field(ideo, 'styleCode', (v) => typeof v === 'string' && HEX8.test(v), 'exactly 8 hexadecimal characters', undefined, P);
