@@ -249,6 +249,14 @@ describe('runware', () => {
 		expect((await code([edit({ inputs: { seedImage: dataUri(IMG), maskImage: dataUri(await png(32, 32)) } })]))[1]).toBe('invalidMaskImage');
 		const reframe = { taskType: 'imageInference', taskUUID: uuid(), model: 'ideogram:4@4', inputs: { seedImage: dataUri(IMG) } };
 		expect((await code([{ ...reframe, width: 1280 }]))[1]).toBe('missingHeight');
+		// Where Runware's pages disagree, both are accepted: the current reframe (size, no prompt), the
+		// older one (prompt, size left to Runware); all seven style types on Edit and Replace Background.
+		expect((await code([{ ...reframe, taskUUID: uuid(), width: 1280, height: 800 }]))[0]).toBe(200);
+		expect((await code([{ ...reframe, taskUUID: uuid(), positivePrompt: 'wider' }]))[0]).toBe(200);
+		expect((await code([{ ...reframe, taskUUID: uuid(), positivePrompt: 'x'.repeat(2001) }]))[1]).toBe('invalidPositivePrompt');
+		for (const styleType of ['RENDER_3D', 'ANIME', 'FICTION'])
+			for (const task of [edit(), edit({ model: 'ideogram:4@5', inputs: { seedImage: dataUri(IMG) } })])
+				expect((await code([{ ...task, providerSettings: { ideogram: { styleType } } }]))[0]).toBe(200);
 		expect((await code([{ ...reframe, width: 1280, height: 801 }]))[1]).toBe('unsupportedDimensions');
 		expect((await code([{ ...reframe, taskUUID: uuid(), width: 1280, height: 800, providerSettings: { ideogram: { styleType: 'AUTO' } } }]))[1]).toBe(
 			'unsupportedParameter',
@@ -259,7 +267,7 @@ describe('runware', () => {
 		const t = edit();
 		await post([t]);
 		expect(await code([t])).toEqual([400, 'conflictTaskUUID', 'taskUUID']);
-		expect(fake.paidJobs()).toBe(3); // the first two accepted tasks + t
+		expect(fake.paidJobs()).toBe(3 + 2 + 6); // the first two accepted tasks, both reframe variants, six style types + t
 	});
 
 	test('sync: N results with distinct seeds, format, cost, mask polarity recorded', async () => {

@@ -361,8 +361,8 @@ export const OPERATION_OPTIONS = {
 	styleType: oneOf(
 		{ displayName: 'Style Type', name: 'styleType', default: 'AUTO', description: 'The overall look. Ideogram and CometAPI take it for Edit only.' },
 		[
-			{ name: '3D Render (Runware Only)', value: 'RENDER_3D' },
-			{ name: 'Anime (Runware Only)', value: 'ANIME' },
+			{ name: '3D Render (Runware Edit Only)', value: 'RENDER_3D' },
+			{ name: 'Anime (Runware Edit Only)', value: 'ANIME' },
 			{ name: 'Auto', value: 'AUTO' },
 			{ name: 'Design', value: 'DESIGN' },
 			{ name: 'Fiction', value: 'FICTION' },

@@ -6,7 +6,7 @@
 import { isRetryableStatus, type HttpResponse, type ProviderError } from '../engine';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { RUNWARE_STYLE_TYPES } from './enums';
+import { IDEOGRAM_STYLE_TYPES, RUNWARE_STYLE_TYPES } from './enums';
 import type {
 	GeneratedImage,
 	GenerationOptions,
@@ -14,6 +14,7 @@ import type {
 	JobRequest,
 	JobState,
 	OperationName,
+	OptionChoice,
 	Capability,
 	ProviderAccepts,
 	ProviderAdapter,
@@ -441,7 +442,20 @@ const ACCEPTS: ProviderAccepts = {
 	maxStyleReferenceImages: 4,
 	maxCharacterReferenceImages: 1,
 	maxPromptLength: 2000,
+	refusesCombination,
 };
+
+/**
+ * What the newest of Runware's pages rules out that the lists above cannot say: the two extra
+ * style types are listed on the Ideogram 3.0 Edit model page only; for Replace Background every
+ * page that names the values keeps them to Ideogram 1.0/2.0 (docs/providers/runware.md, "Sources checked").
+ */
+function refusesCombination(c: OptionChoice): string | undefined {
+	if (c.operation === 'replaceBackground' && c.styleType && !IDEOGRAM_STYLE_TYPES.includes(c.styleType)) {
+		return `Style Type "${c.styleType}" is available on ${DISPLAY_NAME} for Edit only: for Replace Background choose ${IDEOGRAM_STYLE_TYPES.join(', ')}.`;
+	}
+	return undefined;
+}
 
 function progressOf(items: Item[], expected: number): number | undefined {
 	const reported = items.filter((i) => typeof i.progress === 'number');

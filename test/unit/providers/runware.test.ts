@@ -164,6 +164,20 @@ describe('Runware adapter: request building', () => {
 		});
 	});
 
+	it.each([
+		// operation, style type, refused?
+		['edit', 'RENDER_3D', false],
+		['edit', 'ANIME', false],
+		['replaceBackground', 'RENDER_3D', true],
+		['replaceBackground', 'ANIME', true],
+		['replaceBackground', 'FICTION', false],
+	] as const)('%s with Style Type %s: refused before any request %s', (operation, styleType, refused) => {
+		const choice = { operation, promptLength: 10, styleType, styleCodes: 0, styleReferenceImages: 0, characterReference: false };
+		const reason = adapter.accepts.refusesCombination!(choice);
+		if (!refused) return expect(reason).toBeUndefined();
+		expect(reason).toBe(`Style Type "${styleType}" is available on Runware for Edit only: for Replace Background choose AUTO, GENERAL, REALISTIC, DESIGN, FICTION.`);
+	});
+
 	it('declares what Runware takes', () => {
 		expect(adapter.accepts).toMatchObject({ maxStyleCodes: 1, maxStyleReferenceImages: 4, maxCharacterReferenceImages: 1, maxPromptLength: 2000 });
 		expect(adapter.accepts.styleTypes).toContain('ANIME');

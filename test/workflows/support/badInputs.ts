@@ -103,6 +103,8 @@ function operationCases(operation: Operation, provider: ProviderName): BadInput[
 		cases.push(option('Webhook URL "later"', { webhookURL: 'later' }, ['Webhook URL', '"later"']));
 		cases.push(option('Output Quality 100', { outputQuality: 100 }, ['Output Quality', '100']));
 		cases.push(option('two style codes (Runware takes one)', { styleCodes: 'AAFF5733, 0133FF57' }, ['Style Codes', 'Runware takes 1']));
+		if (operation === 'replaceBackground')
+			cases.push(option('an Edit-only Style Type', { styleType: 'RENDER_3D' }, ['Style Type "RENDER_3D"', 'Edit only', 'choose AUTO, GENERAL, REALISTIC, DESIGN, FICTION']));
 	} else {
 		cases.push(option('a saved Runware-only Output Format', { outputFormat: 'PNG' }, ['Runware: Output Format', 'not available']));
 	}
