@@ -146,6 +146,26 @@ test('Ideogram: items over the organisation\'s in-flight images wait for the ear
 	expect(fake.paidJobs()).toBe(2);
 });
 
+test('Ideogram with Concurrency 0: Reframe items of 2 sizes × 2 images stay within the 10 images in flight, never refused', async () => {
+	const fake = fakes.ideogram;
+	fake.setOptions({ maxInflightImages: 10, jobDurationMs: 600 });
+	const parameters: IDataObject = {
+		provider: 'ideogram',
+		imageSource: 'binary',
+		imageBinaryProperty: 'data',
+		resolution: '1280x800',
+		additionalResolutions: ['1024x1024'],
+		options: { numImages: 2 },
+	};
+	const items = Array.from({ length: 5 }, () => imageItem(image));
+	const result = await run(oneNode(NODE_OF.reframe, parameters, items), [fakes.ideogram]);
+	expect(result.error('Ideogram')).toBeUndefined();
+	expect(result.output('Ideogram')).toHaveLength(20);
+	// Two items (8 images) at once: every submit was accepted the first time.
+	expect(submits(fake)).toHaveLength(10);
+	expect(fake.paidJobs()).toBe(10);
+});
+
 test('CometAPI answering with a task envelope: said so, with the task, its status and the request id; the call may have been billed', async () => {
 	const fake = fakes.cometApi;
 	fake.setOptions({ taskEnvelope: true });
