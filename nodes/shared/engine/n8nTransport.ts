@@ -223,7 +223,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 }
 
 export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
-	const headers: Record<string, string> = { ...request.headers };
+	let headers: Record<string, string> = { ...request.headers };
 	let body: Buffer | Readable | FormData | undefined;
 	if (Buffer.isBuffer(request.body)) {
 		body = request.body;
@@ -231,8 +231,8 @@ export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, s
 		// n8n's helper sends a form-data body as the stream it is (docs/n8n.md): a new one per
 		// attempt, its files streamed as the Buffers they are. Its own headers carry the boundary.
 		const form = request.body.toFormData();
-		for (const key of Object.keys(headers)) if (key.toLowerCase() === 'content-type') delete headers[key];
-		Object.assign(headers, form.getHeaders(), { 'content-length': String(form.getLengthSync()) });
+		const others = Object.entries(headers).filter(([key]) => !['content-type', 'content-length'].includes(key.toLowerCase()));
+		headers = { ...Object.fromEntries(others), ...form.getHeaders(), 'content-length': String(form.getLengthSync()) };
 		body = form;
 	} else if (request.body !== undefined) {
 		// The bytes JSON.stringify would give, without full-size strings of large base64 values
