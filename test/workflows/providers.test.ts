@@ -303,6 +303,9 @@ describe.each([['cometApi', '/ideogram/v1/ideogram-v3/']] as const)('%s: multipa
 		expect(submit.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
 		expect(submit.headers['api-key']).toBeUndefined();
 		expect(submit.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+		// form-data's body, whole: its announced length is the bytes that came, not chunked.
+		expect(submit.headers['content-length']).toBe(String(submit.body.length));
+		expect(submit.headers['transfer-encoding']).toBeUndefined();
 		const expectedFields: Record<string, string[]> = { num_images: ['1'], seed: ['12345'], rendering_speed: ['DEFAULT'] };
 		if (operation === 'reframe') expectedFields.resolution = ['1280x800'];
 		else Object.assign(expectedFields, { prompt: [PROMPT[operation]!], magic_prompt: ['ON'] });
