@@ -85,7 +85,7 @@ const FIX_NOTES = `### Fixed in the package after this benchmark found them
 - **Downloads held twice at their end** (n8nTransport.ts): a response with a Content-Length is read straight into one
   Buffer of that size instead of a list of chunks concatenated at the end.
 - **Multipart body copied once per part** (nodes/shared/providers/ideogramFamily.ts), then built from form-data's
-  private \`_streams\`: now the package's own streamed encoder (nodes/shared/engine/multipart.ts); see "Memory: where it goes".
+  private \`_streams\`: then the package's own streamed encoder; now form-data's public API, the files appended as Buffers (nodes/shared/engine/multipart.ts); see "Memory: where it goes".
 - **Masks decoded to RGBA** and **inputs held through polling**: see "Memory: where it goes".`;
 
 const MEMORY_NOTES = `### Memory: where it goes
@@ -126,8 +126,8 @@ The second table measures the heavy steps of the package alone, with the same me
 - **Ideogram and CometAPI** take multipart uploads of at most 10 MB per image. A larger image is first downscaled
   (sharp decodes and resizes it in strips: ≈ 1.8× the image with the image itself, the step below); a JPEG is
   re-encoded in one pass (no optimised Huffman tables, which keep every DCT coefficient: the print-size photo's
-  downscale went from 192 to 59 MB). The multipart body is the package's own encoder (nodes/shared/engine/multipart.ts):
-  part headers and references to the files, streamed with a Content-Length.
+  downscale went from 192 to 59 MB). The multipart body is a form-data body built per attempt (nodes/shared/engine/multipart.ts):
+  part headers and the files' own Buffers appended with their length, streamed with a Content-Length.
 - **Print-size** (the 12000×8000 JPEG rows): the photo (1×), its downscale (≈ 59 MB of libvips' working memory,
   measured alone) and the mask read at full size (≈ 28 MB at 12000 px wide) then scaled, each in threads whose freed
   memory glibc keeps in per-thread malloc arenas, so the steps partly add up instead of reusing each other's memory. Tried and dropped: reading the

@@ -1,7 +1,8 @@
 /**
  * Fake CometAPI Ideogram routes (docs/providers/cometapi.md): the official fake's handler under
  * /ideogram/v1/ideogram-v3/*, `Authorization: Bearer <key>` or the raw key, errors in
- * CometAPI's `{error:{code,message,type:'comet_api_error',param}}` envelope, `created` with a space.
+ * CometAPI's `{error:{code,message,type:'comet_api_error',param}}` envelope, `created` with a space;
+ * with `taskEnvelope`, an accepted job answered by a relay's task envelope instead of the images.
  */
 import crypto from 'node:crypto';
 import { ApiError, ProviderSpec, Reply } from './common';
@@ -32,5 +33,9 @@ export function cometApiSpec(): ProviderSpec<IdeogramMeta> {
 			envelope(status, message, String(extra.code ?? extra.reject_reason ?? ''), String(extra.param ?? '')),
 		created: (d) => `${d.toISOString().slice(0, 19).replace('T', ' ')}+00:00`,
 		http200Error: () => envelope(200, 'upstream provider returned an error', 'upstream_error'),
+		taskEnvelope: (taskId) => ({
+			status: 200,
+			json: { code: 'success', message: '', request_id: crypto.randomBytes(10).toString('hex'), data: { task_id: taskId, task_status: 'SUBMITTED' } },
+		}),
 	});
 }

@@ -44,6 +44,12 @@ export interface FakeOptions {
 	recordBodies?: boolean;
 	/** Ideogram: answers carry the deprecation signals of an older route (headers and a `notice` field). Default false. */
 	deprecationNotice?: boolean;
+	/**
+	 * CometAPI: a submit is accepted (the job is created and billed) but answered with the task
+	 * envelope of relays copying Ideogram's routes, `{code, message, request_id, data: {task_id,
+	 * task_status}}`, instead of the images. Default false.
+	 */
+	taskEnvelope?: boolean;
 }
 
 export interface MultipartFile {
@@ -53,6 +59,8 @@ export interface MultipartFile {
 }
 export interface Multipart {
 	fields: Record<string, string[]>;
+	/** The Content-Type of each text field's parts, in order (undefined: the part had none). */
+	fieldTypes: Record<string, Array<string | undefined>>;
 	files: Record<string, MultipartFile[]>;
 }
 
@@ -240,7 +248,7 @@ export function parseMultipart(body: Buffer, contentType: string): Multipart | u
 	if (!m) return undefined;
 	const delimiter = Buffer.from(`--${m[1] ?? m[2]}`);
 	const next = Buffer.from(`\r\n--${m[1] ?? m[2]}`);
-	const out: Multipart = { fields: {}, files: {} };
+	const out: Multipart = { fields: {}, fieldTypes: {}, files: {} };
 	let pos = body.indexOf(delimiter);
 	if (pos < 0) return undefined;
 	for (;;) {
@@ -257,11 +265,11 @@ export function parseMultipart(body: Buffer, contentType: string): Multipart | u
 		if (name === undefined) return undefined;
 		const filename = /(?:^|;)\s*filename="([^"]*)"/i.exec(disposition)?.[1];
 		const data = body.subarray(headEnd + 4, end);
-		if (filename === undefined) (out.fields[name] ??= []).push(data.toString('utf8'));
-		else {
-			const partType = /^content-type:\s*(.*)$/im.exec(head)?.[1]?.trim();
-			(out.files[name] ??= []).push({ filename, contentType: partType, data });
-		}
+		const partType = /^content-type:\s*(.*)$/im.exec(head)?.[1]?.trim();
+		if (filename === undefined) {
+			(out.fields[name] ??= []).push(data.toString('utf8'));
+			(out.fieldTypes[name] ??= []).push(partType);
+		} else (out.files[name] ??= []).push({ filename, contentType: partType, data });
 		pos = end + 2;
 	}
 }
@@ -475,6 +483,7 @@ export class FakeCore<M = unknown> implements FakeServer {
 			maxImageBytes: 10 * 1024 * 1024,
 			recordBodies: true,
 			deprecationNotice: false,
+			taskEnvelope: false,
 			...spec.defaults,
 			...options,
 		};

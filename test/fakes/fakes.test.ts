@@ -605,3 +605,58 @@ test('startAllFakes gives four servers with their own keys', async () => {
 		await all.close();
 	}
 });
+
+describe.each([
+	['cometApi', '/ideogram/v1/ideogram-v3/reframe', 'EMBER'],
+	['ideogram', '/v2/image/reframe/ideogram-3', 'ember'],
+] as const)('%s: the color_palette part', (provider, path, preset) => {
+	let fake: FakeServer;
+	beforeAll(async () => (fake = await startFake(provider)));
+	afterAll(() => fake.close());
+	beforeEach(() => fake.reset());
+
+	const post = async (contentType: string | undefined) => {
+		const fd = new FormDataPkg();
+		fd.append('image', IMG, { filename: 'in.png', contentType: 'image/png' });
+		fd.append('resolution', '1280x800');
+		fd.append('color_palette', JSON.stringify({ name: preset }), contentType ? { contentType } : {});
+		const auth: Record<string, string> = provider === 'cometApi' ? { authorization: `Bearer ${fake.apiKey}` } : { 'api-key': fake.apiKey };
+		return await fetch(fake.url + path, { method: 'POST', headers: { ...fd.getHeaders(), ...auth }, body: new Uint8Array(fd.getBuffer()) });
+	};
+
+	// The spec's encoding is application/json; older pages show a plain text part: both are taken.
+	it.each([
+		['application/json (the OpenAPI encoding)', 'application/json', 200],
+		['application/json with a charset', 'application/json; charset=utf-8', 200],
+		['no content type (a plain text part, as older pages show)', undefined, 200],
+		['text/plain', 'text/plain', 200],
+		['another content type', 'image/png', 400],
+	])('%s (Content-Type %s) → HTTP %i, the part type recorded', async (_case, contentType, status) => {
+		const res = await post(contentType);
+		expect(res.status).toBe(status);
+		const [submit] = fake.requests.filter((r) => r.kind === 'submit');
+		expect(submit.multipart?.fieldTypes.color_palette).toEqual([contentType]);
+		if (status === 400) expect(JSON.stringify(await json(res))).toMatch(/content type 'image\/png' for formData parameter 'color_palette'/);
+	});
+});
+
+describe('cometApi: the task envelope of relays', () => {
+	let fake: FakeServer;
+	beforeAll(async () => (fake = await startFake('cometApi', { taskEnvelope: true })));
+	afterAll(() => fake.close());
+
+	it('answers an accepted submit with {code, message, request_id, data: {task_id, task_status}}; the job is billed', async () => {
+		const fd = new FormDataPkg();
+		fd.append('image', IMG, { filename: 'in.png', contentType: 'image/png' });
+		fd.append('resolution', '1280x800');
+		const res = await fetch(`${fake.url}/ideogram/v1/ideogram-v3/reframe`, {
+			method: 'POST',
+			headers: { ...fd.getHeaders(), authorization: `Bearer ${fake.apiKey}` },
+			body: new Uint8Array(fd.getBuffer()),
+		});
+		expect(res.status).toBe(200);
+		const body = await json(res);
+		expect(body).toEqual({ code: 'success', message: '', request_id: expect.stringMatching(/^[0-9a-f]{20}$/), data: { task_id: fake.jobs()[0].id, task_status: 'SUBMITTED' } });
+		expect(fake.paidJobs()).toBe(1);
+	});
+});

@@ -6,6 +6,7 @@
 import {
 	ApiError,
 	FakeCore,
+	Multipart,
 	Operation,
 	ProviderName,
 	ProviderSpec,
@@ -57,6 +58,8 @@ export interface IdeogramFlavour {
 	error(status: number, message: string, extra: Record<string, unknown>): Reply;
 	created(date: Date): string;
 	http200Error(): Reply;
+	/** The relay's task envelope for an accepted job (FakeOptions.taskEnvelope); absent: the flavour has none. */
+	taskEnvelope?(taskId: string): Reply;
 }
 
 const bad = (message: string): never => {
@@ -104,6 +107,29 @@ export function readMultipart(req: RecordedRequest, spec: { text: readonly strin
 	return { form, text, integer, oneOf };
 }
 
+/**
+ * `color_palette`: JSON in one part. Ideogram's OpenAPI spec gives the part the content type
+ * application/json (the `encoding` of v1, a JSON part on v2); older pages show it as a plain text
+ * part (curl `-F 'color_palette={"name":"EMBER"}'`), so a part without a content type or of
+ * text/plain is accepted too. Any other content type is refused.
+ */
+export function readPalette(form: Multipart, palettes: readonly string[]): unknown {
+	const palette = form.fields.color_palette?.[0];
+	if (palette === undefined) return undefined;
+	const type = form.fieldTypes.color_palette?.[0]?.split(';')[0].trim().toLowerCase();
+	if (type !== undefined && type !== 'application/json' && type !== 'text/plain')
+		bad(`Invalid content type '${type}' for formData parameter 'color_palette', expected 'application/json'`);
+	let value: unknown;
+	try {
+		value = JSON.parse(palette);
+	} catch {
+		bad(`color_palette is not valid JSON: ${palette.slice(0, 80)}`);
+	}
+	const problem = paletteProblem(value, palettes);
+	if (problem) bad(`${problem} - 'color_palette'`);
+	return value;
+}
+
 /** Parses and validates the multipart body (Connexion-style messages); returns the effective params. */
 function readForm(req: RecordedRequest, operation: Operation, maxImageBytes: number) {
 	const { form, text, integer, oneOf } = readMultipart(req, FIELDS[operation], ['image', 'mask']);
@@ -138,18 +164,8 @@ function readForm(req: RecordedRequest, operation: Operation, maxImageBytes: num
 			bad('style_codes cannot be used in conjunction with style_reference_images or style_type');
 		params.style_codes = codes;
 	}
-	const palette = text('color_palette');
-	if (palette !== undefined) {
-		let value: unknown;
-		try {
-			value = JSON.parse(palette);
-		} catch {
-			bad(`color_palette is not valid JSON: ${palette.slice(0, 80)}`);
-		}
-		const problem = paletteProblem(value, IDEOGRAM.palettes);
-		if (problem) bad(`${problem} - 'color_palette'`);
-		params.color_palette = value;
-	}
+	const palette = readPalette(form, IDEOGRAM.palettes);
+	if (palette !== undefined) params.color_palette = palette;
 
 	for (const [name, files] of Object.entries(form.files))
 		for (const f of files) {
@@ -195,6 +211,8 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramMeta>, f: Ide
 			styleType: operation === 'edit' ? ((params.style_type as string | undefined) ?? 'GENERAL') : undefined,
 		},
 	});
+	// The job runs (and is billed) whatever the answer says.
+	if (core.options.taskEnvelope && f.taskEnvelope) return f.taskEnvelope(job.id);
 	await job.done;
 	if (job.status === 'failed') throw new ApiError(500, 'Image generation failed, please try again');
 	if (job.status !== 'completed') throw new ApiError(503, 'The request was cancelled before it completed');

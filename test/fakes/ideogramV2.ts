@@ -16,11 +16,10 @@ import {
 	Reply,
 	analyzeMask,
 	imageSize,
-	paletteProblem,
 	randomSeed,
 	sniffFormat,
 } from './common';
-import { readMultipart } from './ideogram';
+import { readMultipart, readPalette } from './ideogram';
 import { HEX8, RESOLUTIONS_WXH, STYLE_PRESETS, parseWxH } from './tables';
 
 const MB = 1024 * 1024;
@@ -147,18 +146,8 @@ function readForm(req: RecordedRequest, route: Route, maxImageBytes: number) {
 		for (const c of codes) if (!HEX8.test(c)) bad(`'${c}' does not match '^[0-9a-fA-F]{8}$' - 'style_codes'`);
 		params.style_codes = codes;
 	}
-	const palette = text('color_palette');
-	if (palette !== undefined) {
-		let value: unknown;
-		try {
-			value = JSON.parse(palette);
-		} catch {
-			bad(`color_palette is not valid JSON: ${palette.slice(0, 80)}`);
-		}
-		const problem = paletteProblem(value, V2.palettes);
-		if (problem) bad(`${problem} - 'color_palette'`);
-		params.color_palette = value;
-	}
+	const palette = readPalette(form, V2.palettes);
+	if (palette !== undefined) params.color_palette = palette;
 
 	const styleRefs = form.files.style_reference_images?.length ?? 0;
 	if (styleRefs > 10) bad('style_reference_images accepts at most 10 images');

@@ -69,6 +69,10 @@ describe.each(['edit', 'reframe', 'replaceBackground'] as const)('%s on v2', (op
 		expect(submit.path).toBe(ROUTE[operation]);
 		expect(submit.query).toEqual({});
 		expect(submit.headers['api-key']).toBe(fake.apiKey);
+		// form-data's body, whole: its announced length is the bytes that came, not chunked.
+		expect(submit.headers['content-length']).toBe(String(submit.body.length));
+		expect(submit.headers['transfer-encoding']).toBeUndefined();
+		expect(submit.multipart!.files.image[0].data.equals(image)).toBe(true);
 		const fields = multipartFields(submit);
 		const expected: Record<string, string[]> = { num_images: ['2'], rendering_speed: ['quality'] };
 		if (operation !== 'replaceBackground') Object.assign(expected, { seed: ['77'], async: ['true'] });

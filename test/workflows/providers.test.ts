@@ -303,6 +303,9 @@ describe.each([['cometApi', '/ideogram/v1/ideogram-v3/']] as const)('%s: multipa
 		expect(submit.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
 		expect(submit.headers['api-key']).toBeUndefined();
 		expect(submit.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+		// form-data's body, whole: its announced length is the bytes that came, not chunked.
+		expect(submit.headers['content-length']).toBe(String(submit.body.length));
+		expect(submit.headers['transfer-encoding']).toBeUndefined();
 		const expectedFields: Record<string, string[]> = { num_images: ['1'], seed: ['12345'], rendering_speed: ['DEFAULT'] };
 		if (operation === 'reframe') expectedFields.resolution = ['1280x800'];
 		else Object.assign(expectedFields, { prompt: [PROMPT[operation]!], magic_prompt: ['ON'] });
@@ -376,7 +379,7 @@ describe('enum and format translations', () => {
 		await checkImageBinary(item, { operation: 'reframe', imageIndex: 0, width: 1280, height: 800, format: 'webp' });
 	});
 
-	test('Ideogram v2: lower-case enums, color_palette as one JSON part on reframe, style_codes as repeated parts', async () => {
+	test('Ideogram v2: lower-case enums, color_palette as one application/json part on reframe, style_codes as repeated parts', async () => {
 		const fake = fakes.ideogram;
 		await runOperation('ideogram', 'edit', { renderingSpeed: 'TURBO', styleType: 'REALISTIC', stylePreset: 'ART_DECO', magicPrompt: 'OFF' });
 		let fields = multipartFields(submits(fake)[0]);
@@ -389,6 +392,8 @@ describe('enum and format translations', () => {
 		await runOperation('ideogram', 'reframe', { customPalette: '#1E3A8A:0.6, #F59E0B' });
 		fields = multipartFields(submits(fake)[0]);
 		expect(fields.color_palette).toHaveLength(1);
+		// A part of type application/json, as the OpenAPI spec encodes it.
+		expect(submits(fake)[0].multipart!.fieldTypes.color_palette).toEqual(['application/json']);
 		expect(JSON.parse(fields.color_palette[0])).toEqual({
 			members: [{ color_hex: '#1E3A8A', color_weight: 0.6 }, { color_hex: '#F59E0B' }],
 		});
@@ -401,7 +406,7 @@ describe('enum and format translations', () => {
 		expect(fields.style_type).toBeUndefined();
 	});
 
-	test('CometAPI: reframe resolution WxH, palette and preset pass through like Ideogram', async () => {
+	test('CometAPI: reframe resolution WxH, palette (an application/json part) and preset pass through like Ideogram', async () => {
 		const fake = fakes.cometApi;
 		await runOperation('cometApi', 'reframe', { renderingSpeed: 'QUALITY', colorPalette: 'PASTEL', stylePreset: 'WATERCOLOR' });
 		const fields = multipartFields(submits(fake)[0]);
@@ -409,6 +414,8 @@ describe('enum and format translations', () => {
 		expect(fields.rendering_speed).toEqual(['QUALITY']);
 		expect(fields.style_preset).toEqual(['WATERCOLOR']);
 		expect(JSON.parse(fields.color_palette[0])).toEqual({ name: 'PASTEL' });
+		// A part of type application/json, as the OpenAPI spec encodes it; the other text parts have no type.
+		expect(submits(fake)[0].multipart!.fieldTypes).toMatchObject({ color_palette: ['application/json'], resolution: [undefined], style_preset: [undefined] });
 		expect(fields.prompt).toBeUndefined();
 		expect(fields.magic_prompt).toBeUndefined();
 	});

@@ -3,26 +3,32 @@
  * `HttpResponse`s; the engine decides how to retry them (see retry.ts) and the n8n transport
  * (n8nTransport.ts) sends them through n8n's own request helpers.
  */
-import type { MultipartBody } from './multipart';
+import type { MultipartForm } from './multipart';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT';
 	url: string;
 	headers?: Record<string, string>;
 	/**
-	 * A plain object or array is sent as JSON; a Buffer as is; a MultipartBody as a stream with its
-	 * Content-Length and Content-Type (each attempt reads it afresh, so it can be re-sent).
+	 * A plain object or array is sent as JSON; a Buffer as is; a MultipartForm as a form-data body
+	 * built afresh for each attempt, with its own Content-Type (boundary) and Content-Length.
 	 */
-	body?: Buffer | MultipartBody | Record<string, unknown> | unknown[];
+	body?: Buffer | MultipartForm | Record<string, unknown> | unknown[];
 	/** Per-attempt timeout. The engine lowers it to what is left of the job's deadline. */
 	timeoutMs?: number;
-	/**
-	 * The adapter's own reading of an answer, where the status alone says too little (an error
-	 * code in a 200 or 400 body): true = send again, false = return it, undefined = the rules of
-	 * the request's kind. Only for a request whose re-send cannot create a second paid job.
-	 */
-	retryable?: (response: HttpResponse) => boolean | undefined;
+	/** What the adapter reads in an answer about retrying it (the engine reads no bodies). */
+	retryRule?: RetryRule;
 }
+
+/**
+ * An adapter's reading of one answer, where the status alone says too little (a reason or an
+ * error code in the body): `retry` sends it again within the usual attempts (only for a request
+ * whose re-send cannot create a second paid job); `wait` when a limit that clears by itself was
+ * reached (the request did not run): sent again, honouring Retry-After, until the deadline and
+ * past the usual number of attempts; `stop` when retrying cannot help; undefined keeps the rules
+ * of the request's kind.
+ */
+export type RetryRule = (response: HttpResponse) => 'retry' | 'wait' | 'stop' | undefined;
 
 export interface HttpResponse {
 	status: number;

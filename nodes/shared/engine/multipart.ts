@@ -1,53 +1,31 @@
 /**
- * multipart/form-data bodies (RFC 7578) made of text fields and files, sent as a stream with
- * their Content-Length. The file parts are the callers' own Buffers, never copied: a body is a
- * list of small header Buffers and references to the files, so sending a 10 MB image costs the
- * image alone, and a retry sends the same parts again from a fresh stream.
+ * multipart/form-data request bodies, encoded by the `form-data` package through its public API
+ * only (append, getHeaders, getLengthSync). A request keeps the list of its parts; every attempt
+ * gets a fresh FormData built from it, because a FormData is a stream that can be read once.
+ * Files are appended as the callers' own Buffers with their known length: form-data streams a
+ * Buffer as it is, so sending a 10 MB image costs the image alone.
  */
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import FormData from 'form-data';
 
 export type MultipartPart =
+	/** A text part, as a browser or curl `-F name=value` sends it. */
 	| { name: string; value: string }
+	/** A part holding JSON, sent with `Content-Type: application/json` (an OpenAPI `encoding` of that content type). */
+	| { name: string; json: string }
+	/** A file part. */
 	| { name: string; data: Buffer; fileName: string; contentType: string };
 
-const CRLF = Buffer.from('\r\n');
+export class MultipartForm {
+	constructor(readonly parts: readonly MultipartPart[]) {}
 
-/**
- * Names and file names in a quoted header parameter, escaped as browsers (and undici's own
- * FormData serialiser) do: `"` → %22, CR → %0D, LF → %0A.
- */
-function quoted(text: string): string {
-	return `"${text.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
-}
-
-export class MultipartBody {
-	readonly boundary: string;
-	/** `multipart/form-data; boundary=…`, for the request's Content-Type. */
-	readonly contentType: string;
-	/** The body's size in bytes, for Content-Length. */
-	readonly length: number;
-	private readonly pieces: Buffer[] = [];
-
-	constructor(parts: MultipartPart[], boundary = `----n8nFormBoundary${randomBytes(12).toString('hex')}`) {
-		this.boundary = boundary;
-		this.contentType = `multipart/form-data; boundary=${boundary}`;
-		for (const part of parts) {
-			let head = `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(part.name)}`;
-			if ('data' in part) head += `; filename=${quoted(part.fileName)}\r\nContent-Type: ${part.contentType}`;
-			this.pieces.push(Buffer.from(`${head}\r\n\r\n`, 'utf8'), 'data' in part ? part.data : Buffer.from(part.value, 'utf8'), CRLF);
+	/** A new FormData holding the parts; the files are appended, not copied. */
+	toFormData(): FormData {
+		const form = new FormData();
+		for (const part of this.parts) {
+			if ('data' in part) form.append(part.name, part.data, { filename: part.fileName, contentType: part.contentType, knownLength: part.data.length });
+			else if ('json' in part) form.append(part.name, part.json, { contentType: 'application/json' });
+			else form.append(part.name, part.value);
 		}
-		this.pieces.push(Buffer.from(`--${boundary}--\r\n`));
-		this.length = this.pieces.reduce((sum, piece) => sum + piece.length, 0);
-	}
-
-	/** The bytes as they are sent, without copying the files into one Buffer. A fresh stream per call. */
-	toStream(): Readable {
-		return Readable.from(this.pieces, { objectMode: false });
-	}
-
-	/** The whole body as one Buffer (a copy of everything: for small bodies and tests). */
-	toBuffer(): Buffer {
-		return Buffer.concat(this.pieces, this.length);
+		return form;
 	}
 }

@@ -15,12 +15,14 @@ import { fieldOf, isRecord } from '../unknownValues';
 
 import type { Readable } from 'node:stream';
 
+import type FormData from 'form-data';
+
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { raceAbort, settle } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import { jsonBody } from './jsonBody';
-import { MultipartBody } from './multipart';
+import { MultipartForm } from './multipart';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
 export interface N8nTransportOptions {
@@ -221,15 +223,17 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 }
 
 export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
-	const headers: Record<string, string> = { ...request.headers };
-	let body: Buffer | Readable | undefined;
+	let headers: Record<string, string> = { ...request.headers };
+	let body: Buffer | Readable | FormData | undefined;
 	if (Buffer.isBuffer(request.body)) {
 		body = request.body;
-	} else if (request.body instanceof MultipartBody) {
-		// Files as they are, streamed: no second copy of an uploaded image while it is sent.
-		body = request.body.toStream();
-		headers['content-length'] = String(request.body.length);
-		if (!hasHeader(headers, 'content-type')) headers['content-type'] = request.body.contentType;
+	} else if (request.body instanceof MultipartForm) {
+		// n8n's helper sends a form-data body as the stream it is (docs/n8n.md): a new one per
+		// attempt, its files streamed as the Buffers they are. Its own headers carry the boundary.
+		const form = request.body.toFormData();
+		const others = Object.entries(headers).filter(([key]) => !['content-type', 'content-length'].includes(key.toLowerCase()));
+		headers = { ...Object.fromEntries(others), ...form.getHeaders(), 'content-length': String(form.getLengthSync()) };
+		body = form;
 	} else if (request.body !== undefined) {
 		// The bytes JSON.stringify would give, without full-size strings of large base64 values
 		// (Base64Text) and with nothing for axios to convert. A large body (an inline image) is

@@ -184,8 +184,11 @@ export function createHttpClient(transport: Transport, opts: HttpClientOptions):
 					status,
 				);
 			}
-			const retryable = request.retryable?.(response) ?? opts.retryableResponse?.(response, kind) ?? isRetryableStatus(status, kind);
-			if (!retryable || n >= maxAttempts) return response;
+			const rule = request.retryRule?.(response);
+			// Waiting is bounded by the deadline alone; without one, by the attempts as usual.
+			const waits = rule === 'wait' && Number.isFinite(deadline);
+			const retryable = rule === 'wait' || rule === 'retry' || (rule !== 'stop' && (opts.retryableResponse?.(response, kind) ?? isRetryableStatus(status, kind)));
+			if (!retryable || (n >= maxAttempts && !waits)) return response;
 			const retryAfterMs = parseRetryAfter(response.headers, clock.now());
 			if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return response;
 			const delayMs = retryAfterMs ?? backoffDelay(n, clock.random(), baseDelayMs, maxDelayMs);

@@ -231,7 +231,8 @@ export const OPERATION_OPTIONS = {
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 100 },
 		default: 0,
-		description: "Input items processed at once. 0 uses the provider's default: RunComfy 20, Runware 4, Ideogram 10, CometAPI 5.",
+		description:
+			"Input items processed at once. 0 uses the provider's default: RunComfy 20, Runware 4, Ideogram 10 ÷ Number of Images (its limit counts 10 images in flight), CometAPI 5.",
 	}),
 	maxImagesPerExecution: count({
 		displayName: 'Max Images Per Execution',

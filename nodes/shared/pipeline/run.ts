@@ -15,10 +15,14 @@ import { imageBudget } from './imageBudget';
 import { runItem } from './item';
 import { readItemPlan, type ItemPlan } from '../parameters/plan';
 
-/** The provider's default; where its limit counts images in flight (Ideogram), fewer items go at once. */
+/**
+ * The provider's default; where its limit counts images in flight (Ideogram), fewer items go at
+ * once: an item holds Number of Images for each of its sizes (a Reframe's sizes run together).
+ */
 function defaultConcurrency(plan: ItemPlan): number {
 	const { maxImagesInFlight } = plan.adapter.limits;
-	const byImages = maxImagesInFlight ? Math.floor(maxImagesInFlight / plan.generation.numImages) : Infinity;
+	const perItem = plan.generation.numImages * Math.max(1, plan.sizes.length);
+	const byImages = maxImagesInFlight ? Math.floor(maxImagesInFlight / perItem) : Infinity;
 	return Math.max(1, Math.min(plan.adapter.defaultConcurrency, byImages));
 }
 

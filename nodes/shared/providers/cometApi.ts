@@ -8,6 +8,7 @@ import {
 	IDEOGRAM_FIELD_LABELS,
 	createIdeogramFamilyAdapter,
 	describeIdeogramError,
+	describeRejectReason,
 	type ErrorDescription,
 } from './ideogramFamily';
 import { type Body, snippet, textOf } from './responses';
@@ -43,6 +44,9 @@ export function describeCometApiError(status: number, body: Body): ErrorDescript
 				mayHaveRun: true,
 			};
 		}
+		// Ideogram's reject reason, when CometAPI relays it as the envelope's code.
+		const refusal = describeRejectReason(code, message, json.error);
+		if (refusal) return refusal;
 		const hint =
 			(status === 400 ? parameterHint(`${message} ${textOf(json.error.param) ?? ''}`, IDEOGRAM_FIELD_LABELS) : undefined) ??
 			statusHint(status, CREDENTIAL_NAME);
@@ -60,6 +64,30 @@ export function describeCometApiError(status: number, body: Body): ErrorDescript
 	return status === 404 ? { ...upstream, hint: BASE_URL_HINT } : upstream;
 }
 
+/**
+ * The task envelope of relays that copy Ideogram's routes, `{code, message, request_id, data:
+ * {task_id, task_status}}`, answered instead of `{created, data: [images]}` (docs/providers/cometapi.md).
+ * The call was accepted, so it may have been billed; CometAPI documents no route to fetch such a task.
+ */
+export function describeCometApiTaskEnvelope(status: number, body: Body): ErrorDescription | undefined {
+	const json = isRecord(body.json) ? body.json : undefined;
+	if (!json || !isRecord(json.data)) return undefined;
+	const taskId = textOf(json.data.task_id);
+	if (!taskId) return undefined;
+	const taskStatus = textOf(json.data.task_status) ?? 'not given';
+	const said = [textOf(json.code), textOf(json.message)].filter(Boolean).join(': ');
+	return {
+		message: `CometAPI answered with a task envelope instead of the images: task ${taskId}, status ${taskStatus}${said ? ` (${said})` : ''}`,
+		providerCode: textOf(json.code),
+		requestId: textOf(json.request_id),
+		hint:
+			'The call was accepted and may have been billed, but CometAPI gave no images and documents no way to fetch this task for Ideogram routes. ' +
+			'Look the task up in CometAPI\'s dashboard or ask its support with the task id and request id before running again: a new run is billed again.',
+		retryable: false,
+		mayHaveRun: true,
+	};
+}
+
 export const cometApiAdapter = createIdeogramFamilyAdapter({
 	name: 'cometApi',
 	displayName: 'CometAPI',
@@ -75,4 +103,5 @@ export const cometApiAdapter = createIdeogramFamilyAdapter({
 	// CometAPI documents no rate limit for these routes (only 429 "saturation"); 5 is a cautious guess.
 	defaultConcurrency: 5,
 	describeError: describeCometApiError,
+	describeOtherAnswer: describeCometApiTaskEnvelope,
 });

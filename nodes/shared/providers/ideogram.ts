@@ -2,7 +2,7 @@
  * The official Ideogram API, current version v2 (docs/providers/ideogram.md), `Api-Key` header
  * (added by the credential). Every call is submitted asynchronously and the generation is polled
  * at `GET /v2/generations/{id}`, so Ideogram is a queued provider here. CometAPI still copies the
- * v1 routes; that wire form stays in ideogramFamily.ts, whose multipart encoder this file reuses.
+ * v1 routes; that wire form stays in ideogramFamily.ts, whose multipart parts and error reading this file reuses.
  *
  * Where Ideogram's pages leave a point open, this adapter accepts every documented variant:
  * - a submit answer with `data` (the synchronous shape, should `async` be ignored) is taken as a
@@ -13,9 +13,9 @@
  * - a status we do not know is read as still running: the timeout bounds the wait.
  */
 import { z } from 'zod';
-import { MultipartBody, type HttpRequest, type ProviderError, type RequestKind } from '../engine';
+import { MultipartForm, type HttpRequest, type ProviderError, type RequestKind } from '../engine';
 import { IDEOGRAM_STYLE_TYPES } from './enums';
-import { describeIdeogramError, ideogramFormStart, ideogramImage, ideogramImageSchema, ideogramPaletteJson, imagePart } from './ideogramFamily';
+import { describeIdeogramError, ideogramFormStart, ideogramImage, ideogramImageSchema, ideogramPaletteJson, ideogramRetryRule, imagePart } from './ideogramFamily';
 import type {
 	Capability,
 	GeneratedImage,
@@ -69,11 +69,11 @@ const lower = (value: string) => value.toLowerCase();
  * number of images and rendering speed (it has no `async` field: it always answers with a
  * generation id, and no seed).
  */
-export function buildIdeogramV2Form(request: JobRequest): { body: MultipartBody; contentType: string } {
+export function buildIdeogramV2Form(request: JobRequest): MultipartForm {
 	const o = request.options;
 	const op = request.operation;
 	const character = route(request) === ROUTES.editCharacter;
-	const { parts, text } = ideogramFormStart(request);
+	const { parts, text, json } = ideogramFormStart(request);
 	text('num_images', String(o.numImages));
 	if (o.renderingSpeed) text('rendering_speed', lower(o.renderingSpeed));
 	if (op !== 'replaceBackground') {
@@ -91,9 +91,8 @@ export function buildIdeogramV2Form(request: JobRequest): { body: MultipartBody;
 		const [characterMask] = o.characterReferenceMasks ?? [];
 		if (characterImage && characterMask) parts.push(imagePart('character_reference_mask', characterMask));
 	}
-	if (op === 'reframe' && o.colorPalette) text('color_palette', ideogramPaletteJson(o.colorPalette, lower));
-	const body = new MultipartBody(parts);
-	return { body, contentType: body.contentType };
+	if (op === 'reframe' && o.colorPalette) json('color_palette', ideogramPaletteJson(o.colorPalette, lower));
+	return new MultipartForm(parts);
 }
 
 // ---------------------------------------------------------------- responses
@@ -179,15 +178,15 @@ async function call(ctx: ProviderContext, request: HttpRequest, kind: RequestKin
 
 function submitRequest(ctx: ProviderContext, request: JobRequest, dryRun: boolean): { http: HttpRequest; where: Where } {
 	const path = route(request);
-	const form = buildIdeogramV2Form(request);
 	return {
 		where: { provider: DISPLAY_NAME, operation: request.operation, endpoint: `POST ${path}${dryRun ? '?dry_run=true' : ''}` },
 		http: {
 			method: 'POST',
 			url: joinUrl(ctx.baseUrl, dryRun ? `${path}?dry_run=true` : path),
-			headers: { 'content-type': form.contentType },
-			body: form.body,
+			body: buildIdeogramV2Form(request),
 			timeoutMs: SUBMIT_TIMEOUT_MS,
+			// A refusal for images in flight is waited out until the Timeout; other refusals are final.
+			retryRule: ideogramRetryRule,
 		},
 	};
 }

@@ -5,7 +5,7 @@
  * config: path prefix, limits, and how to read the provider's error envelope. This is the only
  * file that knows Ideogram's field names.
  */
-import { isRetryableStatus, MultipartBody, type MultipartPart } from '../engine';
+import { isRetryableStatus, MultipartForm, type HttpResponse, type MultipartPart, type RetryRule } from '../engine';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
@@ -70,7 +70,10 @@ export function imagePart(field: string, image: ImageInput): MultipartPart {
 	return { name: field, data: image.data, fileName: fileName(image, field), contentType: image.mimeType };
 }
 
-/** `color_palette` is one text part holding JSON (the spec's encoding; curl `-F 'color_palette={"name":"EMBER"}'`); v2 spells the preset in lower case (`spell`). */
+/**
+ * The JSON of `color_palette`, sent as a part of type application/json (the OpenAPI `encoding` of
+ * the field on v1 and v2; docs/providers/ideogram.md); v2 spells the preset in lower case (`spell`).
+ */
 export function ideogramPaletteJson(palette: ColorPalette, spell = (preset: string) => preset): string {
 	if ('name' in palette) return JSON.stringify({ name: spell(normalizePalettePreset(palette.name) ?? palette.name.toUpperCase()) });
 	return JSON.stringify({
@@ -82,16 +85,17 @@ export function ideogramPaletteJson(palette: ColorPalette, spell = (preset: stri
 }
 
 /** The parts both API versions start with: the image, an edit's mask, and a reframe's resolution or else the prompt. */
-export function ideogramFormStart(request: JobRequest): { parts: MultipartPart[]; text: (name: string, value: string) => void } {
+export function ideogramFormStart(request: JobRequest): { parts: MultipartPart[]; text: (name: string, value: string) => void; json: (name: string, value: string) => void } {
 	const parts: MultipartPart[] = [imagePart('image', withBytes(request.image))];
 	const text = (name: string, value: string) => void parts.push({ name, value });
+	const json = (name: string, value: string) => void parts.push({ name, json: value });
 	if (request.operation === 'edit' && request.mask) parts.push(imagePart('mask', request.mask));
 	if (request.operation === 'reframe') {
 		if (request.resolution) text('resolution', resolutionValue(request.resolution));
 	} else {
 		text('prompt', request.prompt ?? '');
 	}
-	return { parts, text };
+	return { parts, text, json };
 }
 
 /**
@@ -100,26 +104,24 @@ export function ideogramFormStart(request: JobRequest): { parts: MultipartPart[]
  * prompt/magic_prompt/style_type; only edit has style_type and character references. Lists
  * repeat their field once per value.
  */
-export function buildIdeogramForm(request: JobRequest): { body: MultipartBody; contentType: string } {
+export function buildIdeogramForm(request: JobRequest): MultipartForm {
 	const o = request.options;
 	const op = request.operation;
-	const { parts, text } = ideogramFormStart(request);
+	const { parts, text, json } = ideogramFormStart(request);
 	if (op !== 'reframe' && o.magicPrompt) text('magic_prompt', o.magicPrompt);
 	text('num_images', String(o.numImages));
 	text('seed', String(o.seed));
 	if (o.renderingSpeed) text('rendering_speed', o.renderingSpeed);
 	if (op === 'edit' && o.styleType) text('style_type', o.styleType);
 	if (o.stylePreset) text('style_preset', o.stylePreset);
-	// A plain text part, as curl -F sends it; the server reads the JSON from the text.
-	if (o.colorPalette) text('color_palette', ideogramPaletteJson(o.colorPalette));
+	if (o.colorPalette) json('color_palette', ideogramPaletteJson(o.colorPalette));
 	for (const code of o.styleCodes ?? []) text('style_codes', code);
 	for (const image of o.styleReferenceImages ?? []) parts.push(imagePart('style_reference_images', image));
 	if (op === 'edit') {
 		for (const image of o.characterReferenceImages ?? []) parts.push(imagePart('character_reference_images', image));
 		for (const image of o.characterReferenceMasks ?? []) parts.push(imagePart('character_reference_images_mask', image));
 	}
-	const body = new MultipartBody(parts);
-	return { body, contentType: body.contentType };
+	return new MultipartForm(parts);
 }
 
 // ---------------------------------------------------------------- response
@@ -160,6 +162,8 @@ export function ideogramImage(item: z.output<typeof ideogramImageSchema>): Gener
 export interface ErrorDescription {
 	message: string;
 	providerCode?: string;
+	/** The provider's id of the request, when its answer names one. */
+	requestId?: string;
 	hint?: string;
 	retryable?: boolean;
 	mayHaveRun?: boolean;
@@ -176,30 +180,101 @@ function detailText(detail: unknown): string | undefined {
 	return textOf(detail);
 }
 
+/**
+ * What each `reject_reason` of a 402 or 429 (`GenerationErrorResponse`) means and what to do
+ * about it (docs/providers/ideogram.md, "Refusals"). A refused request did not run and is not
+ * billed. Only `inflight_limit` clears by itself: it is waited out (see `ideogramRetryRule`);
+ * the others are answered at once, whatever their status.
+ */
+const REJECT_REASONS: Record<string, { what: string; hint: string }> = {
+	insufficient_funds: {
+		what: 'the Ideogram balance is used up',
+		hint: 'Add credits or turn on auto recharge in Wallet & Billing in Ideogram\'s settings, then run again. Until then every request is refused.',
+	},
+	subscription_required: {
+		what: 'this request needs an Ideogram API subscription the account does not have',
+		hint: 'Subscribe the organisation to an Ideogram API plan (or ask partnership@ideogram.ai). Adding credits alone does not help.',
+	},
+	daily_limit: {
+		what: "the daily limit of the account's Ideogram plan is reached",
+		hint: 'Run again after the limit resets the next day, or ask Ideogram to raise it. Retrying now does not help.',
+	},
+	priority_credit_required: {
+		what: 'this request needs priority credits the Ideogram account does not have',
+		hint: 'Add priority credits in Wallet & Billing in Ideogram\'s settings (or ask partnership@ideogram.ai), then run again. Retrying now does not help.',
+	},
+	feature_limit: {
+		what: "the account's Ideogram plan does not allow this feature (or its allowance of it is used up)",
+		hint: 'Leave out the option that needs it, or ask partnership@ideogram.ai to enable it for the organisation. Retrying does not help.',
+	},
+};
+
+const INFLIGHT_LIMIT = 'inflight_limit';
+
+/** The reject reason of a body: Ideogram's `reject_reason`, or CometAPI's envelope `error.code` when it relays one. */
+export function rejectReasonOf(json: unknown): string | undefined {
+	if (!isRecord(json)) return undefined;
+	const own = textOf(json.reject_reason);
+	if (own) return own;
+	return isRecord(json.error) ? textOf(json.error.code) : undefined;
+}
+
+/**
+ * The engine's retry rule for Ideogram's answers: `inflight_limit` (too many images in progress
+ * for the organisation, on a 429 or a 402) is waited for and sent again until the node's
+ * Timeout, past the usual number of attempts, honouring Retry-After; any other reject reason is
+ * final, even on a 429.
+ */
+export const ideogramRetryRule: RetryRule = (response: HttpResponse) => {
+	if (response.status !== 402 && response.status !== 429) return undefined;
+	const reason = rejectReasonOf(readBody(response).json);
+	if (reason === INFLIGHT_LIMIT) return 'wait';
+	return reason && Object.hasOwn(REJECT_REASONS, reason) ? 'stop' : undefined;
+};
+
+function inflightHint(json: Record<string, unknown> | undefined): string {
+	const max = typeof json?.max_inflight_requests === 'number' ? json.max_inflight_requests : undefined;
+	const queue = textOf(json?.task_completion_speed);
+	const limit = `${max ?? 10} images${max === undefined ? ' by default' : ''}${queue ? ` on its ${queue} queue` : ''}`;
+	return (
+		`Ideogram counts the images in progress per organisation (${limit}); each item in flight takes Number of Images places, and every ` +
+		'workflow using the same organisation shares them. The node waited and retried until its Timeout. Keep Concurrency × Number of Images within ' +
+		'the limit (Concurrency 0 does so for the default of 10), raise Timeout to wait longer, or ask partnership@ideogram.ai for a higher limit.'
+	);
+}
+
+/**
+ * The error for a documented reject reason, whichever status carries it; undefined for any other.
+ * `json` is the body holding `max_inflight_requests` and `task_completion_speed`, when there is one.
+ */
+export function describeRejectReason(reason: string | undefined, text: string, json?: Record<string, unknown>): ErrorDescription | undefined {
+	if (reason === INFLIGHT_LIMIT) {
+		const message = `Ideogram refused the request: too many images are in progress for the organisation (${text})`;
+		return { message, providerCode: reason, hint: inflightHint(json), retryable: true };
+	}
+	const known = reason && Object.hasOwn(REJECT_REASONS, reason) ? REJECT_REASONS[reason] : undefined;
+	if (!known) return undefined;
+	return { message: `Ideogram refused the request: ${known.what} (${text})`, providerCode: reason, hint: known.hint, retryable: false };
+}
+
 /** Ideogram's bodies: RFC-7807 `{detail}`, `{error}`, and `{reject_reason}` on 402/429 (docs/providers/ideogram.md). */
 export function describeIdeogramError(status: number, body: Body, credentialName: string): ErrorDescription {
 	const json = isRecord(body.json) ? body.json : undefined;
-	const message =
+	const text =
 		textOf(json?.error) ??
 		detailText(json?.detail) ??
 		textOf(json?.title) ??
 		textOf(json?.message) ??
 		(body.text.trim() ? snippet(body.text) : `HTTP ${status} without a message`);
 	const rejectReason = textOf(json?.reject_reason);
+	const refusal = describeRejectReason(rejectReason, text, json);
+	if (refusal) return refusal;
 	let hint: string | undefined;
-	if (status === 400) {
-		hint = parameterHint(message, IDEOGRAM_FIELD_LABELS) ?? 'Ideogram refused a parameter; the message says which.';
-	} else if (status === 402) {
-		hint =
-			rejectReason === 'daily_limit'
-				? 'The daily limit of your Ideogram plan is reached: retry tomorrow or raise the limit.'
-				: 'Your Ideogram balance is used up: top it up in the API settings. Retrying does not help.';
-	} else if (status === 429) {
-		const max = typeof json?.max_inflight_requests === 'number' ? json.max_inflight_requests : undefined;
-		hint = `Ideogram limits the images in progress per organisation${max ? ` (yours: ${max})` : ''}, counting each of Number of Images: lower Concurrency or Number of Images, or retry later.`;
-	}
+	if (status === 400) hint = parameterHint(text, IDEOGRAM_FIELD_LABELS) ?? 'Ideogram refused a parameter; the message says which.';
+	else if (status === 402 && rejectReason)
+		hint = `Ideogram refused the request for the account or its plan (reject reason ${rejectReason}): check Wallet & Billing in Ideogram's settings. Retrying does not help.`;
 	hint ??= statusHint(status, credentialName);
-	return { message, providerCode: rejectReason, hint, retryable: status !== 402 && isRetryableStatus(status, 'read') };
+	return { message: text, providerCode: rejectReason, hint, retryable: status !== 402 && isRetryableStatus(status, 'read') };
 }
 
 // ---------------------------------------------------------------- adapter
@@ -218,6 +293,11 @@ export interface IdeogramFamilyConfig {
 	defaultConcurrency: number;
 	/** Reads this provider's error body. */
 	describeError(status: number, body: Body): ErrorDescription;
+	/**
+	 * Reads a 2xx answer that holds no images in the documented shape (a relay's own envelope),
+	 * before it is reported as unexpected; undefined leaves it to that report.
+	 */
+	describeOtherAnswer?(status: number, body: Body): ErrorDescription | undefined;
 }
 
 const SHARED_OPTIONS: Capability[] = ['seed', 'renderingSpeed', 'stylePreset', 'styleCodes', 'colorPalette', 'styleReferenceImages'];
@@ -254,14 +334,13 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		async submit(ctx, request) {
 			const path = `${config.pathPrefix}/${IDEOGRAM_OPERATION_PATHS[request.operation]}`;
 			const where: Where = { provider: displayName, operation: request.operation, endpoint: `POST ${path}` };
-			const form = buildIdeogramForm(request);
 			const response = await ctx.http.send(
 				{
 					method: 'POST',
 					url: joinUrl(ctx.baseUrl, path),
-					headers: { 'content-type': form.contentType },
-					body: form.body,
+					body: buildIdeogramForm(request),
 					timeoutMs: SYNC_TIMEOUT_MS,
+					retryRule: ideogramRetryRule,
 				},
 				'submit',
 			);
@@ -269,13 +348,16 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 			const json = isRecord(body.json) ? body.json : undefined;
 			// A 2xx whose body is an error envelope and no images is an error too.
 			const errorIn2xx = isSuccess(response.status) && json !== undefined && !('data' in json) && 'error' in json;
-			if (!isSuccess(response.status) || errorIn2xx) {
-				const d = config.describeError(response.status, body);
+			const d = !isSuccess(response.status) || errorIn2xx
+				? config.describeError(response.status, body)
+				: Array.isArray(json?.data) ? undefined : config.describeOtherAnswer?.(response.status, body);
+			if (d) {
 				throw providerError({
 					provider: displayName,
 					operation: request.operation,
 					httpCode: response.status,
 					providerCode: d.providerCode,
+					requestId: d.requestId,
 					message: d.message,
 					hint: d.hint,
 					retryable: d.retryable,

@@ -327,11 +327,13 @@ function hintFor(error: RunwareError, httpCode: number): string | undefined {
  * Whether an answer is worth sending again, from its error envelope: true for a class that may
  * pass, false for one that will not, undefined (the status decides) without a known code.
  */
-function resendable(response: HttpResponse, rule: (c: RunwareErrorClass) => boolean): boolean | undefined {
+function resendRule(response: HttpResponse, resend: (c: RunwareErrorClass) => boolean): 'retry' | 'stop' | undefined {
 	const [first] = runwareErrors(readBody(response).json);
-	if (!first || first.code === 'conflictTaskUUID') return first ? false : undefined;
+	if (!first) return undefined;
+	if (first.code === 'conflictTaskUUID') return 'stop';
 	const cls = runwareErrorClass(first.code);
-	return cls === 'unknown' ? undefined : rule(cls);
+	if (cls === 'unknown') return undefined;
+	return resend(cls) ? 'retry' : 'stop';
 }
 
 function errorMessage(errors: RunwareError[], httpCode: number): string {
@@ -482,7 +484,7 @@ async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
 			method: 'POST',
 			url: joinUrl(ctx.baseUrl, ENDPOINT),
 			body: [{ taskType: 'getResponse', taskUUID: job.requestId }],
-			retryable: (answer) => resendable(answer, (cls) => CLASS_RULES[cls].readAgain),
+			retryRule: (answer) => resendRule(answer, (cls) => CLASS_RULES[cls].readAgain),
 		},
 		'read',
 	);
@@ -546,7 +548,7 @@ export const runwareAdapter: ProviderAdapter = {
 				method: 'POST',
 				url: joinUrl(ctx.baseUrl, ENDPOINT),
 				body: [buildRunwareTask(request, taskUUID)],
-				retryable: (answer) => resendable(answer, (cls) => CLASS_RULES[cls].resend),
+				retryRule: (answer) => resendRule(answer, (cls) => CLASS_RULES[cls].resend),
 			},
 			'submitIdempotent',
 		);

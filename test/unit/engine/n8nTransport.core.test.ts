@@ -4,11 +4,11 @@
  * stops normal requests but not detached ones, network failures map to the right TransportError.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { getRequestHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 
-import { Base64Text, createHttpClient, createN8nTransport, downloadImage, isAbortError, TransportError } from '../../../nodes/shared/engine';
+import { Base64Text, createHttpClient, createN8nTransport, downloadImage, isAbortError, MultipartForm, TransportError } from '../../../nodes/shared/engine';
 
 const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
 const API_KEY = 'ideo-key-0123456789';
@@ -19,6 +19,7 @@ interface Seen {
 	url?: string;
 	headers: IncomingMessage['headers'];
 	body: string;
+	raw: Buffer;
 }
 
 let server: Server;
@@ -31,8 +32,9 @@ beforeAll(async () => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
-			const body = Buffer.concat(chunks).toString();
-			seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+			const raw = Buffer.concat(chunks);
+			const body = raw.toString();
+			seen.push({ method: req.method, url: req.url, headers: req.headers, body, raw });
 			handler(req, res, body);
 		});
 	});
@@ -124,6 +126,50 @@ describe('n8n transport through n8n-core', () => {
 			expect(request.body === JSON.stringify(body)).toBe(true);
 			expect(request.headers['api-key']).toBe(API_KEY);
 		}
+	});
+
+	it('a multipart body goes as form-data: byte for byte with its Content-Length, a fresh form on the retry, the image written to the socket as the same Buffer', async () => {
+		let attempts = 0;
+		handler = (_req, res) => {
+			attempts++;
+			res.writeHead(attempts === 1 ? 503 : 200, { 'Content-Type': 'application/json' });
+			res.end('{}');
+		};
+		const { ctx } = context();
+		const image = Buffer.alloc(3 * 1024 * 1024 + 1);
+		for (let i = 0; i < image.length; i++) image[i] = (i * 131) & 0xff;
+		const body = new MultipartForm([
+			{ name: 'image', data: image, fileName: 'photo.png', contentType: 'image/png' },
+			{ name: 'prompt', value: 'café' },
+			{ name: 'color_palette', json: '{"name":"EMBER"}' },
+		]);
+		const written: unknown[] = [];
+		const write = Socket.prototype.write;
+		const spy = jest.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: unknown[]) {
+			written.push(args[0]);
+			return (write as (...a: unknown[]) => boolean).apply(this, args);
+		});
+		try {
+			const client = createHttpClient(createN8nTransport(ctx, 'ideogramApi'), { signal: new AbortController().signal, baseDelayMs: 1, maxDelayMs: 1 });
+			await client.send({ method: 'POST', url: `${base}/v2/image/reframe/ideogram-3`, body }, 'submit');
+		} finally {
+			spy.mockRestore();
+		}
+		expect(seen).toHaveLength(2);
+		for (const request of seen) {
+			expect(request.headers['api-key']).toBe(API_KEY);
+			expect(request.headers['content-length']).toBe(String(request.raw.length));
+			expect(request.headers['transfer-encoding']).toBeUndefined();
+			const form = await new Response(new Uint8Array(request.raw), { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+			expect(Buffer.from(await (form.get('image') as File).arrayBuffer()).equals(image)).toBe(true);
+			expect(form.get('prompt')).toBe('café');
+			expect(form.get('color_palette')).toBe('{"name":"EMBER"}');
+			expect(request.raw.toString('latin1')).toContain('name="color_palette"\r\nContent-Type: application/json\r\n\r\n');
+		}
+		// Each attempt had its own form, so its own boundary.
+		expect(seen[1].headers['content-type']).not.toBe(seen[0].headers['content-type']);
+		// Both attempts handed the image to the socket as the caller's Buffer itself, never a copy.
+		expect(written.filter((chunk) => chunk === image)).toHaveLength(2);
 	});
 
 	it('download: no credential reaches the image host; bytes and type come back', async () => {

@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { Base64Text, createN8nTransport, isAbortError, MultipartBody, toTransportError, TransportError } from '../../../nodes/shared/engine';
+import FormData from 'form-data';
+
+import { Base64Text, createN8nTransport, isAbortError, MultipartForm, toTransportError, TransportError } from '../../../nodes/shared/engine';
 
 const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -95,24 +97,26 @@ describe('createN8nTransport: request options', () => {
 		expect(Buffer.concat(chunks).toString()).toBe(text);
 	});
 
-	it('a multipart body goes as a stream of its parts, with its length and content type', async () => {
+	it('a multipart body goes as a new form-data body per attempt, with its own content type and length', async () => {
 		const { ctx, calls } = fakeCtx({});
 		const image = Buffer.alloc(2 * 1024 * 1024, 7);
-		const body = new MultipartBody([
+		const body = new MultipartForm([
 			{ name: 'image', data: image, fileName: 'a.png', contentType: 'image/png' },
 			{ name: 'prompt', value: 'cat' },
 		]);
 		const transport = createN8nTransport(ctx, 'x');
+		// A content type given by the caller cannot know the boundary: the form's own replaces it.
+		await transport({ method: 'POST', url: 'https://api.test', body, headers: { 'Content-Type': 'multipart/form-data; boundary=stale' } }, signal());
+		// A retry sends the same parts again: a fresh form (a form-data body is a stream, read once).
 		await transport({ method: 'POST', url: 'https://api.test', body }, signal());
-		// A retry sends the same body again: a fresh stream of the same bytes.
-		await transport({ method: 'POST', url: 'https://api.test', body }, signal());
+		const forms = calls.map((call) => call.options.body);
+		expect(forms[0]).toBeInstanceOf(FormData);
+		expect(forms[1]).toBeInstanceOf(FormData);
+		expect(forms[1]).not.toBe(forms[0]);
 		for (const call of calls) {
-			expect(call.options.body).toBeInstanceOf(Readable);
-			expect(call.options.headers).toEqual({ 'content-type': body.contentType, 'content-length': String(body.length) });
-			const chunks: Buffer[] = [];
-			for await (const chunk of call.options.body as Readable) chunks.push(chunk as Buffer);
-			expect(Buffer.concat(chunks).equals(body.toBuffer())).toBe(true);
-			expect(chunks).toContain(image);
+			const form = call.options.body as FormData;
+			expect(call.options.headers).toEqual({ ...form.getHeaders(), 'content-length': String(form.getLengthSync()) });
+			expect(form.getLengthSync()).toBeGreaterThan(image.length);
 		}
 	});
 

@@ -2,6 +2,7 @@ import {
 	AbortError,
 	createHttpClient,
 	isAbortError,
+	type HttpRequest,
 	parseRetryAfter,
 	TransportError,
 	type RequestKind,
@@ -95,22 +96,22 @@ describe('createHttpClient: which answers are retried, per request kind', () => 
 });
 
 describe("createHttpClient: a request's own reading of its answers", () => {
-	const coded = (code: string) => (res: { body: Buffer }) => (res.body.toString().includes(code) ? true : undefined);
+	const coded = (code: string) => (res: { body: Buffer }) => (res.body.toString().includes(code) ? ('retry' as const) : undefined);
 
 	it('an error code in a 200 body is sent again when the request says so, with the usual backoff', async () => {
 		const { clock, transport, client, retries } = setup([{ status: 200, body: { errors: [{ code: 'busy' }] } }, { status: 200 }]);
-		const response = await clock.run(client.send({ ...POST, retryable: coded('busy') }, 'submitIdempotent'));
+		const response = await clock.run(client.send({ ...POST, retryRule: coded('busy') }, 'submitIdempotent'));
 		expect(response.status).toBe(200);
 		expect(transport.calls).toHaveLength(2);
 		expect(retries).toEqual([expect.objectContaining({ attempt: 1, status: 200 })]);
 	});
 
-	it('false keeps a retryable status from being sent again; undefined leaves the status rules', async () => {
+	it('stop keeps a retryable status from being sent again; undefined leaves the status rules', async () => {
 		const refused = setup([{ status: 503 }, { status: 200 }]);
-		expect((await refused.clock.run(refused.client.send({ ...POST, retryable: () => false }, 'read'))).status).toBe(503);
+		expect((await refused.clock.run(refused.client.send({ ...POST, retryRule: () => 'stop' }, 'read'))).status).toBe(503);
 		expect(refused.transport.calls).toHaveLength(1);
 		const plain = setup([{ status: 503 }, { status: 200 }]);
-		expect((await plain.clock.run(plain.client.send({ ...POST, retryable: () => undefined }, 'read'))).status).toBe(200);
+		expect((await plain.clock.run(plain.client.send({ ...POST, retryRule: () => undefined }, 'read'))).status).toBe(200);
 		expect(plain.transport.calls).toHaveLength(2);
 	});
 });
@@ -216,6 +217,36 @@ describe('createHttpClient: backoff, attempts, Retry-After', () => {
 	it('a very long Retry-After (over maxRetryAfterMs) is not waited for', async () => {
 		const { clock, transport, client } = setup([{ status: 503, headers: { 'retry-after': '3600' } }, { status: 200 }]);
 		expect((await clock.run(client.send(POST, 'read'))).status).toBe(503);
+		expect(transport.calls).toHaveLength(1);
+	});
+});
+
+describe("createHttpClient: a request's retry rule", () => {
+	const waitOn429: HttpRequest['retryRule'] = (res) => (res.status === 429 ? 'wait' : res.status === 402 ? 'wait' : undefined);
+
+	it('wait: retried past maxAttempts until the deadline, Retry-After honoured, then the last answer', async () => {
+		const { clock, transport, client, t0 } = setup([{ status: 429, headers: { 'retry-after': '2' } }], { deadlineMs: 9_000, maxAttempts: 4 });
+		const res = await clock.run(client.send({ ...POST, retryRule: waitOn429 }, 'submit'));
+		expect(res.status).toBe(429);
+		// Every 2 s while the 9 s last: 5 attempts, one more than maxAttempts; the next would start at the deadline.
+		expect(transport.calls.map((c) => c.at - t0)).toEqual([0, 2000, 4000, 6000, 8000]);
+	});
+
+	it('wait: a status the kind never retries (a 402 on a submit) is sent again, and the answer that clears is returned', async () => {
+		const { clock, transport, client } = setup([{ status: 402 }, { status: 402 }, { status: 200 }], { deadlineMs: 60_000 });
+		expect((await clock.run(client.send({ ...POST, retryRule: waitOn429 }, 'submit'))).status).toBe(200);
+		expect(transport.calls).toHaveLength(3);
+	});
+
+	it('wait without a deadline: bounded by maxAttempts as usual', async () => {
+		const { clock, transport, client } = setup([{ status: 429 }], { maxAttempts: 3 });
+		expect((await clock.run(client.send({ ...POST, retryRule: waitOn429 }, 'submit'))).status).toBe(429);
+		expect(transport.calls).toHaveLength(3);
+	});
+
+	it('stop: a status the kind would retry is returned at once', async () => {
+		const { clock, transport, client } = setup([{ status: 429 }, { status: 200 }], { deadlineMs: 60_000 });
+		expect((await clock.run(client.send({ ...POST, retryRule: () => 'stop' }, 'read'))).status).toBe(429);
 		expect(transport.calls).toHaveLength(1);
 	});
 });

@@ -5,7 +5,8 @@
 import type { HttpClient, HttpRequest, HttpResponse, RequestKind } from '../../../nodes/shared/engine/http';
 import type { ImageInput, JobRequest, ProviderContext } from '../../../nodes/shared/providers/types';
 import { ProviderError } from '../../../nodes/shared/engine/errors';
-import { MultipartBody } from '../../../nodes/shared/engine/multipart';
+import { MultipartForm } from '../../../nodes/shared/engine/multipart';
+import type FormDataStream from 'form-data';
 
 type Canned = HttpResponse | ((request: HttpRequest) => HttpResponse);
 
@@ -77,14 +78,25 @@ export function sentJson(request: HttpRequest): any {
 	return JSON.parse(JSON.stringify(request.body));
 }
 
-/** Parses a rendered multipart body back with the platform's own parser (undici). */
+/** The bytes a form-data body streams (the chunks, in order, as they would reach the socket). */
+export async function formChunks(form: FormDataStream): Promise<Buffer[]> {
+	return await new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		form.on('data', (chunk: Buffer | string) => chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
+		form.on('end', () => resolve(chunks));
+		form.on('error', reject);
+		form.resume();
+	});
+}
+
+/** Encodes a request's multipart body as it would be sent, and parses it back with the platform's own parser (undici). */
 export async function sentForm(request: HttpRequest): Promise<FormData> {
-	if (!(request.body instanceof MultipartBody)) throw new Error('expected a multipart body');
-	const contentType = request.headers?.['content-type'];
-	if (!contentType) throw new Error('no content-type header');
-	const bytes = request.body.toBuffer();
-	if (bytes.length !== request.body.length) throw new Error(`multipart length ${request.body.length}, ${bytes.length} bytes`);
-	return new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+	if (!(request.body instanceof MultipartForm)) throw new Error('expected a multipart body');
+	const form = request.body.toFormData();
+	const length = form.getLengthSync();
+	const bytes = Buffer.concat(await formChunks(form));
+	if (bytes.length !== length) throw new Error(`multipart length ${length}, ${bytes.length} bytes`);
+	return new Response(new Uint8Array(bytes), { headers: form.getHeaders() as Record<string, string> }).formData();
 }
 
 /** Runs a promise that must reject with a ProviderError, and returns it. */

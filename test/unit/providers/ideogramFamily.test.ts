@@ -1,4 +1,4 @@
-import { MultipartBody } from '../../../nodes/shared/engine/multipart';
+import { MultipartForm } from '../../../nodes/shared/engine/multipart';
 import { cometApiAdapter } from '../../../nodes/shared/providers/cometApi';
 import { ideogramAdapter } from '../../../nodes/shared/providers/ideogram';
 import type { JobRequest, ProviderAdapter } from '../../../nodes/shared/providers/types';
@@ -63,10 +63,9 @@ describe.each([['CometAPI', cometApiAdapter, 'https://api.provider.test/ideogram
 		expect(call.kind).toBe('submit');
 		expect(call.request.method).toBe('POST');
 		expect(call.request.url).toBe(`${prefix}/edit`);
-		expect(call.request.headers?.['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-		expect(call.request.headers).not.toHaveProperty('Api-Key');
-		expect(call.request.headers).not.toHaveProperty('authorization');
-		expect(call.request.body).toBeInstanceOf(MultipartBody);
+		// The transport gives each attempt a fresh form with its own boundary: the adapter sets no content type.
+		expect(call.request.headers ?? {}).toEqual({});
+		expect(call.request.body).toBeInstanceOf(MultipartForm);
 		expect(call.request.timeoutMs).toBeGreaterThanOrEqual(60_000);
 
 		expect(textFields(form)).toEqual({
@@ -209,9 +208,13 @@ describe.each([['CometAPI', cometApiAdapter, 'https://api.provider.test/ideogram
 describe('Ideogram adapter: errors (the v1 and v2 bodies read alike)', () => {
 	it.each([
 		[422, { error: 'Prompt provided failed safety check due to the inclusion of prohibited content.' }, undefined, /change the prompt or the image/, false],
-		[402, { error: 'Insufficient funds', reject_reason: 'insufficient_funds' }, 'insufficient_funds', /top it up/, false],
-		[402, { error: 'Daily limit', reject_reason: 'daily_limit' }, 'daily_limit', /daily limit/, false],
-		[429, { error: 'Too many in flight', reject_reason: 'inflight_limit', max_inflight_requests: 10 }, 'inflight_limit', /\(yours: 10\).*lower Concurrency/, true],
+		[402, { error: 'Insufficient funds', reject_reason: 'insufficient_funds' }, 'insufficient_funds', /Add credits or turn on auto recharge/, false],
+		[402, { error: 'Subscription required', reject_reason: 'subscription_required' }, 'subscription_required', /Subscribe the organisation/, false],
+		[402, { error: 'Daily limit', reject_reason: 'daily_limit' }, 'daily_limit', /resets the next day/, false],
+		[402, { error: 'Priority credits', reject_reason: 'priority_credit_required' }, 'priority_credit_required', /priority credits/, false],
+		[402, { error: 'Feature limit', reject_reason: 'feature_limit' }, 'feature_limit', /Leave out the option/, false],
+		[402, { error: 'Something new', reject_reason: 'brand_new_reason' }, 'brand_new_reason', /reject reason brand_new_reason/, false],
+		[429, { error: 'Too many in flight', reject_reason: 'inflight_limit', max_inflight_requests: 10, task_completion_speed: 'fast' }, 'inflight_limit', /\(10 images on its fast queue\).*Concurrency × Number of Images/, true],
 		[401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'No API key' }, undefined, /Ideogram API credential/, false],
 		[500, {}, undefined, /retry later/, true],
 	])('maps HTTP %i', async (status, body, code, hint, retryable) => {

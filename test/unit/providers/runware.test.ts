@@ -405,31 +405,32 @@ describe('Runware adapter: polling', () => {
 	});
 
 	/** Whether each class is sent again on submit (same taskUUID) and read again while polling. */
-	const RESENDS: Array<[string, number, boolean | undefined, boolean | undefined]> = [
-		// code, HTTP status, submit re-sent, poll read again (undefined: the status decides)
-		['rateLimitExceeded', 200, true, true],
-		['internalServerError', 200, true, true],
-		['timeoutProvider', 400, true, false],
-		['inferenceError', 400, true, false],
-		['sensitiveContentDetected', 400, false, false],
-		['invalidApiKey', 500, false, false],
-		['insufficientCredits', 402, false, false],
-		['taskFailedOrNotFound', 400, false, false],
-		['invalidPositivePrompt', 400, false, false],
-		['conflictTaskUUID', 400, false, false],
+	type Rule = 'retry' | 'stop' | undefined;
+	const RESENDS: Array<[string, number, Rule, Rule]> = [
+		// code, HTTP status, on submit, while polling (undefined: the status decides)
+		['rateLimitExceeded', 200, 'retry', 'retry'],
+		['internalServerError', 200, 'retry', 'retry'],
+		['timeoutProvider', 400, 'retry', 'stop'],
+		['inferenceError', 400, 'retry', 'stop'],
+		['sensitiveContentDetected', 400, 'stop', 'stop'],
+		['invalidApiKey', 500, 'stop', 'stop'],
+		['insufficientCredits', 402, 'stop', 'stop'],
+		['taskFailedOrNotFound', 400, 'stop', 'stop'],
+		['invalidPositivePrompt', 400, 'stop', 'stop'],
+		['conflictTaskUUID', 400, 'stop', 'stop'],
 		['somethingBrandNew', 503, undefined, undefined],
 	];
 
-	it.each(RESENDS)('%s (HTTP %s): submit re-sent %s, poll read again %s', async (code, status, resend, readAgain) => {
+	it.each(RESENDS)('%s (HTTP %s): on submit %s, while polling %s', async (code, status, resend, readAgain) => {
 		const answer = { status, headers: {}, body: Buffer.from(JSON.stringify({ errors: [{ code, message: 'm' }] })) };
 		const submit = new RecordingHttp().respond(ack);
 		await adapter.submit(context(submit), jobRequest());
-		expect(submit.last.request.retryable?.(answer)).toBe(resend);
+		expect(submit.last.request.retryRule?.(answer)).toBe(resend);
 		const poll = new RecordingHttp().json(200, { data: [] });
 		await adapter.getState!(context(poll), job);
-		expect(poll.last.request.retryable?.(answer)).toBe(readAgain);
+		expect(poll.last.request.retryRule?.(answer)).toBe(readAgain);
 		// An answer without Runware's envelope is left to the status rules.
-		expect(submit.last.request.retryable?.({ status: 502, headers: {}, body: Buffer.from('Bad Gateway') })).toBeUndefined();
+		expect(submit.last.request.retryRule?.({ status: 502, headers: {}, body: Buffer.from('Bad Gateway') })).toBeUndefined();
 	});
 
 	it('describes its limits', () => {
