@@ -23,7 +23,8 @@ export const MARKER = { r: 230, g: 20, b: 20 };
 
 /**
  * A photo seen as `width`×`height` with the marker at `marker` (both as seen), stored turned with
- * EXIF `orientation`: for 6 and 8 the file's own pixels are `height`×`width`.
+ * EXIF `orientation`: for 6 and 8 the file's own pixels are `height`×`width`. `noise`: detail in
+ * the background, so the file is as large as a photo's (about 0.5 MB per megapixel as JPEG).
  */
 export async function phonePhoto(options: {
 	orientation: PhoneOrientation;
@@ -31,10 +32,13 @@ export async function phonePhoto(options: {
 	height: number;
 	marker: Rect;
 	format?: 'jpeg' | 'png' | 'webp';
+	noise?: boolean;
 }): Promise<Buffer> {
 	const { orientation, width, height, marker, format = 'jpeg' } = options;
+	const noise = options.noise ? { noise: { type: 'gaussian' as const, mean: 0, sigma: 12 } } : {};
 	const patch = await sharp({ create: { width: marker.width, height: marker.height, channels: 3, background: MARKER } }).png().toBuffer();
-	const upright = await sharp({ create: { width, height, channels: 3, background: BACKGROUND } })
+	const background = await sharp({ create: { width, height, channels: 3, background: BACKGROUND, ...noise } }).png().toBuffer();
+	const upright = await sharp(background)
 		.composite([{ input: patch, left: marker.left, top: marker.top }])
 		.removeAlpha()
 		.png()

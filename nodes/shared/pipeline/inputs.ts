@@ -75,13 +75,14 @@ const fileNameOf = (url: string, what: string) => decodeURIComponent(new URL(url
 
 /**
  * The image given by URL to a provider that fetches it itself, checked from its first bytes and
- * its announced size: when it needs no downscale the node never holds it. Undefined when it must
- * be read whole: a provider that takes bytes, a size not announced, a header past the first
- * bytes (the whole file then says what is wrong with it), a downscale, or an EXIF orientation
- * (a phone photo stored sideways: the provider would work on the stored pixels, not the picture
- * as seen and as the mask was drawn, so the node sends it upright as bytes instead).
+ * its announced size: when it needs no downscale the node never holds it. Otherwise it must be
+ * read whole: a provider that takes bytes, a size not announced, a header past the first bytes
+ * (the whole file then says what is wrong with it), a downscale, or an EXIF orientation (a phone
+ * photo stored sideways: the provider would work on the stored pixels, not the picture as seen
+ * and as the mask was drawn, so the node sends it upright as bytes instead). Then undefined, or
+ * `wholeFile` when the first bytes were all of the file, so it is not downloaded again.
  */
-async function linkedImage(execution: Execution, plan: ItemPlan): Promise<LoadedImage | undefined> {
+async function linkedImage(execution: Execution, plan: ItemPlan): Promise<LoadedImage | { wholeFile?: Buffer } | undefined> {
 	if (plan.image.kind !== 'url' || !plan.adapter.fetchesImageUrls) return undefined;
 	const { url } = plan.image;
 	const head = await downloadImageHead(execution.download, url, { ...downloadOptions(execution), headBytes: HEAD_BYTES }).catch(downloadFailed('image', url, 'imageUrl'));
@@ -89,8 +90,9 @@ async function linkedImage(execution: Execution, plan: ItemPlan): Promise<Loaded
 	const header = await readImageInfo(head.head, 'image').catch(() => undefined);
 	if (!header) return undefined;
 	const info = { ...header, bytes: head.bytes };
-	if (info.orientation !== undefined) return undefined;
-	if (!withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) return undefined;
+	if (info.orientation !== undefined || !withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) {
+		return { wholeFile: head.head.length === head.bytes ? head.head : undefined };
+	}
 	return { image: { url, mimeType: info.mimeType, fileName: fileNameOf(url, 'image'), width: info.width, height: info.height }, info };
 }
 
@@ -104,9 +106,12 @@ async function loadReference(execution: Execution, itemIndex: number, property: 
 	return toImageInput(upright.data, upright.info, source.fileName);
 }
 
-/** The image read whole, turned upright and fitted to the provider's limit. */
-async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedImage> {
-	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
+/** The image read whole (unless `wholeFile` already holds it), turned upright and fitted to the provider's limit. */
+async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan, wholeFile?: Buffer): Promise<LoadedImage> {
+	const source =
+		wholeFile && plan.image.kind === 'url'
+			? { data: wholeFile, fileName: fileNameOf(plan.image.url, 'image'), url: plan.image.url }
+			: await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
 	const info = await readImageInfo(source.data, 'image');
 	const fitted = await fitToLimit(
 		{ data: source.data, info },
@@ -122,7 +127,8 @@ async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan
 
 async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
 	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
-	const { image, info, scaledTo, downscaledFrom, orientationApplied } = (await linkedImage(execution, plan)) ?? (await readImage(execution, itemIndex, plan));
+	const linked = await linkedImage(execution, plan);
+	const { image, info, scaledTo, downscaledFrom, orientationApplied } = linked && 'image' in linked ? linked : await readImage(execution, itemIndex, plan, linked?.wholeFile);
 	const loaded: LoadedInputs = { image, downscaledFrom, orientationApplied };
 	if (plan.mask) {
 		const maskBytes =
