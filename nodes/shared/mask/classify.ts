@@ -39,7 +39,7 @@ export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo
 	const table = editLookupTable(how.editColor, how.threshold, how.providerEditColor);
 	if (how.editColor === 'transparent') {
 		if (!header.info.hasAlpha) throw transparentWithoutAlpha(how.label);
-		return classifySingleBand(await decodeRaw(vips(mask).extractChannel('alpha'), how), table);
+		return classifySingleBand(await decodeRaw(maskAsSeen(mask).extractChannel('alpha'), how), table);
 	}
 	return classifySingleBand(await decodeRaw(greyLevel(mask, how.editColor).toColourspace('b-w'), how), table);
 }
@@ -51,7 +51,16 @@ export async function classifyMaskPixels(mask: Buffer, header: { info: ImageInfo
 function greyLevel(mask: Buffer, editColor: 'black' | 'white'): sharp.Sharp {
 	// A grey that is keep at every threshold: white when black marks the edit area, black otherwise.
 	const keep = editColor === 'black' ? 255 : 0;
-	return vips(mask).flatten({ background: { r: keep, g: keep, b: keep } });
+	return maskAsSeen(mask).flatten({ background: { r: keep, g: keep, b: keep } });
+}
+
+/**
+ * The mask's pixels as seen, its EXIF orientation applied (a mask saved by a phone app may carry
+ * one), so they line up with the upright image; readImageInfo reports that upright size. Nothing
+ * is done for a file stored upright; a turned one is held decoded once while libvips turns it.
+ */
+function maskAsSeen(mask: Buffer): sharp.Sharp {
+	return vips(mask).autoOrient();
 }
 
 /**

@@ -14,37 +14,52 @@ export interface FittedImage {
 	info: ImageInfo;
 	/** Set when the image was scaled down: its mask goes to prepareMask's `scaledTo` with this. */
 	scaledTo?: ScaledSize;
+	/** The size as seen before it was scaled down. */
 	downscaledFrom?: { width: number; height: number };
+	/** The EXIF orientation (2–8) the file carried, when its pixels were turned upright to be sent. */
+	orientationApplied?: number;
 }
 
 /**
  * Fits an image under a provider's limit by downscaling with aspect kept, when allowDownscale;
- * otherwise throws an InputError naming the limit. Returns the input unchanged when already
- * within the limit. It runs before the mask is prepared, so a mask is only ever encoded at the
- * size sent (and the image's decode, the heaviest step, runs while nothing else is held).
+ * otherwise throws an InputError naming the limit. A file not stored upright (EXIF orientation)
+ * is turned upright in the same pass, so the provider gets the picture as it is seen. Returns the
+ * input unchanged when it is upright and within the limit. It runs before the mask is prepared,
+ * so a mask is only ever encoded at the size sent (and the image's decode, the heaviest step,
+ * runs while nothing else is held).
  */
 export async function fitToLimit(image: { data: Buffer; info: ImageInfo }, limit: ImageLimit, allowDownscale: boolean, providerName?: string): Promise<FittedImage> {
 	const { info } = image;
 	const exceeded = exceededLimits(info.width, info.height, info.bytes, limit);
-	if (exceeded.length === 0) return { data: image.data, info };
+	if (exceeded.length === 0 && info.orientation === undefined) return { data: image.data, info };
 	const provider = providerName ?? 'the provider';
-	if (!allowDownscale) {
+	if (exceeded.length > 0 && !allowDownscale) {
 		throw new InputError(
 			`The image (${info.width}×${info.height} px, ${formatBytes(info.bytes)}) is over ${possessive(provider)} limit: ${exceeded.join(' and ')}.`,
 			'Allow downscaling, so the image (and its mask) are scaled down to fit with the aspect ratio kept, or send a smaller image.',
 		);
 	}
+	// What the bytes sent say of themselves: upright, no orientation left to apply.
+	const { orientation, ...upright } = info;
+	// 1 when only the orientation is to be applied: the upright image is then tried at full size first.
 	let scale = firstScale(info, limit);
 	for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		const size = scaledSize(info, scale, limit.maxSide);
-		const data = await encodeScaled(image.data, info, size);
+		const data = await encodeUpright(image.data, info, size);
+		const scaled = size.width !== info.width || size.height !== info.height;
 		if (data.length <= limit.maxBytes) {
 			return {
 				data,
-				info: { ...info, ...size, bytes: data.length },
-				scaledTo: { ...size, why: `to fit ${possessive(provider)} limit` },
-				downscaledFrom: { width: info.width, height: info.height },
+				info: { ...upright, ...size, bytes: data.length },
+				...(scaled ? { scaledTo: { ...size, why: `to fit ${possessive(provider)} limit` }, downscaledFrom: { width: info.width, height: info.height } } : {}),
+				...(orientation !== undefined ? { orientationApplied: orientation } : {}),
 			};
+		}
+		if (!allowDownscale) {
+			throw new InputError(
+				`The image (${info.width}×${info.height} px), turned upright as its EXIF orientation ${orientation} says, is ${formatBytes(data.length)} once re-encoded, over ${possessive(provider)} limit of ${formatBytes(limit.maxBytes)} per image.`,
+				'Allow downscaling, or send the image already upright (saved without an EXIF orientation) or more compressed.',
+			);
 		}
 		scale *= Math.sqrt(limit.maxBytes / data.length) * BYTE_MARGIN;
 	}
@@ -52,6 +67,14 @@ export async function fitToLimit(image: { data: Buffer; info: ImageInfo }, limit
 		`The image (${info.width}×${info.height} px, ${formatBytes(info.bytes)}) could not be brought under ${possessive(provider)} limit of ${formatBytes(limit.maxBytes)} by downscaling.`,
 		`Send a smaller or more compressed image (under ${formatBytes(limit.maxBytes)}).`,
 	);
+}
+
+/**
+ * An image turned upright (its EXIF orientation applied, re-encoded once in its own format), for
+ * inputs no provider limit applies to here (reference images); unchanged when already upright.
+ */
+export async function uprightImage(image: { data: Buffer; info: ImageInfo }): Promise<FittedImage> {
+	return fitToLimit(image, { maxBytes: Number.POSITIVE_INFINITY }, false);
 }
 
 /** True when the image (its header's size and its file size) needs no downscale for the limit. */
@@ -81,9 +104,17 @@ function scaledSize(info: ImageInfo, scale: number, maxSide: number | undefined)
 	};
 }
 
-/** Same format; metadata kept so EXIF orientation and the colour profile still apply to the smaller image. */
-async function encodeScaled(data: Buffer, info: ImageInfo, size: { width: number; height: number }): Promise<Buffer> {
-	const resized = vips(data).resize(size.width, size.height, { fit: 'fill' }).keepMetadata();
+/**
+ * The image upright at `size` (as seen), in its own format. Metadata is kept so the colour profile
+ * still applies; libvips writes the orientation as 1 once applied. sharp turns the image after
+ * scaling it, so a turned image is held in memory (a quarter turn needs every row) at the size
+ * sent, not at its full size.
+ */
+async function encodeUpright(data: Buffer, info: ImageInfo, size: { width: number; height: number }): Promise<Buffer> {
+	const image = vips(data);
+	if (info.orientation !== undefined) image.autoOrient();
+	if (size.width !== info.width || size.height !== info.height) image.resize(size.width, size.height, { fit: 'fill' });
+	const resized = image.keepMetadata();
 	// Without optimised Huffman tables JPEG is written in one pass, strip by strip: optimising them
 	// keeps every DCT coefficient of the image until the end (a 12000×8000 photo scaled to fit
 	// 10 MB: 192 MB of working memory instead of 59, for a file 10% smaller).

@@ -29,8 +29,8 @@ const NOT_A_FILE_HINT =
 	'Check that it is the image file itself (PNG, JPEG or WebP), not text, JSON or an HTML page: a binary property holding the file, or a URL that serves the image rather than a page showing it.';
 
 /**
- * Reads an image's format, size and alpha from its header (no pixel decoding), refusing
- * anything but PNG, JPEG and WebP, which are all the providers accept.
+ * Reads an image's format, size as seen (EXIF orientation applied) and alpha from its header (no
+ * pixel decoding), refusing anything but PNG, JPEG and WebP, which are all the providers accept.
  */
 export async function readImageInfo(data: Buffer, what = 'image'): Promise<ImageInfo> {
 	return (await readImageHeader(data, what)).info;
@@ -65,13 +65,17 @@ export async function readImageHeader(data: Buffer, what: string, parameter?: st
 			parameter,
 		);
 	}
+	const orientation = metadata.orientation !== undefined && metadata.orientation >= 2 && metadata.orientation <= 8 ? metadata.orientation : undefined;
+	// Orientations 5–8 turn the picture a quarter: its sides swap.
+	const quarterTurn = orientation !== undefined && orientation >= 5;
 	const info: ImageInfo = {
 		format,
 		mimeType: ACCEPTED_MIME_TYPES[format],
-		width: metadata.width,
-		height: metadata.height,
+		width: quarterTurn ? metadata.height : metadata.width,
+		height: quarterTurn ? metadata.width : metadata.height,
 		hasAlpha: metadata.hasAlpha === true,
 		bytes: data.length,
+		...(orientation ? { orientation } : {}),
 	};
 	return { info, greyscale: metadata.space === 'b-w' || metadata.space === 'grey16' };
 }

@@ -5,7 +5,7 @@
  */
 export { readImageInfo } from './imageInfo';
 export { prepareMask } from './prepare';
-export { fitToLimit, withinLimit, type FittedImage } from './fit';
+export { fitToLimit, uprightImage, withinLimit, type FittedImage } from './fit';
 export type {
 	ImageInfo,
 	ImageLimit,

@@ -66,9 +66,17 @@ export interface PreparedMask {
 export interface ImageInfo {
 	format: 'png' | 'jpeg' | 'webp';
 	mimeType: string;
-	/** As stored (EXIF orientation is not applied: masks and providers work on stored pixels). */
+	/**
+	 * As seen: upright, with the file's EXIF orientation applied (a phone photo stored 4000×3000
+	 * with orientation 6 is 3000×4000 here). Masks are drawn on this view, and providers are sent it.
+	 */
 	width: number;
 	height: number;
+	/**
+	 * The file's EXIF orientation (2–8) when its pixels are not stored as they are seen: they are
+	 * turned upright (`fitToLimit`, `uprightImage`, mask decoding) before use. Absent for 1 or none.
+	 */
+	orientation?: number;
 	hasAlpha: boolean;
 	bytes: number;
 }

@@ -1,14 +1,15 @@
 /**
  * The first step of an item: its image, mask and reference sources turned into provider-ready
  * `ImageInput`s (bytes read from n8n binary data or downloaded without credentials, checked,
- * fitted to the provider's limit, the mask converted to the provider's convention), and those
+ * turned upright where their EXIF orientation says, fitted to the provider's limit, the mask
+ * converted to the provider's convention), and those
  * made into the item's job requests.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
-import { fitToLimit, prepareMask, readImageInfo, withinLimit } from '../mask';
+import { fitToLimit, prepareMask, readImageInfo, uprightImage, withinLimit } from '../mask';
 import type { FittedImage, ImageInfo } from '../mask';
 import type { ImageInput, JobRequest, LinkedImage } from '../providers/types';
 import type { ItemPlan, SourceSpec } from '../parameters/plan';
@@ -20,8 +21,8 @@ const INPUT_DOWNLOAD_TIMEOUT_MS = 60_000;
 /** Enough of a file for its header: PNG's and WebP's come first, JPEG's after its EXIF and ICC segments. */
 const HEAD_BYTES = 256 * 1024;
 
-/** The item's image as it goes to the provider, what its header said, and how it was scaled down. */
-interface LoadedImage extends Pick<FittedImage, 'scaledTo' | 'downscaledFrom'> {
+/** The item's image as it goes to the provider, what its header said, and how it was turned upright and scaled down. */
+interface LoadedImage extends Pick<FittedImage, 'scaledTo' | 'downscaledFrom' | 'orientationApplied'> {
 	image: ImageInput | LinkedImage;
 	info: ImageInfo;
 }
@@ -31,6 +32,7 @@ interface LoadedInputs {
 	mask?: ImageInput;
 	maskEditShare?: number;
 	downscaledFrom?: { width: number; height: number };
+	orientationApplied?: number;
 	styleReferenceImages?: ImageInput[];
 	characterReferenceImages?: ImageInput[];
 	characterReferenceMasks?: ImageInput[];
@@ -73,11 +75,14 @@ const fileNameOf = (url: string, what: string) => decodeURIComponent(new URL(url
 
 /**
  * The image given by URL to a provider that fetches it itself, checked from its first bytes and
- * its announced size: when it needs no downscale the node never holds it. Undefined when it must
- * be read whole: a provider that takes bytes, a size not announced, a header past the first
- * bytes (the whole file then says what is wrong with it), or a downscale.
+ * its announced size: when it needs no downscale the node never holds it. Otherwise it must be
+ * read whole: a provider that takes bytes, a size not announced, a header past the first bytes
+ * (the whole file then says what is wrong with it), a downscale, or an EXIF orientation (a phone
+ * photo stored sideways: the provider would work on the stored pixels, not the picture as seen
+ * and as the mask was drawn, so the node sends it upright as bytes instead). Then undefined, or
+ * `wholeFile` when the first bytes were all of the file, so it is not downloaded again.
  */
-async function linkedImage(execution: Execution, plan: ItemPlan): Promise<LoadedImage | undefined> {
+async function linkedImage(execution: Execution, plan: ItemPlan): Promise<LoadedImage | { wholeFile?: Buffer } | undefined> {
 	if (plan.image.kind !== 'url' || !plan.adapter.fetchesImageUrls) return undefined;
 	const { url } = plan.image;
 	const head = await downloadImageHead(execution.download, url, { ...downloadOptions(execution), headBytes: HEAD_BYTES }).catch(downloadFailed('image', url, 'imageUrl'));
@@ -85,7 +90,9 @@ async function linkedImage(execution: Execution, plan: ItemPlan): Promise<Loaded
 	const header = await readImageInfo(head.head, 'image').catch(() => undefined);
 	if (!header) return undefined;
 	const info = { ...header, bytes: head.bytes };
-	if (!withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) return undefined;
+	if (info.orientation !== undefined || !withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) {
+		return { wholeFile: head.head.length === head.bytes ? head.head : undefined };
+	}
 	return { image: { url, mimeType: info.mimeType, fileName: fileNameOf(url, 'image'), width: info.width, height: info.height }, info };
 }
 
@@ -95,13 +102,16 @@ function toImageInput(data: Buffer, info: ImageInfo, fileName: string, url?: str
 
 async function loadReference(execution: Execution, itemIndex: number, property: string, what: string, parameter: string): Promise<ImageInput> {
 	const source = await readSource(execution, itemIndex, { kind: 'binary', property }, what, parameter);
-	const info = await readImageInfo(source.data, what);
-	return toImageInput(source.data, info, source.fileName);
+	const upright = await uprightImage({ data: source.data, info: await readImageInfo(source.data, what) });
+	return toImageInput(upright.data, upright.info, source.fileName);
 }
 
-/** The image read whole, fitted to the provider's limit. */
-async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedImage> {
-	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
+/** The image read whole (unless `wholeFile` already holds it), turned upright and fitted to the provider's limit. */
+async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan, wholeFile?: Buffer): Promise<LoadedImage> {
+	const source =
+		wholeFile && plan.image.kind === 'url'
+			? { data: wholeFile, fileName: fileNameOf(plan.image.url, 'image'), url: plan.image.url }
+			: await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
 	const info = await readImageInfo(source.data, 'image');
 	const fitted = await fitToLimit(
 		{ data: source.data, info },
@@ -109,15 +119,17 @@ async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan
 		plan.allowDownscale,
 		plan.adapter.displayName,
 	);
-	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
-	const url = fitted.downscaledFrom ? undefined : source.url;
-	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, scaledTo: fitted.scaledTo, downscaledFrom: fitted.downscaledFrom };
+	// A turned or downscaled image is no longer the one at the user's URL: send its bytes instead.
+	const url = fitted.data === source.data ? source.url : undefined;
+	const { scaledTo, downscaledFrom, orientationApplied } = fitted;
+	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, scaledTo, downscaledFrom, orientationApplied };
 }
 
 async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
 	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
-	const { image, info, scaledTo, downscaledFrom } = (await linkedImage(execution, plan)) ?? (await readImage(execution, itemIndex, plan));
-	const loaded: LoadedInputs = { image, downscaledFrom };
+	const linked = await linkedImage(execution, plan);
+	const { image, info, scaledTo, downscaledFrom, orientationApplied } = linked && 'image' in linked ? linked : await readImage(execution, itemIndex, plan, linked?.wholeFile);
+	const loaded: LoadedInputs = { image, downscaledFrom, orientationApplied };
 	if (plan.mask) {
 		const maskBytes =
 			plan.mask.kind === 'regions'
@@ -192,7 +204,7 @@ export interface ItemRequests {
 	 * requests, are let go of then.
 	 */
 	groups: Array<Array<JobRequest | undefined>>;
-	/** Metadata for every output item of the item (the mask's edit share, the size before a downscale). */
+	/** Metadata for every output item of the item (the mask's edit share, the size before a downscale, the EXIF orientation applied). */
 	extra: IDataObject;
 }
 
@@ -222,6 +234,7 @@ export async function loadRequests(execution: Execution, itemIndex: number, plan
 	const extra: IDataObject = {
 		...(inputs.maskEditShare !== undefined ? { maskEditShare: inputs.maskEditShare } : {}),
 		...(inputs.downscaledFrom ? { downscaledFrom: `${inputs.downscaledFrom.width}x${inputs.downscaledFrom.height}` } : {}),
+		...(inputs.orientationApplied !== undefined ? { exifOrientationApplied: inputs.orientationApplied } : {}),
 	};
 	return { groups, extra };
 }

@@ -54,7 +54,7 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 const DATA_URI_HINT =
-	'RunComfy may not accept inline image data: give the image as a public URL (Image Source: URL).';
+	"RunComfy may not accept inline image data: give the image as a public URL (Image Source: URL) of a file the node sends unchanged: stored upright (a photo with an EXIF orientation is turned, then sent as data) and within RunComfy's size limit.";
 
 // ---------------------------------------------------------------- request
 
