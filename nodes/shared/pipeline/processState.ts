@@ -9,10 +9,11 @@
  *   engine/poll.ts) and the deprecation notices already logged (`isNewDeprecationNotice`). They are
  *   about the providers, not about an execution, so they live as long as the process.
  *
- * The bound, the same for every table: past MAX_ENTRIES keys the least recently used go first, and
- * an entry not used for IDLE_MS goes (where n8n does not report an execution's end, or a provider
- * changes the routes it marks). The Max Images Per Execution count is not here: it lives in the
- * execution's own data (imageBudget.ts).
+ * The bound, the same for every table: past MAX_ENTRIES keys the least recently used go first;
+ * an execution's entry or a route's notice not used for IDLE_MS goes too (where n8n does not report
+ * an execution's end, or a provider marks ever new routes), while the durations of a kind stay
+ * true however old. The Max Images Per Execution count is not here: it lives in the execution's
+ * own data (imageBudget.ts).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
