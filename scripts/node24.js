@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the project's tasks under Node.js 24, which n8n 2.41 (and n8n-core's isolated-vm) require.
 // Where the current Node is older, Node 24 is installed once from the npm registry into a cache
-// directory and the task is run again under it, so `npm ci && npm test` works on any Node >= 18.
+// directory and the task is run again under it, so `npm ci && npm test` works on Node 20 or newer
+// (the oldest it is run on; the README says the same).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');

@@ -155,7 +155,7 @@ interface DurationTrackerLike {
  * the nodes use (n8n-core loads node files with the process's require).
  */
 export function packageDurations(): DurationTrackerLike {
-	return distModule<{ sharedDurations: DurationTrackerLike }>('engine/poll.js').sharedDurations;
+	return distModule<{ learnedDurations: DurationTrackerLike }>('pipeline/processState.js').learnedDurations;
 }
 
 function distModule<T>(file: string): T {

@@ -1,12 +1,11 @@
 /**
  * Deprecation notices from providers: an HTTP API marks an old route with a `Deprecation` header
  * (RFC 9745), points at its replacement with `Link: <…>; rel="successor-version"`, and Ideogram
- * also puts a `notice` field in the JSON body (docs/providers/ideogram.md). Any of them is logged
- * once per process, naming the successor; the response itself goes on unchanged.
+ * also puts a `notice` field in the JSON body (docs/providers/ideogram.md). Any of them becomes a
+ * warning naming the successor (the caller decides how often to log it); the response itself goes
+ * on unchanged.
  */
 import type { HttpResponse, Transport } from './http';
-
-const logged = new Set<string>();
 
 /** `<https://…/v2/x>; rel="successor-version", <…>; rel="deprecation"` → `https://…/v2/x`. */
 export function successorOf(link: string | undefined): string | undefined {
@@ -30,8 +29,14 @@ function noticeOf(response: HttpResponse): string | undefined {
 	}
 }
 
+/** A deprecation notice: `key` names the route or its successor, the same for every answer from it. */
+export interface DeprecationWarning {
+	key: string;
+	message: string;
+}
+
 /** The warning for a response, or undefined when it says nothing about deprecation. */
-export function deprecationWarning(method: string, url: string, response: HttpResponse): { key: string; message: string } | undefined {
+export function deprecationWarning(method: string, url: string, response: HttpResponse): DeprecationWarning | undefined {
 	const deprecation = response.headers.deprecation;
 	const successor = successorOf(response.headers.link);
 	const notice = noticeOf(response);
@@ -52,15 +57,12 @@ export function deprecationWarning(method: string, url: string, response: HttpRe
 	return { key: successor ?? route, message: `${parts.join('; ')}. Requests still work; the node will move to the successor in an update.` };
 }
 
-/** The transport, logging each deprecation notice once per process through `warn`. */
-export function withDeprecationNotices(transport: Transport, warn: (message: string) => void): Transport {
+/** The transport, passing each answer's deprecation warning to `warn`. */
+export function withDeprecationNotices(transport: Transport, warn: (warning: DeprecationWarning) => void): Transport {
 	return async (request, signal, options) => {
 		const response = await transport(request, signal, options);
 		const warning = deprecationWarning(request.method, request.url, response);
-		if (warning && !logged.has(warning.key)) {
-			logged.add(warning.key);
-			warn(warning.message);
-		}
+		if (warning) warn(warning);
 		return response;
 	};
 }

@@ -281,8 +281,8 @@ export interface DurationSample extends ExpectedDuration {
 
 /**
  * Remembers how long recent jobs of each kind took (the window in which each completed) and
- * offers it to the schedule. One instance per process is meant to be shared (`sharedDurations`);
- * it holds up to 64 finished jobs per kind (a whole batch) and what waits on them.
+ * offers it to the schedule. One instance per process is meant to be shared (the pipeline's
+ * `learnedDurations`); it holds up to 64 finished jobs per kind (a whole batch) and what waits on them.
  */
 export class DurationTracker {
 	private readonly samples = new Map<string, DurationSample[]>();
@@ -396,6 +396,3 @@ function percentile(values: number[], q: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.round((sorted.length - 1) * q)];
 }
-
-/** The process-wide tracker the pipeline passes to pollUntilDone. */
-export const sharedDurations = new DurationTracker();

@@ -94,7 +94,7 @@ const outputOptions = {
 		typeOptions: { minValue: 1, maxValue: 86400 },
 		default: DEFAULT_TIMEOUT_SECONDS,
 		description:
-			'Longest time to wait for one job, from submission to the last image downloaded. A queued job still waiting is cancelled (RunComfy) and the error gives its request ID for Ideogram Poll Result.',
+			'Longest time one input item may take, from its start (reading its images) to its last image downloaded; all its jobs and sizes share it. A queued job still waiting is cancelled (RunComfy) and the error gives its request ID for Ideogram Poll Result.',
 	}),
 };
 

@@ -9,9 +9,8 @@
  * out and downloaded again from the item's `imageUrl` when the item is answered.
  *
  * Only the latest run of each node in each execution is kept: a later run (a loop going round)
- * is other input, and an earlier run's retries are over. A run's entry goes when its execution
- * ends (`onExecutionFinish`, docs/n8n.md); where n8n does not offer that, the table is bounded
- * anyway: runs idle for an hour go, and past MAX_RUNS the least recently used go first.
+ * is other input, and an earlier run's retries are over. It is kept in the node's state for the
+ * execution (processState.ts: dropped when the execution ends, bounded).
  */
 import { createHash } from 'node:crypto';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -19,13 +18,11 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import type { ItemPlan } from '../parameters/plan';
 import type { Execution } from './execution';
 import { downloadResult } from './outputs';
+import { nodeStateOf, type NodeState } from './processState';
 
-export const MAX_RUNS = 200;
-const IDLE_MS = 60 * 60 * 1000;
-
-/** Which run of which node in which execution. */
+/** Which run of the node, and the node's state in the execution. */
 export interface NodeRun {
-	key: string;
+	state: NodeState;
 	runIndex: number;
 }
 
@@ -38,20 +35,14 @@ export interface RememberedItem {
 	binary?: Record<string, RememberedBinary>;
 }
 
-/** `<execution>|<node>` → the latest run's results by item; Map order = least recently used first. */
-const runs = new Map<string, { runIndex: number; at: number; items: Map<string, RememberedItem[]> }>();
-
-export function nodeRunOf(ctx: IExecuteFunctions): NodeRun {
-	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-	const key = `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
-	// Retries happen within the execution: once it ends, nothing can ask for its results again.
-	ctx.onExecutionFinish?.(() => runs.delete(key));
-	return { key, runIndex };
+/** A run's results by item. */
+export interface CompletedRun {
+	runIndex: number;
+	items: Map<string, RememberedItem[]>;
 }
 
-/** Node runs remembered now (for the bound's test). */
-export function rememberedRuns(): number {
-	return runs.size;
+export function nodeRunOf(ctx: IExecuteFunctions): NodeRun {
+	return { state: nodeStateOf(ctx), runIndex: Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0) };
 }
 
 /** The item and what it asked for (the parameters, not the input data: the run and the index name the item). */
@@ -62,8 +53,8 @@ function itemKey(itemIndex: number, plan: ItemPlan): string {
 
 /** What is remembered of the item, if it completed in this run. */
 export function rememberedResult(run: NodeRun, itemIndex: number, plan: ItemPlan): RememberedItem[] | undefined {
-	const entry = runs.get(run.key);
-	return entry?.runIndex === run.runIndex ? entry.items.get(itemKey(itemIndex, plan)) : undefined;
+	const completed = run.state.completed;
+	return completed?.runIndex === run.runIndex ? completed.items.get(itemKey(itemIndex, plan)) : undefined;
 }
 
 /** Stored by n8n (it has an `id`; `data` names the storage mode), or held inline (`data` is the base64). */
@@ -81,17 +72,8 @@ function remembered(item: INodeExecutionData): RememberedItem | undefined {
 export function rememberResult(run: NodeRun, itemIndex: number, plan: ItemPlan, items: INodeExecutionData[]): void {
 	const kept = items.flatMap((item) => remembered(item) ?? []);
 	if (kept.length < items.length) return;
-	const now = Date.now();
-	const current = runs.get(run.key);
-	const entry = current?.runIndex === run.runIndex ? current : { runIndex: run.runIndex, at: now, items: new Map() };
-	entry.items.set(itemKey(itemIndex, plan), kept);
-	entry.at = now;
-	runs.delete(run.key);
-	runs.set(run.key, entry);
-	for (const [key, { at }] of runs) {
-		if (runs.size <= MAX_RUNS && now - at <= IDLE_MS) break;
-		runs.delete(key);
-	}
+	if (run.state.completed?.runIndex !== run.runIndex) run.state.completed = { runIndex: run.runIndex, items: new Map() };
+	run.state.completed.items.set(itemKey(itemIndex, plan), kept);
 }
 
 /** The output items of an item that completed in this run, rebuilt from what is remembered. */

@@ -5,9 +5,10 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { createN8nTransport, withDeprecationNotices, type Transport } from '../engine';
+import { createN8nTransport, withDeprecationNotices, type DeprecationWarning, type Transport } from '../engine';
 import type { ProviderAdapter } from '../providers/types';
 import type { ProviderConnection } from './jobs';
+import { isNewDeprecationNotice } from './processState';
 
 export interface Execution {
 	ctx: IExecuteFunctions;
@@ -22,8 +23,10 @@ export interface Execution {
 }
 
 export function executionOf(ctx: IExecuteFunctions): Execution {
-	// Never fails a call: a deprecated route keeps working until the provider removes it.
-	const warn = (message: string) => ctx.logger?.warn(message);
+	// Logged once per process, and never fails a call: a deprecated route keeps working until the provider removes it.
+	const warn = ({ key, message }: DeprecationWarning) => {
+		if (isNewDeprecationNotice(key)) ctx.logger?.warn(message);
+	};
 	const signal = ctx.getExecutionCancelSignal() ?? new AbortController().signal;
 	const keys = new Set<string>();
 	const connections = new Map<string, Promise<ProviderConnection>>();

@@ -3,11 +3,9 @@
  * every run of the node in it (a loop runs a node many times in one execution). A workflow that
  * loops by mistake otherwise submits paid jobs without end.
  *
- * The count lives in this process: an execution runs in one process (in queue mode, in one
- * worker), so every run of the node in it sees the same table. An execution's count goes when it
- * ends (`onExecutionFinish`, docs/n8n.md); where n8n does not offer that, the table is bounded
- * anyway: entries idle for a day go, and past MAX_TRACKED the least recently used go first (an
- * execution still looping is never the oldest).
+ * The count is kept in the execution's own data, in n8n's context of the node
+ * (`getContext('node')`, docs/n8n.md), not in the process: it ends with the execution and follows
+ * it wherever it runs (a worker in queue mode, another one after a Wait), and needs no bound.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -15,22 +13,10 @@ import { InputError } from '../inputError';
 import { OPERATION_OPTIONS } from '../parameters/options';
 
 const LABEL = OPERATION_OPTIONS.maxImagesPerExecution.property.displayName;
-const MAX_TRACKED = 10_000;
-const IDLE_MS = 24 * 60 * 60 * 1000;
-
-/** `<execution id>|<node id>` → images requested so far; Map order = least recently used first. */
-const requested = new Map<string, { count: number; at: number }>();
-
-function prune(now: number) {
-	for (const [key, entry] of requested) {
-		if (requested.size <= MAX_TRACKED && now - entry.at <= IDLE_MS) break;
-		requested.delete(key);
-	}
-}
+/** The count's name in the node's context (saved with the execution). */
+const COUNT = 'imagesRequested';
 
 export interface ImageBudget {
-	/** Images this node already requested in this execution. */
-	used(): number;
 	/** Whether `images` more (on top of `reserved` planned ones) stay within the limit. */
 	fits(images: number, reserved?: number): boolean;
 	/** The error for asking `images` more (on top of `reserved` planned ones). */
@@ -39,16 +25,10 @@ export interface ImageBudget {
 	take(images: number): void;
 }
 
-/** Executions counted now (for the bound's test). */
-export function trackedExecutions(): number {
-	return requested.size;
-}
-
 export function imageBudget(ctx: IExecuteFunctions, limit: number): ImageBudget {
-	const key = `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
-	// Every run of the node in the execution is over once it ends: nothing counts against it any more.
-	ctx.onExecutionFinish?.(() => requested.delete(key));
-	const used = () => requested.get(key)?.count ?? 0;
+	const context = ctx.getContext('node');
+	/** Images this node already requested in this execution. */
+	const used = (): number => (typeof context[COUNT] === 'number' ? context[COUNT] : 0);
 	const fits = (images: number, reserved = 0) => limit === 0 || used() + reserved + images <= limit;
 	const refusal = (images: number, reserved = 0) => {
 		const already = used() + reserved;
@@ -59,16 +39,11 @@ export function imageBudget(ctx: IExecuteFunctions, limit: number): ImageBudget 
 		);
 	};
 	return {
-		used,
 		fits,
 		refusal,
 		take(images) {
 			if (!fits(images)) throw refusal(images);
-			const now = Date.now();
-			const count = used() + images;
-			requested.delete(key);
-			requested.set(key, { count, at: now });
-			prune(now);
+			context[COUNT] = used() + images;
 		},
 	};
 }

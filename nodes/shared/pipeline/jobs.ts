@@ -3,8 +3,9 @@
  * timeout cancel what can still be cancelled, always reporting the request id so the user can
  * pick the job up later with Ideogram Poll Result.
  */
-import { createHttpClient, isAbortError, PollTimeoutError, pollUntilDone, ProviderError, settle, sharedDurations, type Transport } from '../engine';
+import { createHttpClient, isAbortError, PollTimeoutError, pollUntilDone, ProviderError, settle, type Transport } from '../engine';
 import type { JobRef, JobRequest, JobState, JobStatus, PriceQuote, ProviderAdapter, ProviderContext } from '../providers/types';
+import { learnedDurations } from './processState';
 
 /** The cancel request after a stop or timeout gets its own short time, not the aborted signal. */
 const CANCEL_TIMEOUT_MS = 5_000;
@@ -125,7 +126,7 @@ export async function waitForJob(
 				startedAt: options.submittedAt,
 				// Jobs of the same kind take similar times: polling densely when recent ones finished
 				// finds the result quickly without many requests.
-				durations: options.durationKey ? { tracker: sharedDurations, key: options.durationKey } : undefined,
+				durations: options.durationKey ? { tracker: learnedDurations, key: options.durationKey } : undefined,
 			},
 		),
 	);

@@ -1,13 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemPlan } from '../../../nodes/shared/parameters/plan';
-import {
-	MAX_RUNS,
-	nodeRunOf,
-	rememberedResult,
-	rememberedRuns,
-	rememberResult,
-} from '../../../nodes/shared/pipeline/completedItems';
+import { nodeRunOf, rememberedResult, rememberResult } from '../../../nodes/shared/pipeline/completedItems';
 import { runComfyAdapter } from '../../../nodes/shared/providers/runComfy';
 
 const plan: ItemPlan = {
@@ -34,19 +28,32 @@ const IMAGE_BASE64 = Buffer.alloc(3000, 7).toString('base64');
 const json = { provider: 'runComfy', requestId: 'r-1', status: 'completed', imageUrl: 'https://cdn.example/r-1.png', seed: 5 };
 const items: INodeExecutionData[] = [{ json: { status: 'completed' } }];
 
+/** The parts of n8n's IExecuteFunctions that nodeRunOf reads: one node's run in one execution. */
+function nodeRun(executionId: string, runIndex = 0, finished: Array<() => unknown> = []) {
+	const ctx = {
+		getWorkflowDataProxy: () => ({ $runIndex: runIndex }),
+		getExecutionId: () => executionId,
+		getNode: () => ({ id: 'node-1', name: 'Ideogram' }),
+		onExecutionFinish: (handler: () => unknown) => finished.push(handler),
+	};
+	// Cast: a stand-in for the few functions above.
+	return nodeRunOf(ctx as unknown as IExecuteFunctions);
+}
+
 it('answers the same run of the node (a Retry On Fail), not a later run (a loop going round)', () => {
-	rememberResult({ key: 'e1|n', runIndex: 0 }, 0, plan, items);
-	expect(rememberedResult({ key: 'e1|n', runIndex: 0 }, 0, plan)).toEqual([{ json: { status: 'completed' } }]);
-	expect(rememberedResult({ key: 'e1|n', runIndex: 1 }, 0, plan)).toBeUndefined();
-	expect(rememberedResult({ key: 'e1|n', runIndex: 0 }, 1, plan)).toBeUndefined();
-	expect(rememberedResult({ key: 'e1|n', runIndex: 0 }, 0, { ...plan, prompt: 'a forest' })).toBeUndefined();
+	rememberResult(nodeRun('e1'), 0, plan, items);
+	expect(rememberedResult(nodeRun('e1'), 0, plan)).toEqual([{ json: { status: 'completed' } }]);
+	expect(rememberedResult(nodeRun('e1', 1), 0, plan)).toBeUndefined();
+	expect(rememberedResult(nodeRun('e1'), 1, plan)).toBeUndefined();
+	expect(rememberedResult(nodeRun('e1'), 0, { ...plan, prompt: 'a forest' })).toBeUndefined();
+	expect(rememberedResult(nodeRun('e2'), 0, plan)).toBeUndefined();
 	// A later run replaces the earlier one's results.
-	rememberResult({ key: 'e1|n', runIndex: 1 }, 0, plan, items);
-	expect(rememberedResult({ key: 'e1|n', runIndex: 0 }, 0, plan)).toBeUndefined();
+	rememberResult(nodeRun('e1', 1), 0, plan, items);
+	expect(rememberedResult(nodeRun('e1'), 0, plan)).toBeUndefined();
 });
 
 it('keeps binary data that n8n stored as its reference, and inline binary data without its bytes', () => {
-	const run = { key: 'e-binary|n', runIndex: 0 };
+	const run = nodeRun('e-binary');
 	const stored = { data: 'filesystem-v2', id: 'filesystem-v2:workflows/w/executions/e/binary_data/abc', mimeType: 'image/png', fileName: 'a.png', bytes: 3000 };
 	const inline = { data: IMAGE_BASE64, mimeType: 'image/png', fileName: 'b.png', fileExtension: 'png', fileSize: '3 kB', bytes: 3000 };
 	rememberResult(run, 0, plan, [
@@ -65,40 +72,16 @@ it('keeps binary data that n8n stored as its reference, and inline binary data w
 });
 
 it('does not remember an item whose inline bytes could not be downloaded again (no image URL)', () => {
-	const run = { key: 'e-no-url|n', runIndex: 0 };
+	const run = nodeRun('e-no-url');
 	const { imageUrl: _none, ...withoutUrl } = json;
 	rememberResult(run, 0, plan, [{ json: withoutUrl, binary: { data: { data: IMAGE_BASE64, mimeType: 'image/png' } } }]);
 	expect(rememberedResult(run, 0, plan)).toBeUndefined();
 });
 
-it(`stays within ${MAX_RUNS} node runs after many executions, forgetting the least recently used first`, () => {
-	for (let n = 0; n < 5 * MAX_RUNS; n++) {
-		rememberResult({ key: `bound-${n}|n`, runIndex: 0 }, 0, plan, items);
-		expect(rememberedRuns()).toBeLessThanOrEqual(MAX_RUNS);
-	}
-	expect(rememberedRuns()).toBe(MAX_RUNS);
-	expect(rememberedResult({ key: `bound-${4 * MAX_RUNS - 1}|n`, runIndex: 0 }, 0, plan)).toBeUndefined();
-	expect(rememberedResult({ key: `bound-${4 * MAX_RUNS}|n`, runIndex: 0 }, 0, plan)).toBeDefined();
-	expect(rememberedResult({ key: `bound-${5 * MAX_RUNS - 1}|n`, runIndex: 0 }, 0, plan)).toBeDefined();
-});
-
 it("drops a run's results when n8n says its execution ended", () => {
 	const finished: Array<() => unknown> = [];
-	const ctx = {
-		getWorkflowDataProxy: () => ({ $runIndex: 0 }),
-		getExecutionId: () => 'e-ends',
-		getNode: () => ({ id: 'node-1', name: 'Ideogram' }),
-		onExecutionFinish: (handler: () => unknown) => finished.push(handler),
-	};
-	// Cast: the parts of n8n's IExecuteFunctions that nodeRunOf reads.
-	const run = nodeRunOf(ctx as unknown as IExecuteFunctions);
-	rememberResult(run, 0, plan, items);
-	expect(rememberedResult(run, 0, plan)).toBeDefined();
-	const before = rememberedRuns();
+	rememberResult(nodeRun('e-ends', 0, finished), 0, plan, items);
+	expect(rememberedResult(nodeRun('e-ends'), 0, plan)).toBeDefined();
 	for (const handler of finished) handler();
-	expect(rememberedResult(run, 0, plan)).toBeUndefined();
-	expect(rememberedRuns()).toBe(before - 1);
-	// n8n may run the handler more than once.
-	for (const handler of finished) handler();
-	expect(rememberedRuns()).toBe(before - 1);
+	expect(rememberedResult(nodeRun('e-ends'), 0, plan)).toBeUndefined();
 });

@@ -1,0 +1,45 @@
+/**
+ * Timeout is the input item's, as the README says: its clock starts when the item starts, and all
+ * its jobs and sizes share it, also the time a size waits for its turn under Concurrency. Four
+ * sizes of one-second jobs, one at a time, do not fit in a Timeout of 3 seconds, though each job
+ * alone would.
+ */
+import { shutdownEngine } from '../harness/engine';
+import { imageItem, makeImage } from '../harness/workflows';
+import { startFake, type FakeServer } from '../fakes';
+import { nodeError, oneNode, run } from './support/engineTest';
+
+const JOB_MS = 1_000;
+const TIMEOUT_SECONDS = 3;
+const SIZES = ['1280x800', '768x1344', '1024x1024', '1344x768'];
+
+let fake: FakeServer;
+beforeAll(async () => {
+	fake = await startFake('runComfy', { jobDurationMs: JOB_MS });
+});
+afterAll(async () => {
+	await fake.close();
+	await shutdownEngine();
+});
+
+it("counts all of an item's sizes, each waiting for its turn, against one Timeout", async () => {
+	const parameters = {
+		provider: 'runComfy',
+		resolution: SIZES[0],
+		additionalResolutions: SIZES.slice(1),
+		options: { renderingSpeed: 'TURBO', concurrency: 1, timeout: TIMEOUT_SECONDS },
+	};
+	const result = await run(oneNode('ideogramReframe', parameters, [imageItem(await makeImage())]), [fake]);
+
+	const error = nodeError(result);
+	// A later size ran out of the item's time; the first one finished.
+	expect(error.message).toMatch(new RegExp(`: Size (${SIZES.slice(1).join('|')}): The job did not finish within the timeout`));
+	const jobs = fake.jobs();
+	// The sizes whose turn came after the time ran out were not sent.
+	expect(jobs.length).toBeLessThan(SIZES.length);
+	const completed = jobs.filter((job) => job.status === 'completed');
+	expect(completed.length).toBeGreaterThanOrEqual(1);
+	expect(completed.length).toBeLessThan(SIZES.length);
+	// Each job alone took a third of Timeout: what ran out is the item's time, not a job's.
+	for (const job of completed) expect(job.completedAt! - job.createdAt).toBeLessThan(TIMEOUT_SECONDS * 1000);
+});
