@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemPlan } from '../parameters/plan';
-import type { Execution } from './execution';
+import { executionNodeKey, type Execution } from './execution';
 import { downloadResult } from './outputs';
 
 export const MAX_RUNS = 200;
@@ -43,7 +43,7 @@ const runs = new Map<string, { runIndex: number; at: number; items: Map<string, 
 
 export function nodeRunOf(ctx: IExecuteFunctions): NodeRun {
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-	const key = `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
+	const key = executionNodeKey(ctx);
 	// Retries happen within the execution: once it ends, nothing can ask for its results again.
 	ctx.onExecutionFinish?.(() => runs.delete(key));
 	return { key, runIndex };

@@ -21,6 +21,14 @@ export interface Execution {
 	secrets(): string[];
 }
 
+/**
+ * `<execution id>|<node id>`: this node in this n8n execution, across its runs. What is kept
+ * between runs of a node (Retry On Fail memory, the image budget) is kept under this key.
+ */
+export function executionNodeKey(ctx: IExecuteFunctions): string {
+	return `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
+}
+
 export function executionOf(ctx: IExecuteFunctions): Execution {
 	// Never fails a call: a deprecated route keeps working until the provider removes it.
 	const warn = (message: string) => ctx.logger?.warn(message);

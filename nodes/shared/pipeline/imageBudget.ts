@@ -13,6 +13,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
 import { OPERATION_OPTIONS } from '../parameters/options';
+import { executionNodeKey } from './execution';
 
 const LABEL = OPERATION_OPTIONS.maxImagesPerExecution.property.displayName;
 const MAX_TRACKED = 10_000;
@@ -45,7 +46,7 @@ export function trackedExecutions(): number {
 }
 
 export function imageBudget(ctx: IExecuteFunctions, limit: number): ImageBudget {
-	const key = `${ctx.getExecutionId() ?? ''}|${ctx.getNode().id ?? ctx.getNode().name}`;
+	const key = executionNodeKey(ctx);
 	// Every run of the node in the execution is over once it ends: nothing counts against it any more.
 	ctx.onExecutionFinish?.(() => requested.delete(key));
 	const used = () => requested.get(key)?.count ?? 0;
