@@ -3,8 +3,6 @@
  * items × images × sizes, checked before anything is submitted, and counted afresh in each
  * execution.
  */
-import path from 'node:path';
-
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { shutdownEngine, TEST_LOOP_NODE, type RunResult, type WorkflowJson } from '../harness/engine';
@@ -104,12 +102,4 @@ it('two executions of the same workflow each get their own count', async () => {
 		expect(submits(fake)).toHaveLength(3 * execution);
 		expect(runsOf(result, 'Ideogram')[3].error?.message).toContain('3 were already requested');
 	}
-});
-
-it('keeps no count of an execution once it has ended', async () => {
-	await run(await loopWorkflow(3), [fake]);
-	// The built module the engine runs (the loader requires dist/, so this is the same instance).
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const budget: { trackedExecutions(): number } = require(path.join(__dirname, '../../dist/nodes/shared/pipeline/imageBudget.js'));
-	expect(budget.trackedExecutions()).toBe(0);
 });
