@@ -1,15 +1,9 @@
 /**
  * 2. Completion latency and 3. polling cost, per job, for jobs of a few lengths on the queued
- * providers. All classes run side by side (each on its own fake, under its own Rendering Speed so
- * each class is its own "kind of job" to the poll schedule), so the benchmark stays short.
- *
- * Latency of a job = when the package's download of its image reached the fake − when the fake
- * marked the job done. The download follows the detecting status check (and, on RunComfy, the
- * result read) at once, so this is the time the node takes to pick up a finished job; it is
- * measured per job, so a batch's slowest job does not hide the others.
- *
- * Round 1 runs with nothing learned (cold: the first execution after n8n starts, or the first
- * of a new kind of job); later rounds run with what the earlier ones taught the schedule (warm).
+ * providers. All classes run side by side, each on its own fake under its own Rendering Speed, so
+ * each is its own "kind of job" to the poll schedule. Latency of a job = when the package's
+ * download of its image reached the fake − when the fake marked the job done. Round 1 runs with
+ * nothing learned (cold); later rounds with what the earlier ones taught the schedule (warm).
  */
 import type { ProviderName } from '../test/fakes';
 import { max, mean, median, packageDurations, percentile, randomDuration, type JobTiming } from './lib/common';
@@ -24,7 +18,7 @@ export interface LatencyClass {
 export interface LatencyConfig {
 	classes: LatencyClass[];
 	providers: Array<{ provider: ProviderName; items: number }>;
-	/** Warm rounds of the longest class; shorter classes repeat while it runs (at least `minWarmRounds`). */
+	/** Warm rounds of the longest class; shorter classes repeat while it runs (between `minWarmRounds` and `maxWarmRounds`). */
 	longWarmRounds: number;
 	minWarmRounds: number;
 	maxWarmRounds: number;
@@ -45,7 +39,7 @@ export interface LatencyRow {
 	medianShare: number;
 	statusMean: number;
 	statusMax: number;
-	/** The target's request budget, the mean over the jobs of the budget for each one's own length. */
+	/** The mean over the jobs of the budget for each one's own length. */
 	budget: number;
 	/** Jobs whose status checks were within the budget for their own length. */
 	withinBudget: number;
@@ -69,78 +63,59 @@ interface Round {
 	error?: string;
 }
 
-async function runRound(provider: ProviderName, items: number, cls: LatencyClass, config: LatencyConfig, phase: Round['phase']): Promise<Round> {
-	const run = await runAgainstFake(
-		provider,
-		{ jobDurationMs: randomDuration(cls.meanMs, config.spread) },
-		() => packageWorkflow('replaceBackground', provider, items, config.inputs, { renderingSpeed: cls.renderingSpeed }),
-		PACKAGE_NODE_NAME,
-	);
-	const lastDone = max(run.jobs.map((j) => j.completedAt));
-	const error = run.error ?? (run.outputItems !== items ? `${run.outputItems}/${items} items` : undefined);
-	return { phase, jobs: run.jobs, tailMs: run.endedAt - lastDone, ...(error ? { error } : {}) };
-}
+const latency = (j: JobTiming) => (j.downloadAt ?? NaN) - j.completedAt;
 
 export async function benchLatency(config: LatencyConfig): Promise<LatencyRow[]> {
 	packageDurations().clear();
 	const longest = Math.max(...config.classes.map((c) => c.meanMs));
-	const tasks = config.providers.flatMap(({ provider, items }) =>
-		config.classes.map((cls) => ({ provider, items, cls, rounds: [] as Round[] })),
-	);
-	const isDone = new Map<ProviderName, boolean>();
+	const tasks = config.providers.flatMap(({ provider, items }) => config.classes.map((cls) => ({ provider, items, cls, rounds: [] as Round[] })));
+	const longestDone = new Set<ProviderName>();
 
-	const runTask = async (task: (typeof tasks)[number]) => {
-		const { provider, items, cls } = task;
-		const say = (r: Round, n: number) =>
-			config.log(`latency ${provider} ${cls.meanMs / 1000} s round ${n} (${r.phase}): median ${median(r.jobs.map(latency)).toFixed(0)} ms${r.error ? ` ERROR ${r.error}` : ''}`);
-		task.rounds.push(await runRound(provider, items, cls, config, 'cold'));
-		say(task.rounds[0], 1);
+	const runTask = async ({ provider, items, cls, rounds }: (typeof tasks)[number]) => {
+		const round = async (phase: Round['phase']) => {
+			const build = () => packageWorkflow('replaceBackground', provider, items, config.inputs, { renderingSpeed: cls.renderingSpeed });
+			const run = await runAgainstFake(provider, { jobDurationMs: randomDuration(cls.meanMs, config.spread) }, build, PACKAGE_NODE_NAME);
+			const error = run.error ?? (run.outputItems !== items ? `${run.outputItems}/${items} items` : undefined);
+			const r: Round = { phase, jobs: run.jobs, tailMs: run.endedAt - max(run.jobs.map((j) => j.completedAt)), ...(error ? { error } : {}) };
+			rounds.push(r);
+			config.log(`latency ${provider} ${cls.meanMs / 1000} s round ${rounds.length} (${phase}): median ${median(r.jobs.map(latency)).toFixed(0)} ms${error ? ` ERROR ${error}` : ''}`);
+		};
+		await round('cold');
 		if (cls.meanMs === longest) {
-			for (let i = 0; i < config.longWarmRounds; i++) {
-				task.rounds.push(await runRound(provider, items, cls, config, 'warm'));
-				say(task.rounds[task.rounds.length - 1], task.rounds.length);
-			}
-			isDone.set(provider, true);
+			for (let i = 0; i < config.longWarmRounds; i++) await round('warm');
+			longestDone.add(provider);
 			return;
 		}
-		let warm = 0;
-		while (warm < config.maxWarmRounds && (warm < config.minWarmRounds || !isDone.get(provider))) {
-			task.rounds.push(await runRound(provider, items, cls, config, 'warm'));
-			warm++;
-			say(task.rounds[task.rounds.length - 1], task.rounds.length);
-		}
+		for (let warm = 0; warm < config.maxWarmRounds && (warm < config.minWarmRounds || !longestDone.has(provider)); warm++) await round('warm');
 	};
 	await Promise.all(tasks.map(runTask));
 
-	const rows: LatencyRow[] = [];
-	for (const task of tasks) {
-		for (const phase of ['cold', 'warm'] as const) {
-			const rounds = task.rounds.filter((r) => r.phase === phase);
+	return tasks.flatMap(({ provider, cls, rounds: all }) =>
+		(['cold', 'warm'] as const).flatMap((phase): LatencyRow[] => {
+			const rounds = all.filter((r) => r.phase === phase);
+			if (!rounds.length) return [];
 			const jobs = rounds.flatMap((r) => r.jobs).filter((j) => j.downloadAt !== undefined);
-			if (!rounds.length) continue;
 			const latencies = jobs.map(latency);
-			rows.push({
-				provider: task.provider,
-				meanMs: task.cls.meanMs,
-				phase,
-				jobs: jobs.length,
-				medianMs: median(latencies),
-				p95Ms: percentile(latencies, 95),
-				maxMs: max(latencies),
-				medianShare: median(latencies) / task.cls.meanMs,
-				statusMean: mean(jobs.map((j) => j.statusRequests)),
-				statusMax: max(jobs.map((j) => j.statusRequests)),
-				budget: mean(jobs.map((j) => statusBudget(j.durationMs))),
-				withinBudget: jobs.filter((j) => j.statusRequests <= statusBudget(j.durationMs)).length,
-				maxOverBudget: Math.max(0, ...jobs.map((j) => Math.ceil(j.statusRequests - statusBudget(j.durationMs)))),
-				batchTailMs: median(rounds.map((r) => r.tailMs)),
-				errors: rounds.flatMap((r) => (r.error ? [r.error] : [])),
-			});
-		}
-	}
-	return rows;
-}
-
-function latency(j: JobTiming): number {
-	return (j.downloadAt ?? NaN) - j.completedAt;
+			const over = jobs.map((j) => j.statusRequests - statusBudget(j.durationMs));
+			return [
+				{
+					provider,
+					meanMs: cls.meanMs,
+					phase,
+					jobs: jobs.length,
+					medianMs: median(latencies),
+					p95Ms: percentile(latencies, 95),
+					maxMs: max(latencies),
+					medianShare: median(latencies) / cls.meanMs,
+					statusMean: mean(jobs.map((j) => j.statusRequests)),
+					statusMax: max(jobs.map((j) => j.statusRequests)),
+					budget: mean(jobs.map((j) => statusBudget(j.durationMs))),
+					withinBudget: over.filter((o) => o <= 0).length,
+					maxOverBudget: Math.max(0, ...over.map(Math.ceil)),
+					batchTailMs: median(rounds.map((r) => r.tailMs)),
+					errors: rounds.flatMap((r) => (r.error ? [r.error] : [])),
+				},
+			];
+		}),
+	);
 }

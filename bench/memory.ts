@@ -1,42 +1,63 @@
 /**
- * 4. Memory while editing a large PNG on each provider: one child process per case (fresh
- * baseline; see memoryChild.ts), the fake server in this process so its own copies of the upload
- * do not count. Peak RSS and external memory over the baseline, as multiples of the image file.
- *
- * The image: 4096×4096 (photo-like: gradients plus noise, so it compresses like a photo, ~30 MB
- * as PNG). Ideogram and CometAPI take at most 10 MB per image: there the package downscales the
- * 4096² image (allowDownscale, on by default), and the largest PNG they accept is measured too.
+ * 4. Memory while editing a large image on each provider: one child process per row (a fresh
+ * baseline; see memoryChild.ts), the fake server in this process so its copies of the upload do
+ * not count. Peak RSS and external memory over the baseline, as multiples of the image file.
+ * A row is one entry of `memoryCases`.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { startFake, type ProviderName } from '../test/fakes';
-import { REPO_ROOT, startImageServer } from './lib/common';
+import { REPO_ROOT, sleep, startImageServer } from './lib/common';
 import type { MemoryChildInput, MemoryChildOutput } from './memoryChild';
 
-/** A hostile input's row: a small file that claims an enormous image, refused from its header. */
-export interface MemoryHostileRow {
-	what: string;
-	fileBytes: number;
-	claimedPixels: number;
-	rssOverBaseline: number;
-	wallMs: number;
-	/** The error the user saw (the refusal), or what went wrong instead. */
-	outcome: string;
-	refused: boolean;
+/** An image and its mask on disk, and how the table names the image. */
+interface Source {
+	image: string;
+	mask: string;
+	label: string;
 }
 
-export interface MemoryConfig {
-	/** Side of the large image (4096 for the real run). */
-	side: number;
-	/** Items of the many-items row (all in flight at once). */
-	items: number;
-	/** Byte limit of Ideogram/CometAPI uploads (the fakes' and the package's: 10 MB). */
-	smallLimitBytes: number;
-	log: (line: string) => void;
+export interface MemoryCase {
+	provider: ProviderName;
+	source: () => Promise<Source>;
+	/** How the image reaches the provider (the table's Path column). */
+	path: string;
+	/** What the target line adds after the provider and the image (" as URL"). */
+	short?: string;
+	/** Items in flight at once, each with its own copy of the files; the row is per item. */
+	items?: number;
+	/** Image and mask given as URLs (Image Source: URL), served from this process. */
+	asUrls?: boolean;
+	/** More of the Edit node's parameters. */
+	parameters?: INodeParameters;
+	/** The child's (the n8n process's) environment. */
+	env?: NodeJS.ProcessEnv;
+}
+
+/** Ideogram and CometAPI take at most 10 MB per image: above it the package downscales. */
+const UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** The rows of the memory table, `side` the large photo's side (4096; 2048 in a quick run). */
+export function memoryCases(side: number, items: number): MemoryCase[] {
+	const large = photo(side);
+	return [
+		{ provider: 'runComfy', source: large, path: 'sent as is (data URI)' },
+		{ provider: 'runComfy', source: large, path: `${items} items in flight at once, sent as is (data URI); per item`, short: ` × ${items} in flight, per item`, items },
+		{ provider: 'runComfy', source: large, path: 'given as URLs (Image Source: URL)', short: ' as URL', asUrls: true },
+		{ provider: 'runware', source: large, path: 'sent as is (data URI)' },
+		{ provider: 'ideogram', source: large, path: 'downscaled to fit 10 MB (multipart)', short: ' (downscaled)' },
+		{ provider: 'cometApi', source: large, path: 'downscaled to fit 10 MB (multipart)', short: ' (downscaled)' },
+		{ provider: 'ideogram', source: largestUnderLimit(side), path: 'largest accepted, sent as is (multipart)' },
+		{ provider: 'cometApi', source: largestUnderLimit(side), path: 'largest accepted, sent as is (multipart)' },
+		{ provider: 'ideogram', source: printPhoto, path: 'print-size photo with its mask, downscaled to fit 10 MB (multipart)' },
+		// The same in a process whose glibc keeps fewer malloc arenas (see the notes).
+		{ provider: 'ideogram', source: printPhoto, path: 'the same, n8n run with MALLOC_ARENA_MAX=2', short: ' with MALLOC_ARENA_MAX=2', env: { MALLOC_ARENA_MAX: '2' } },
+	];
 }
 
 export interface MemoryRow {
@@ -44,6 +65,8 @@ export interface MemoryRow {
 	image: string;
 	imageBytes: number;
 	path: string;
+	/** The row in the target's list: provider, image and this. */
+	short?: string;
 	rssOverBaseline: number;
 	externalOverBaseline: number;
 	heapOverBaseline: number;
@@ -54,108 +77,7 @@ export interface MemoryRow {
 	error?: string;
 }
 
-const CACHE = path.join(os.tmpdir(), 'n8n-ideogram-bench');
-
-/** A deterministic photo-like RGB image: gradients plus ±4 noise (a PNG of ~1.9 bytes per pixel). */
-async function photoPng(side: number): Promise<Buffer> {
-	const raw = Buffer.alloc(side * side * 3);
-	let seed = 1;
-	const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-	for (let y = 0; y < side; y++) {
-		for (let x = 0; x < side; x++) {
-			const i = (y * side + x) * 3;
-			const n = (rnd() - 0.5) * 8;
-			raw[i] = ((x * 255) / side + n) & 255;
-			raw[i + 1] = ((y * 255) / side + n) & 255;
-			raw[i + 2] = (((x + y) * 127) / side + n) & 255;
-		}
-	}
-	return await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
-}
-
-/** Black with a white rectangle in the middle (white marks the area to repaint). */
-async function maskPng(side: number): Promise<Buffer> {
-	const w = Math.round(side / 3);
-	const patch = await sharp({ create: { width: w, height: w, channels: 3, background: '#fff' } }).png().toBuffer();
-	return await sharp({ create: { width: side, height: side, channels: 3, background: '#000' } })
-		.composite([{ input: patch, left: w, top: w }])
-		.png()
-		.toBuffer();
-}
-
-/** A print-size photo: a 1000² tile of noise repeated to 12000×8000, as JPEG (detail everywhere: ~50 MB). */
-async function printPhotoJpeg(): Promise<Buffer> {
-	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
-	return await sharp(tile).extend({ right: 11000, bottom: 7000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
-}
-
-/** One colour at `side`²: a few hundred KB as PNG that decode to side² × 3 bytes. */
-async function bombPng(side: number, background: string): Promise<Buffer> {
-	return await sharp({ create: { width: side, height: side, channels: 3, background }, limitInputPixels: false }).png({ compressionLevel: 9 }).toBuffer();
-}
-
-/** Black with a white rectangle, 12000×8000. */
-async function printMaskPng(): Promise<Buffer> {
-	const patch = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#fff' } }).png().toBuffer();
-	return await sharp({ create: { width: 12000, height: 8000, channels: 3, background: '#000' } })
-		.composite([{ input: patch, left: 4000, top: 2500 }])
-		.png()
-		.toBuffer();
-}
-
-async function cachedFile(name: string, make: () => Promise<Buffer>): Promise<string> {
-	fs.mkdirSync(CACHE, { recursive: true });
-	const file = path.join(CACHE, name);
-	if (!fs.existsSync(file)) {
-		const tmp = `${file}.${process.pid}.tmp`;
-		fs.writeFileSync(tmp, await make());
-		fs.renameSync(tmp, file);
-	}
-	return file;
-}
-
-/** The largest photo-like PNG (square, side a multiple of 16) under `limit` bytes. */
-async function largestUnder(limit: number, largeSide: number, largeBytes: number): Promise<{ side: number; file: string }> {
-	let side = Math.floor((largeSide * Math.sqrt((limit * 0.97) / largeBytes)) / 16) * 16;
-	for (;;) {
-		const file = await cachedFile(`photo-${side}.png`, () => photoPng(side));
-		if (fs.statSync(file).size <= limit) return { side, file };
-		side -= 32;
-	}
-}
-
-/** One child run; retried when it fails before measuring (e.g. dist/ being rebuilt at that moment by another process). */
-async function runChild(input: MemoryChildInput, env?: NodeJS.ProcessEnv): Promise<MemoryChildOutput> {
-	let out = await runChildOnce(input, env);
-	for (let retry = 0; retry < 3 && !out.ok && out.baselineRss === undefined; retry++) {
-		await new Promise((resolve) => setTimeout(resolve, 5000));
-		out = await runChildOnce(input, env);
-	}
-	return out;
-}
-
-function runChildOnce(input: MemoryChildInput, env: NodeJS.ProcessEnv = {}): Promise<MemoryChildOutput> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memoryChild.ts'), JSON.stringify(input)], {
-			cwd: REPO_ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			env: { ...process.env, ...env },
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-		child.on('close', () => {
-			const line = stdout.trim().split('\n').pop() ?? '';
-			try {
-				resolve(JSON.parse(line) as MemoryChildOutput);
-			} catch {
-				resolve({ ok: false, error: `child printed no result: ${stderr.slice(-500)}` } as MemoryChildOutput);
-			}
-		});
-	});
-}
-
+/** A step of the package measured alone (same method), to explain the workflows' peaks. */
 export interface MemoryPart {
 	step: string;
 	image: string;
@@ -165,70 +87,47 @@ export interface MemoryPart {
 	error?: string;
 }
 
-export interface MemoryResults {
-	rows: MemoryRow[];
-	/** Steps of the package measured alone (same method), to explain the workflows' peaks. */
-	parts: MemoryPart[];
-	/** Decompression bombs, refused from their header. */
-	hostile: MemoryHostileRow[];
+/** A decompression bomb through the whole Edit: a small file that claims an enormous image. */
+export interface MemoryHostileRow {
+	what: string;
+	fileBytes: number;
+	claimedPixels: number;
+	rssOverBaseline: number;
+	wallMs: number;
+	/** The error the user saw (the refusal), or what happened instead. */
+	outcome: string;
+	refused: boolean;
 }
 
-export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> {
-	const side = config.side;
-	const large = await cachedFile(`photo-${side}.png`, () => photoPng(side));
-	const largeMask = await cachedFile(`mask-${side}.png`, () => maskPng(side));
-	const largeBytes = fs.statSync(large).size;
-	const small = await largestUnder(config.smallLimitBytes, side, largeBytes);
-	const smallMask = await cachedFile(`mask-${small.side}.png`, () => maskPng(small.side));
-	const print = await cachedFile('print-12000x8000.jpg', printPhotoJpeg);
-	const printMask = await cachedFile('print-mask-12000x8000.png', printMaskPng);
-	const warmImage = await cachedFile('photo-256.png', () => photoPng(256));
-	const warmMask = await cachedFile('mask-256.png', () => maskPng(256));
-	const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+export interface MemoryConfig {
+	side: number;
+	items: number;
+	log: (line: string) => void;
+}
 
-	// Image Source: URL, served from this process: the package downloads the files to check them,
-	// RunComfy fetches them itself.
-	const server = await startImageServer({
-		'photo.png': { data: fs.readFileSync(large), mimeType: 'image/png' },
-		'mask.png': { data: fs.readFileSync(largeMask), mimeType: 'image/png' },
-	});
-	const cases: Array<{ provider: ProviderName; image: string; mask: string; side: number; path: string; asUrls?: boolean; items?: number; label?: string; env?: NodeJS.ProcessEnv }> = [
-		{ provider: 'runComfy', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
-		{ provider: 'runComfy', image: large, mask: largeMask, side, path: `${config.items} items in flight at once, sent as is (data URI); per item`, items: config.items },
-		{ provider: 'runComfy', image: server.url('photo.png'), mask: server.url('mask.png'), side, path: 'given as URLs (Image Source: URL)', asUrls: true },
-		{ provider: 'runware', image: large, mask: largeMask, side, path: 'sent as is (data URI)' },
-		{ provider: 'ideogram', image: large, mask: largeMask, side, path: 'downscaled to fit 10 MB (multipart)' },
-		{ provider: 'cometApi', image: large, mask: largeMask, side, path: 'downscaled to fit 10 MB (multipart)' },
-		{ provider: 'ideogram', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
-		{ provider: 'cometApi', image: small.file, mask: smallMask, side: small.side, path: 'largest accepted, sent as is (multipart)' },
-		{ provider: 'ideogram', image: print, mask: printMask, side: 12000, path: 'print-size photo with its mask, downscaled to fit 10 MB (multipart)', label: '12000×8000 JPEG' },
-		// The same in a process whose glibc keeps fewer malloc arenas (see "Memory: where it goes").
-		{ provider: 'ideogram', image: print, mask: printMask, side: 12000, path: 'the same, n8n run with MALLOC_ARENA_MAX=2', label: '12000×8000 JPEG', env: { MALLOC_ARENA_MAX: '2' } },
-	];
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+const size = (file: string) => fs.statSync(file).size;
+
+export async function benchMemory(config: MemoryConfig): Promise<{ rows: MemoryRow[]; parts: MemoryPart[]; hostile: MemoryHostileRow[] }> {
+	const warm = await photo(256)();
 	const rows: MemoryRow[] = [];
-	for (const c of cases) {
+	for (const c of memoryCases(config.side, config.items)) {
+		const source = await c.source();
+		const imageBytes = size(source.image);
 		const fake = await startFake(c.provider, { jobDurationMs: 200, recordBodies: false });
+		const files = c.asUrls ? await startImageServer({ 'photo.png': { data: fs.readFileSync(source.image), mimeType: 'image/png' }, 'mask.png': { data: fs.readFileSync(source.mask), mimeType: 'image/png' } }) : undefined;
 		try {
-			const imageBytes = c.asUrls ? largeBytes : fs.statSync(c.image).size;
-			const out = await runChild({
-				provider: c.provider,
-				fakeUrl: fake.url,
-				apiKey: fake.apiKey,
-				image: c.image,
-				mask: c.mask,
-				warmImage,
-				warmMask,
-				asUrls: c.asUrls,
-				items: c.items,
-			}, c.env);
-			// The many-items row: the peak per item, so it reads against the same 3× as the others.
+			const [image, mask] = files ? [files.url('photo.png'), files.url('mask.png')] : [source.image, source.mask];
+			const input = { provider: c.provider, fakeUrl: fake.url, apiKey: fake.apiKey, image, mask, warmImage: warm.image, warmMask: warm.mask, asUrls: c.asUrls, items: c.items, parameters: c.parameters };
+			const out = await runChild(input, c.env);
 			const perItem = c.items ?? 1;
-			const path = c.path.startsWith('downscaled') && !out.downscaledFrom ? 'sent as is (multipart)' : c.path;
+			const notDownscaled = c.path.startsWith('downscaled') && !out.downscaledFrom;
 			const row: MemoryRow = {
 				provider: c.provider,
-				image: `${c.label ?? `${c.side}×${c.side} PNG`}, ${mb(imageBytes)}`,
+				image: `${source.label}, ${mb(imageBytes)}`,
 				imageBytes,
-				path,
+				path: notDownscaled ? 'sent as is (multipart)' : c.path,
+				...(c.short && !notDownscaled ? { short: c.short } : {}),
 				rssOverBaseline: (out.peakRss - out.baselineRss) / perItem,
 				externalOverBaseline: (out.peakExternal - out.baselineExternal) / perItem,
 				heapOverBaseline: (out.peakHeapUsed - out.baselineHeapUsed) / perItem,
@@ -238,79 +137,129 @@ export async function benchMemory(config: MemoryConfig): Promise<MemoryResults> 
 				peakRssFromKernel: out.peakRssFromKernel,
 				...(out.ok ? {} : { error: out.error ?? 'no output image' }),
 			};
-			config.log(
-				`memory ${c.provider} ${row.image}: RSS +${mb(row.rssOverBaseline)} (${row.rssMultiple.toFixed(2)}×), external +${mb(row.externalOverBaseline)} (${row.externalMultiple.toFixed(2)}×)${row.error ? ` ERROR ${row.error}` : ''}`,
-			);
+			config.log(`memory ${c.provider} ${row.image} ${row.path}: RSS +${mb(row.rssOverBaseline)} (${row.rssMultiple.toFixed(2)}×), external +${mb(row.externalOverBaseline)}${row.error ? ` ERROR ${row.error}` : ''}`);
 			rows.push(row);
 		} finally {
+			await files?.close();
 			await fake.close();
 		}
 	}
-	await server.close();
 
+	const large = await photo(config.side)();
 	const parts: MemoryPart[] = [];
-	const steps: Array<{ mode: 'mask' | 'dataUriBody' | 'downscale'; step: string; file: string }> = [
-		{ mode: 'mask', step: `preparing a ${side}² mask (RGBA PNG, ${mb(fs.statSync(largeMask).size)})`, file: largeMask },
-		{ mode: 'dataUriBody', step: 'building and sending the JSON body with a data URI (RunComfy, Runware)', file: large },
-		{ mode: 'downscale', step: 'downscaling the image under 10 MB (Ideogram, CometAPI)', file: large },
-	];
-	for (const st of steps) {
-		const out = await runChild({
-			provider: 'runComfy',
-			fakeUrl: '',
-			apiKey: '',
-			image: large,
-			mask: largeMask,
-			warmImage,
-			warmMask,
-			mode: st.mode,
-		});
-		const part: MemoryPart = {
-			step: st.step,
-			image: `${side}×${side} PNG, ${mb(largeBytes)}`,
-			imageBytes: largeBytes,
-			rssOverBaseline: out.peakRss - out.baselineRss,
-			rssMultiple: (out.peakRss - out.baselineRss) / largeBytes,
-			...(out.ok ? {} : { error: out.error ?? 'failed' }),
-		};
-		config.log(`memory step: ${st.step}: RSS +${mb(part.rssOverBaseline)} (${part.rssMultiple.toFixed(2)}× the image)`);
-		parts.push(part);
+	for (const [mode, step] of [
+		['mask', `preparing a ${config.side}² mask (RGBA PNG, ${mb(size(large.mask))})`],
+		['dataUriBody', 'building and sending the JSON body with a data URI (RunComfy, Runware)'],
+		['downscale', 'downscaling the image under 10 MB (Ideogram, CometAPI)'],
+	] as const) {
+		const out = await runChild({ provider: 'runComfy', fakeUrl: '', apiKey: '', image: large.image, mask: large.mask, warmImage: warm.image, warmMask: warm.mask, mode });
+		const rss = out.peakRss - out.baselineRss;
+		parts.push({ step, image: `${large.label}, ${mb(size(large.image))}`, imageBytes: size(large.image), rssOverBaseline: rss, rssMultiple: rss / size(large.image), ...(out.ok ? {} : { error: out.error ?? 'failed' }) });
+		config.log(`memory step: ${step}: RSS +${mb(rss)}`);
 	}
-	return { rows, parts, hostile: await benchHostile(config, { warmImage, warmMask, photo: small.file, mask: smallMask }) };
-}
 
-/**
- * Decompression bombs (a 16000² PNG of one colour, as the image and as the mask) through the
- * whole Edit: refused from the header before any pixel is decoded, so the peak stays near the
- * file's own size, not the gigabyte of pixels it claims.
- */
-async function benchHostile(config: MemoryConfig, files: { warmImage: string; warmMask: string; photo: string; mask: string }): Promise<MemoryHostileRow[]> {
-	const side = 16000;
-	const bomb = await cachedFile(`bomb-${side}.png`, () => bombPng(side, '#000'));
-	const cases = [
-		{ what: `${side}×${side} PNG of one colour as the image`, image: bomb, mask: files.mask },
-		{ what: `${side}×${side} PNG of one colour as the mask`, image: files.photo, mask: bomb },
-	];
-	const rows: MemoryHostileRow[] = [];
-	for (const c of cases) {
+	// Refused from the header before any pixel is decoded, so the peak stays near the file's size.
+	const small = await largestUnderLimit(config.side)();
+	const bomb = await cached('bomb-16000.png', () => sharp({ create: { width: 16000, height: 16000, channels: 3, background: '#000' }, limitInputPixels: false }).png({ compressionLevel: 9 }).toBuffer());
+	const hostile: MemoryHostileRow[] = [];
+	for (const [what, image, mask] of [
+		['16000×16000 PNG of one colour as the image', bomb, small.mask],
+		['16000×16000 PNG of one colour as the mask', small.image, bomb],
+	]) {
 		const fake = await startFake('ideogram', { jobDurationMs: 200, recordBodies: false });
 		try {
-			const out = await runChild({ provider: 'ideogram', fakeUrl: fake.url, apiKey: fake.apiKey, image: c.image, mask: c.mask, warmImage: files.warmImage, warmMask: files.warmMask });
+			const out = await runChild({ provider: 'ideogram', fakeUrl: fake.url, apiKey: fake.apiKey, image, mask, warmImage: warm.image, warmMask: warm.mask });
 			const outcome = out.error ?? (out.ok ? 'not refused: the edit ran' : 'no output');
-			const row: MemoryHostileRow = {
-				what: c.what,
-				fileBytes: fs.statSync(bomb).size,
-				claimedPixels: side * side,
-				rssOverBaseline: out.peakRss - out.baselineRss,
-				wallMs: out.wallMs,
-				outcome,
-				refused: !out.ok && /megapixels/.test(outcome),
-			};
-			config.log(`memory hostile: ${row.what}: RSS +${(row.rssOverBaseline / 1048576).toFixed(1)} MB in ${row.wallMs} ms, ${row.refused ? 'refused' : `NOT REFUSED: ${outcome}`}`);
-			rows.push(row);
+			const row = { what, fileBytes: size(bomb), claimedPixels: 16000 * 16000, rssOverBaseline: out.peakRss - out.baselineRss, wallMs: out.wallMs, outcome, refused: !out.ok && /megapixels/.test(outcome) };
+			config.log(`memory hostile: ${what}: RSS +${mb(row.rssOverBaseline)} in ${row.wallMs} ms, ${row.refused ? 'refused' : `NOT REFUSED: ${outcome}`}`);
+			hostile.push(row);
 		} finally {
 			await fake.close();
 		}
 	}
-	return rows;
+	return { rows, parts, hostile };
+}
+
+/** One child run; retried when it failed before measuring (dist/ being rebuilt by another process, say). */
+async function runChild(input: MemoryChildInput, env: NodeJS.ProcessEnv = {}): Promise<MemoryChildOutput> {
+	for (let attempt = 0; ; attempt++) {
+		const out = await new Promise<MemoryChildOutput>((resolve) => {
+			const args = ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memoryChild.ts'), JSON.stringify(input)];
+			const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+			child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+			child.on('close', () => {
+				try {
+					resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as MemoryChildOutput);
+				} catch {
+					resolve({ ok: false, error: `child printed no result: ${stderr.slice(-500)}` } as MemoryChildOutput);
+				}
+			});
+		});
+		if (out.ok || out.baselineRss !== undefined || attempt >= 3) return out;
+		await sleep(5000);
+	}
+}
+
+// ───────────── inputs, made once and cached in the temp directory ─────────────
+
+async function cached(name: string, make: () => Promise<Buffer>): Promise<string> {
+	const dir = path.join(os.tmpdir(), 'n8n-ideogram-bench');
+	const file = path.join(dir, name);
+	if (!fs.existsSync(file)) {
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(`${file}.${process.pid}.tmp`, await make());
+		fs.renameSync(`${file}.${process.pid}.tmp`, file);
+	}
+	return file;
+}
+
+/** Black with a white rectangle (the area to repaint) of `patch` at `at`. */
+async function maskPng(width: number, height: number, patch: { width: number; height: number; left: number; top: number }): Promise<Buffer> {
+	const white = await sharp({ create: { width: patch.width, height: patch.height, channels: 3, background: '#fff' } }).png().toBuffer();
+	return await sharp({ create: { width, height, channels: 3, background: '#000' } }).composite([{ input: white, left: patch.left, top: patch.top }]).png().toBuffer();
+}
+
+/** A deterministic photo-like `side`² PNG (gradients and ±4 noise: ~1.9 bytes per pixel) and its mask (the middle third). */
+function photo(side: number): () => Promise<Source> {
+	return async () => {
+		const image = await cached(`photo-${side}.png`, async () => {
+			const raw = Buffer.alloc(side * side * 3);
+			let seed = 1;
+			for (let i = 0; i < raw.length; i += 3) {
+				const [x, y] = [(i / 3) % side, Math.floor(i / 3 / side)];
+				const n = ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5) * 8;
+				raw[i] = ((x * 255) / side + n) & 255;
+				raw[i + 1] = ((y * 255) / side + n) & 255;
+				raw[i + 2] = (((x + y) * 127) / side + n) & 255;
+			}
+			return await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer();
+		});
+		const third = Math.round(side / 3);
+		const mask = await cached(`mask-${side}.png`, () => maskPng(side, side, { width: third, height: third, left: third, top: third }));
+		return { image, mask, label: `${side}×${side} PNG` };
+	};
+}
+
+/** The largest photo (side a multiple of 16) whose PNG stays under the 10 MB upload limit. */
+function largestUnderLimit(largeSide: number): () => Promise<Source> {
+	return async () => {
+		const largeBytes = size((await photo(largeSide)()).image);
+		for (let side = Math.floor((largeSide * Math.sqrt((UPLOAD_LIMIT * 0.97) / largeBytes)) / 16) * 16; ; side -= 32) {
+			const source = await photo(side)();
+			if (size(source.image) <= UPLOAD_LIMIT) return source;
+		}
+	};
+}
+
+/** A print-size photo: a 1000² tile of noise repeated to 12000×8000, as JPEG (detail everywhere: ~45 MB), and its mask. */
+async function printPhoto(): Promise<Source> {
+	const image = await cached('print-12000x8000.jpg', async () => {
+		const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
+		return await sharp(tile).extend({ right: 11000, bottom: 7000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
+	});
+	const mask = await cached('print-mask-12000x8000.png', () => maskPng(12000, 8000, { width: 4000, height: 3000, left: 4000, top: 2500 }));
+	return { image, mask, label: '12000×8000 JPEG' };
 }

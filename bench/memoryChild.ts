@@ -1,44 +1,43 @@
 /**
- * Child process of the memory benchmark (bench/memory.ts): one Edit of one large image through
- * n8n's engine with binary data in filesystem mode, measured from a fresh baseline.
+ * Child process of the memory benchmark (bench/memory.ts): one Edit through n8n's engine, binary
+ * data in filesystem mode, measured from a fresh baseline; or one step of the package alone.
  *
- * The input files enter n8n the way a Read File node brings them: streamed into the binary data
- * store, so the process holds no copy of them before the package's node runs. After a warm-up
- * run on a small image (modules, sharp, connections), the measured run's baseline is taken when
- * the Edit is about to get its item: the files are in the store and two GCs have freed what
- * reading them left (up to the file's size in dead read chunks, which are not the Edit's). Then
- * the kernel's peak-RSS mark is reset (/proc/self/clear_refs) and memory is sampled every 10 ms;
- * the peak RSS is the kernel's high-water mark (VmHWM), which a sample can miss but the kernel
- * cannot. Prints one JSON line.
+ * The files enter n8n as a Read File node brings them: streamed into the binary data store. After
+ * a warm-up run on a small image (modules, sharp, connections), the baseline is taken when the
+ * Edit is about to get its item, after two GCs have freed what reading the files left. Then the
+ * kernel's peak-RSS mark is reset (/proc/self/clear_refs) and memory is sampled every 10 ms; the
+ * peak RSS is the kernel's high-water mark (VmHWM), which a sample can miss but the kernel cannot.
+ * Prints one JSON line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { runWorkflow, type WorkflowJson } from '../test/harness/engine';
 import { packageNode } from '../test/harness/workflows';
-import { CREDENTIAL_TYPE } from './lib/common';
+import { CREDENTIAL_TYPE, distModule } from './lib/common';
 import { registerNodeType } from './lib/n8nBase';
 
 export interface MemoryChildInput {
 	provider: 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
 	fakeUrl: string;
 	apiKey: string;
+	/** Files, or URLs with `asUrls` (Image Source: URL). */
 	image: string;
 	mask: string;
 	warmImage: string;
 	warmMask: string;
-	/** Give the image and mask as URLs (Image Source: URL) instead of binary data: `image`/`mask` are then URLs. */
 	asUrls?: boolean;
-	/** Items of the edit, all in flight at once (each with its own copy of the files). Default 1. */
+	/** Items of the Edit, all in flight at once (each with its own copy of the files). */
 	items?: number;
+	/** More of the Edit node's parameters. */
+	parameters?: INodeParameters;
 	/**
-	 * `workflow` (default): the whole Edit through n8n. The others measure one step of the package
-	 * alone: `mask` preparing the mask at its own size, `dataUriBody` RunComfy's JSON body with the
-	 * image as a data URI (as sent), `downscale` fitting the image under 10 MB.
+	 * A step of the package alone instead of the whole Edit: preparing the mask at its own size,
+	 * RunComfy's JSON body with the image as a data URI (as sent), fitting the image under 10 MB.
 	 */
-	mode?: 'workflow' | 'mask' | 'dataUriBody' | 'downscale';
+	mode?: 'mask' | 'dataUriBody' | 'downscale';
 }
 
 export interface MemoryChildOutput {
@@ -57,12 +56,13 @@ export interface MemoryChildOutput {
 	samples: number;
 }
 
-const FILE_ITEMS = 'bench.fileItems';
+type Task = () => Promise<{ ok: boolean; error?: string; downscaledFrom?: string }>;
 
+const FILE_ITEMS = 'bench.fileItems';
 /** Called by the Files node once its items are ready, before the Edit runs (the measured run only). */
 let beforeEdit: (() => Promise<void>) | undefined;
 
-/** Emits one item whose binaries are streamed from files into n8n's binary data store. */
+/** Emits items whose binaries are streamed from files into n8n's binary data store. */
 class FileItemsNode implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'File Items',
@@ -81,9 +81,8 @@ class FileItemsNode implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Record<string, string>;
-		const count = this.getNodeParameter('items', 0) as number;
 		const items: INodeExecutionData[] = [];
-		for (let n = 0; n < count; n++) {
+		for (let n = 0; n < (this.getNodeParameter('items', 0) as number); n++) {
 			const binary: INodeExecutionData['binary'] = {};
 			for (const [property, file] of Object.entries(files)) {
 				binary[property] = await this.helpers.prepareBinaryData(fs.createReadStream(file), path.basename(file), file.endsWith('.jpg') ? 'image/jpeg' : 'image/png');
@@ -95,57 +94,62 @@ class FileItemsNode implements INodeType {
 	}
 }
 
-function workflow(input: MemoryChildInput, image: string, mask: string, asUrls = false, items = 1): WorkflowJson {
-	const files: import('n8n-workflow').INode = {
-		id: 'files-id',
-		name: 'Files',
-		type: FILE_ITEMS,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { files: JSON.stringify(asUrls ? {} : { data: image, mask }), items },
-	};
-	const sources = asUrls
-		? { imageSource: 'url', imageUrl: image, maskSource: 'url', maskUrl: mask }
-		: { imageSource: 'binary', maskSource: 'binary' };
-	const edit = packageNode('Ideogram', 'ideogramEdit', {
-		provider: input.provider,
-		...sources,
-		prompt: 'a bowl of lemons',
-		maskEditColor: 'white',
-		options: {},
-	});
-	return { nodes: [files, edit], connections: { Files: { main: [[{ node: 'Ideogram', type: 'main', index: 0 }]] } } };
-}
-
-function traceStages(base: NodeJS.MemoryUsage): void {
-	const mb = (n: number) => (n / 1048576).toFixed(0).padStart(5);
-	const show = (label: string) => {
-		const m = process.memoryUsage();
-		process.stderr.write(
-			`${label.padEnd(28)} rss ${mb(m.rss - base.rss)} heap ${mb(m.heapUsed - base.heapUsed)} ext ${mb(m.external - base.external)} hwm ${mb((kernelPeakRss() ?? 0) - base.rss)}\n`,
-		);
-	};
-	const wrap = (file: string, name: string) => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const mod = require(path.join(__dirname, '..', 'dist/nodes/shared', file)) as Record<string, (...a: unknown[]) => Promise<unknown>>;
-		const original = mod[name];
-		mod[name] = async (...args: unknown[]) => {
-			show(`> ${name}`);
-			try {
-				return await original(...args);
-			} finally {
-				show(`< ${name}`);
-			}
+/** The whole Edit of `image` with `mask`. */
+function editTask(input: MemoryChildInput, image: string, mask: string, asUrls = false, items = 1): Task {
+	const files: INode = { id: 'files-id', name: 'Files', type: FILE_ITEMS, typeVersion: 1, position: [0, 0], parameters: { files: JSON.stringify(asUrls ? {} : { data: image, mask }), items } };
+	const sources = asUrls ? { imageSource: 'url', imageUrl: image, maskSource: 'url', maskUrl: mask } : { imageSource: 'binary', maskSource: 'binary' };
+	const edit = packageNode('Ideogram', 'ideogramEdit', { provider: input.provider, ...sources, prompt: 'a bowl of lemons', maskEditColor: 'white', options: {}, ...input.parameters });
+	const workflow: WorkflowJson = { nodes: [files, edit], connections: { Files: { main: [[{ node: 'Ideogram', type: 'main', index: 0 }]] } } };
+	const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
+	return async () => {
+		const result = await runWorkflow(workflow, { credentials });
+		const error = result.run.data.resultData.error;
+		const outputs = result.output('Ideogram');
+		const out = outputs.length === items && outputs.every((o) => o.binary) ? outputs[0] : undefined;
+		const downscaledFrom = out?.json.downscaledFrom;
+		return {
+			ok: !error && !!out?.binary,
+			...(error ? { error: `${error.message} ${(error as { description?: string }).description ?? ''}`.trim() } : {}),
+			...(typeof downscaledFrom === 'string' ? { downscaledFrom } : {}),
 		};
 	};
-	wrap('pipeline/inputs.js', 'loadInputs');
-	// The modules that define them: mask/index.js re-exports through getters, which cannot be replaced.
-	wrap('mask/imageInfo.js', 'readImageInfo');
-	wrap('mask/prepare.js', 'prepareMask');
-	wrap('mask/fit.js', 'fitToLimit');
-	wrap('pipeline/jobs.js', 'submitJob');
-	wrap('pipeline/jobs.js', 'waitForJob');
-	wrap('pipeline/outputs.js', 'buildImageItems');
+}
+
+interface MaskModule {
+	readImageInfo(data: Buffer): Promise<{ width: number; height: number }>;
+	prepareMask(input: Record<string, unknown>): Promise<unknown>;
+	fitToLimit(image: unknown, limit: unknown, allow: boolean): Promise<unknown>;
+}
+interface BodyModules {
+	buildRunComfyInput(request: unknown): Record<string, unknown>;
+	buildRequestOptions(request: unknown, signal: AbortSignal, stream: boolean, follow: boolean): { body?: string | Buffer | AsyncIterable<Buffer> };
+}
+
+/** One step of the package alone, on the built code, for the breakdown of the Edit's peak. */
+function stepTask(mode: NonNullable<MemoryChildInput['mode']>, image: string, mask: string): Task {
+	const { readImageInfo, prepareMask, fitToLimit } = distModule<MaskModule>('mask/index.js');
+	return async () => {
+		const data = fs.readFileSync(mode === 'mask' ? mask : image);
+		const info = await readImageInfo(data);
+		if (mode === 'mask') {
+			await prepareMask({ imageWidth: info.width, imageHeight: info.height, mask: data, editColor: 'white', providerEditColor: 'white' });
+			return { ok: true };
+		}
+		if (mode === 'downscale') {
+			await fitToLimit({ data, info }, { maxBytes: 10 * 1024 * 1024 }, true);
+			return { ok: true };
+		}
+		// RunComfy's JSON body as the package builds it, then the transport's request options, whose
+		// body is read as a socket would (a stream, encoded while read) or taken whole.
+		const { buildRunComfyInput } = distModule<BodyModules>('providers/runComfy.js');
+		const { buildRequestOptions } = distModule<BodyModules>('engine/n8nTransport.js');
+		const image_ = { data, mimeType: 'image/png', fileName: 'photo.png', width: info.width, height: info.height };
+		const body = buildRunComfyInput({ operation: 'replaceBackground', image: image_, prompt: 'a bowl of lemons', options: { numImages: 1, seed: 1 } });
+		const options = buildRequestOptions({ method: 'POST', url: 'http://127.0.0.1/', body }, new AbortController().signal, false, false);
+		let sentBytes = typeof options.body === 'string' ? Buffer.byteLength(options.body) : Buffer.isBuffer(options.body) ? options.body.length : 0;
+		if (options.body && typeof options.body !== 'string' && !Buffer.isBuffer(options.body)) for await (const chunk of options.body) sentBytes += chunk.length;
+		return { ok: sentBytes > data.length };
+	};
 }
 
 function kernelPeakRss(): number | undefined {
@@ -166,101 +170,25 @@ function resetKernelPeak(): boolean {
 	}
 }
 
-type Task = () => Promise<{ ok: boolean; error?: string; downscaledFrom?: string }>;
-
-function distModule(file: string): Record<string, (...args: never[]) => unknown> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	return require(path.join(__dirname, '..', 'dist/nodes/shared', file)) as Record<string, (...args: never[]) => unknown>;
-}
-
-/** One step of the package alone, on the built code, for the breakdown of the workflow's peak. */
-function componentTask(mode: Exclude<MemoryChildInput['mode'], 'workflow' | undefined>, image: string, mask: string): Task {
-	const maskModule = distModule('mask/index.js') as unknown as {
-		readImageInfo(data: Buffer): Promise<{ width: number; height: number; bytes: number }>;
-		prepareMask(input: Record<string, unknown>): Promise<unknown>;
-		fitToLimit(image: unknown, limit: unknown, allow: boolean): Promise<{ downscaledFrom?: { width: number; height: number } }>;
-	};
-	return async () => {
-		if (mode === 'mask') {
-			const data = fs.readFileSync(mask);
-			const info = await maskModule.readImageInfo(data);
-			await maskModule.prepareMask({ imageWidth: info.width, imageHeight: info.height, mask: data, editColor: 'white', providerEditColor: 'white' });
-			return { ok: true };
-		}
-		const data = fs.readFileSync(image);
-		const info = await maskModule.readImageInfo(data);
-		if (mode === 'downscale') {
-			const fitted = await maskModule.fitToLimit({ data, info }, { maxBytes: 10 * 1024 * 1024 }, true);
-			return { ok: true, ...(fitted.downscaledFrom ? { downscaledFrom: `${fitted.downscaledFrom.width}x${fitted.downscaledFrom.height}` } : {}) };
-		}
-		// dataUriBody: RunComfy's JSON body with the image as a data URI, as the package builds it,
-		// then the transport's request options, whose body is sent: read here as a socket would
-		// (a stream, encoded while read), or taken whole (a Buffer, or a string axios would copy).
-		const { buildRunComfyInput } = distModule('providers/runComfy.js') as unknown as { buildRunComfyInput(r: unknown): Record<string, unknown> };
-		const { buildRequestOptions } = distModule('engine/n8nTransport.js') as unknown as {
-			buildRequestOptions(r: unknown, s: AbortSignal, stream: boolean, follow: boolean): { body?: string | Buffer | AsyncIterable<Buffer> };
-		};
-		const input = buildRunComfyInput({
-			operation: 'replaceBackground',
-			image: { data, mimeType: 'image/png', fileName: 'photo.png', width: info.width, height: info.height },
-			prompt: 'a bowl of lemons',
-			options: { numImages: 1, seed: 1 },
-		});
-		const options = buildRequestOptions({ method: 'POST', url: 'http://127.0.0.1/', body: input }, new AbortController().signal, false, false);
-		let sentBytes = 0;
-		if (typeof options.body === 'string') sentBytes = Buffer.from(options.body, 'utf8').length;
-		else if (Buffer.isBuffer(options.body)) sentBytes = options.body.length;
-		else if (options.body) for await (const chunk of options.body) sentBytes += chunk.length;
-		return { ok: sentBytes > data.length };
-	};
-}
-
 async function main(): Promise<MemoryChildOutput> {
 	const input = JSON.parse(process.argv[2]) as MemoryChildInput;
 	const gc = (globalThis as { gc?: () => void }).gc;
 	if (!gc) throw new Error('run with --expose-gc');
-	let warmUp: Task;
-	let task: Task;
-	if (input.mode && input.mode !== 'workflow') {
-		warmUp = componentTask(input.mode, input.warmImage, input.warmMask);
-		task = componentTask(input.mode, input.image, input.mask);
-	} else {
-		await registerNodeType(FILE_ITEMS, new FileItemsNode());
-		const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
-		const run = (image: string, mask: string, asUrls?: boolean, items = 1): Task => async () => {
-			const result = await runWorkflow(workflow(input, image, mask, asUrls, items), { credentials });
-			const error = result.run.data.resultData.error;
-			const outputs = result.output('Ideogram');
-			const out = outputs.length === items && outputs.every((o) => o.binary) ? outputs[0] : undefined;
-			const json = (out?.json ?? {}) as Record<string, unknown>;
-			return {
-				ok: !error && !!out?.binary,
-				...(error ? { error: `${error.message} ${(error as { description?: string }).description ?? ''}`.trim() } : {}),
-				...(typeof json.downscaledFrom === 'string' ? { downscaledFrom: json.downscaledFrom } : {}),
-			};
-		};
-		warmUp = run(input.warmImage, input.warmMask);
-		task = run(input.image, input.mask, input.asUrls, input.items ?? 1);
-	}
+	if (!input.mode) await registerNodeType(FILE_ITEMS, new FileItemsNode());
+	const task = (image: string, mask: string, measured: boolean) =>
+		input.mode ? stepTask(input.mode, image, mask) : measured ? editTask(input, image, mask, input.asUrls, input.items) : editTask(input, image, mask);
 
-	const warm = await warmUp();
+	const warm = await task(input.warmImage, input.warmMask, false)();
 	if (!warm.ok) throw new Error(`warm-up failed: ${warm.error ?? 'no output'}`);
 
 	let base = process.memoryUsage();
-	let kernel = false;
-	let peakRss = 0;
-	let peakExternal = 0;
-	let peakHeapUsed = 0;
-	let samples = 0;
+	let [kernel, peakRss, peakExternal, peakHeapUsed, samples, start] = [false, 0, 0, 0, 0, 0];
+	let timer: NodeJS.Timeout | undefined;
 	const sample = () => {
 		const m = process.memoryUsage();
-		peakRss = Math.max(peakRss, m.rss);
-		peakExternal = Math.max(peakExternal, m.external);
-		peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
+		[peakRss, peakExternal, peakHeapUsed] = [Math.max(peakRss, m.rss), Math.max(peakExternal, m.external), Math.max(peakHeapUsed, m.heapUsed)];
 		samples++;
 	};
-	let timer: NodeJS.Timeout | undefined;
-	let start = 0;
 	const startMeasuring = async () => {
 		gc();
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -269,30 +197,19 @@ async function main(): Promise<MemoryChildOutput> {
 		kernel = resetKernelPeak() && kernelPeakRss() !== undefined;
 		[peakRss, peakExternal, peakHeapUsed] = [base.rss, base.external, base.heapUsed];
 		timer = setInterval(sample, 10);
-		// BENCH_MEMORY_TRACE=1: print memory at the start and end of the package's phases (diagnosis).
-		if (process.env.BENCH_MEMORY_TRACE) traceStages(base);
 		start = Date.now();
 	};
-	if (input.mode && input.mode !== 'workflow') await startMeasuring();
+	const measured = task(input.image, input.mask, true);
+	if (input.mode) await startMeasuring();
 	else beforeEdit = startMeasuring;
-	const result = await task();
+	const result = await measured();
 	const wallMs = Date.now() - start;
 	sample();
 	clearInterval(timer);
 	if (!timer) throw new Error('the measured run never reached the Edit');
 	if (kernel) peakRss = Math.max(peakRss, kernelPeakRss() ?? 0);
-	return {
-		...result,
-		wallMs,
-		baselineRss: base.rss,
-		peakRss,
-		peakRssFromKernel: kernel,
-		baselineExternal: base.external,
-		peakExternal,
-		baselineHeapUsed: base.heapUsed,
-		peakHeapUsed,
-		samples,
-	};
+	const baseline = { baselineRss: base.rss, baselineExternal: base.external, baselineHeapUsed: base.heapUsed };
+	return { ...result, wallMs, ...baseline, peakRss, peakRssFromKernel: kernel, peakExternal, peakHeapUsed, samples };
 }
 
 main().then(

@@ -1,26 +1,17 @@
 /**
- * 5. Per-item overhead with an instant fake (jobs take 0 ms): the time the node spends per item
- * beyond its HTTP round trips and its scheduled waits.
- *
- * The node runs with Concurrency 1, so its items run one after another and times add up:
- *   node time (n8n's executionTime of the node)
- *   − time in scheduled waits (the poll gaps; measured by wrapping the package's clock)
- *   − the HTTP round trips
- * = overhead; the slope between two item counts removes per-execution costs. Two readings of
- * "the HTTP round trips":
- * - as n8n makes them: the time inside the package's transport, i.e. n8n's request helper
- *   (httpRequestWithAuthentication / httpRequest: credential, axios, proxy agent) plus network
- *   and the fake. What is left is the package's own work per item (and n8n's binary data store,
- *   which any node that reads or outputs files pays; shown apart).
- * - bare: the fake's own time on each request during the run (request in → response written,
- *   e.g. validating the upload, rendering the result image) plus the client and network floor of
- *   the same requests, measured by replaying the recorded requests (method, URL, headers, body)
- *   one by one with Node's http client and taking the fake's time on the replay off (a replayed
- *   download is served from the fake's cache, not rendered again). What is left also holds
- *   n8n's request helper.
+ * 5. Per-item overhead with an instant fake (jobs take 0 ms) and Concurrency 1, so items run one
+ * after another and times add up: node time (n8n's executionTime) − scheduled waits (the package's
+ * clock, metered) − the HTTP round trips, as the slope between two item counts (per-execution
+ * costs cancel). The round trips counted two ways:
+ * - as n8n makes them: the time inside the package's transport (n8n's request helper: credential,
+ *   axios, proxy agent; network; the fake). What is left is the package's own work and n8n's
+ *   binary data store (shown apart);
+ * - bare: the fake's own time on each request during the run, plus the client and network floor
+ *   of the same requests replayed one by one with Node's http client (the fake's time on the
+ *   replay taken off; a replayed download is served from the fake's cache).
  */
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 
 import { runWorkflow } from '../test/harness/engine';
 import { imageItem, makeImage, singleNode } from '../test/harness/workflows';
@@ -38,24 +29,21 @@ export interface OverheadConfig {
 	log: (line: string) => void;
 }
 
+/** Per item at the larger count, except the three overheads, which are slopes. */
 export interface OverheadRow {
 	provider: ProviderName;
 	counts: [number, number];
 	requestsPerItem: number;
-	/** Per item at the larger count. */
 	nodeMsPerItem: number;
 	waitMsPerItem: number;
-	/** Inside the package's transport (n8n's request helper + network + the fake). */
 	n8nHttpMsPerItem: number;
-	/** The fake's time + the bare client/network floor. */
 	bareHttpMsPerItem: number;
-	/** n8n's binary data store (reading the input, writing the output). */
 	binaryMsPerItem: number;
-	/** Slope of (node − waits − HTTP as n8n makes it): the package's own work per item. */
+	/** node − waits − HTTP as n8n makes it. */
 	overheadMsPerItem: number;
-	/** The same with n8n's binary data store taken off too. */
+	/** The same, n8n's binary data store taken off too: the package alone. */
 	packageOnlyMsPerItem: number;
-	/** Slope of (node − waits − bare round trips): everything between the sockets. */
+	/** node − waits − bare round trips: everything between the sockets. */
 	overheadBareMsPerItem: number;
 	error?: string;
 }
@@ -70,30 +58,18 @@ interface Sample {
 	error?: string;
 }
 
-/** Sums the time the fake's HTTP server spends per request (request event → response finished). */
-function meterServer(fake: FakeServer): { take(): number; stop(): void } {
+/** Sums the time the fake's server spends per request (request event → response finished). */
+function meterServer(fake: FakeServer) {
 	const server = (fake as unknown as { server: http.Server }).server;
 	const [listener] = server.listeners('request') as Array<(req: http.IncomingMessage, res: http.ServerResponse) => void>;
 	let total = 0;
 	const timed = (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const start = performance.now();
 		res.once('finish', () => (total += performance.now() - start));
-		res.once('close', () => undefined);
 		listener(req, res);
 	};
-	server.removeListener('request', listener);
-	server.on('request', timed);
-	return {
-		take() {
-			const t = total;
-			total = 0;
-			return t;
-		},
-		stop() {
-			server.removeListener('request', timed);
-			server.on('request', listener);
-		},
-	};
+	server.removeListener('request', listener).on('request', timed);
+	return { take: () => [total, (total = 0)][0], stop: () => void server.removeListener('request', timed).on('request', listener) };
 }
 
 const SKIP_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive']);
@@ -106,13 +82,9 @@ async function replay(fake: FakeServer, requests: RecordedRequest[]): Promise<nu
 			const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !SKIP_HEADERS.has(k)));
 			const query = new URLSearchParams(r.query).toString();
 			let body: Buffer | undefined = r.body.length ? r.body : undefined;
-			// Runware's submit carries a client-chosen taskUUID: a fresh one makes the replay a new task
-			// (the same work on the fake) rather than a cheap conflictTaskUUID answer.
-			if (body && fake.provider === 'runware' && r.kind === 'submit') {
-				const text = body.toString('utf8');
-				const uuid = /"taskUUID"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-				if (uuid) body = Buffer.from(text.split(uuid).join(randomUUID()));
-			}
+			// A fresh taskUUID makes Runware's replayed submit a new task (the same work), not a cheap conflict answer.
+			const uuid = body && fake.provider === 'runware' && r.kind === 'submit' ? /"taskUUID"\s*:\s*"([^"]+)"/.exec(body.toString('utf8'))?.[1] : undefined;
+			if (body && uuid) body = Buffer.from(body.toString('utf8').split(uuid).join(randomUUID()));
 			await rawRequest(agent, r.method, `${fake.url}${r.path}${query ? `?${query}` : ''}`, headers, body);
 		}
 		return performance.now() - start;
@@ -124,11 +96,8 @@ async function replay(fake: FakeServer, requests: RecordedRequest[]): Promise<nu
 async function sample(provider: ProviderName, n: number, image: Buffer): Promise<Sample> {
 	const fake = await startFake(provider, { jobDurationMs: 0 });
 	try {
-		const workflow = singleNode(
-			'ideogramReplaceBackground',
-			{ provider, imageSource: 'binary', prompt: 'on a sunlit marble kitchen counter', options: { concurrency: 1 } },
-			Array.from({ length: n }, () => imageItem(image)),
-		);
+		const parameters = { provider, imageSource: 'binary', prompt: 'on a sunlit marble kitchen counter', options: { concurrency: 1 } };
+		const workflow = singleNode('ideogramReplaceBackground', parameters, Array.from({ length: n }, () => imageItem(image)));
 		const server = meterServer(fake);
 		const { value: result, times } = await withPackageMeters(() => runWorkflow(workflow, { credentials: credentialsFor(fake) }));
 		const serverDuringRun = server.take();
@@ -136,18 +105,9 @@ async function sample(provider: ProviderName, n: number, image: Buffer): Promise
 		const out = nodeRun?.data?.main?.[0]?.length ?? 0;
 		const error = result.run.data.resultData.error?.message ?? (out !== n ? `${out}/${n} items` : undefined);
 		const requests = [...fake.requests];
-		const replayMs = await replay(fake, requests);
-		const clientFloor = replayMs - server.take();
+		const clientFloor = (await replay(fake, requests)) - server.take();
 		server.stop();
-		return {
-			nodeMs: nodeRun?.executionTime ?? NaN,
-			sleptMs: times.sleptMs,
-			httpMs: times.httpMs,
-			binaryMs: times.binaryMs,
-			bareMs: serverDuringRun + clientFloor,
-			requests: requests.length,
-			...(error ? { error } : {}),
-		};
+		return { nodeMs: nodeRun?.executionTime ?? NaN, ...times, bareMs: serverDuringRun + clientFloor, requests: requests.length, ...(error ? { error } : {}) };
 	} finally {
 		await fake.close();
 	}
@@ -155,13 +115,12 @@ async function sample(provider: ProviderName, n: number, image: Buffer): Promise
 
 export async function benchOverhead(config: OverheadConfig): Promise<OverheadRow[]> {
 	const image = await makeImage({ width: 256, height: 192 });
-	const rows: OverheadRow[] = [];
 	const [n1, n2] = config.counts;
+	const rows: OverheadRow[] = [];
 	for (const provider of config.providers) {
 		// What earlier sections taught the schedule about real job lengths is not about instant jobs.
 		packageDurations().clear();
 		await sample(provider, 2, image); // warm-up: JIT, connections, the learned schedule
-		// A few milliseconds per item against GC pauses and a shared disk: the median of three pairs.
 		const pairs: Array<[Sample, Sample]> = [];
 		for (let r = 0; r < config.repeats; r++) pairs.push([await sample(provider, n1, image), await sample(provider, n2, image)]);
 		const slope = (f: (s: Sample) => number) => median(pairs.map(([a, b]) => (f(b) - f(a)) / (n2 - n1)));
@@ -181,9 +140,7 @@ export async function benchOverhead(config: OverheadConfig): Promise<OverheadRow
 			overheadBareMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.bareMs),
 			...(error ? { error } : {}),
 		};
-		config.log(
-			`overhead ${provider}: node ${row.nodeMsPerItem.toFixed(1)} ms/item = waits ${row.waitMsPerItem.toFixed(1)} + HTTP via n8n ${row.n8nHttpMsPerItem.toFixed(1)} (bare ${row.bareHttpMsPerItem.toFixed(1)}) + rest; overhead ${row.overheadMsPerItem.toFixed(2)} (package only ${row.packageOnlyMsPerItem.toFixed(2)}, beyond bare sockets ${row.overheadBareMsPerItem.toFixed(2)}) ms/item`,
-		);
+		config.log(`overhead ${provider}: node ${row.nodeMsPerItem.toFixed(1)} ms/item, waits ${row.waitMsPerItem.toFixed(1)}, HTTP via n8n ${row.n8nHttpMsPerItem.toFixed(1)} (bare ${row.bareHttpMsPerItem.toFixed(1)}); overhead ${row.overheadMsPerItem.toFixed(2)} (package only ${row.packageOnlyMsPerItem.toFixed(2)}, beyond bare sockets ${row.overheadBareMsPerItem.toFixed(2)}) ms/item`);
 		rows.push(row);
 	}
 	return rows;

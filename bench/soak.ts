@@ -1,26 +1,15 @@
 /**
- * 6. Soak: one long-running n8n 2.41.1 (`n8n start`) answering production webhooks, executions
- * after executions, alternating two workloads: RunComfy Replace Background over 5 PNGs of
- * 256×256, and Ideogram Edit (v2 API) of the same 5 images with a rectangular region as the mask.
- * The images come in the webhook's JSON body as base64 and become binary data with Convert To
- * File, as a user's workflow would receive them. The jobs are near-instant (the fakes on
- * 127.0.0.1), so the run is all package and n8n work.
- *
- * Contenders, each in a fresh n8n process with the package installed as n8n installs it:
- * - **package**: Webhook → Split Out → Convert To File → the package's node → Done;
- * - **n8n only**: the same with n8n's own nodes doing the same requests: Extract From File
- *   (base64) → HTTP Request submit (RunComfy: JSON with a data URI; Ideogram: multipart with the
- *   image and a mask file fetched by an HTTP Request) → Wait 0.5 s → HTTP Request status → IF
- *   completed (false: back to Wait) → (RunComfy: HTTP Request result) → HTTP Request download as file.
- *
- * The n8n process's RSS (/proc/<pid>/status VmRSS) is read after every execution and every 100 ms;
- * its JS heap and external memory from n8n's /metrics (N8N_METRICS=true, prom-client's default
- * metrics) every 10 executions. Per window of executions the lowest of each is kept (what is
- * still held, not the garbage between two collections); growth is the least-squares slope of
- * those minima over the second half of the run, in MB per 100 executions.
+ * 6. Soak: one long-running n8n 2.41.1 (`n8n start`) per contender answering production webhooks,
+ * alternating RunComfy Replace Background and Ideogram Edit (v2 API) over a few PNGs that come
+ * base64 in the webhook's body and become binary data with Convert To File; the fakes finish each
+ * job at once, so the run is all package and n8n work. **package**: the package's node; **n8n
+ * only**: the same requests with n8n's own nodes (HTTP Request submit → Wait → status → IF
+ * completed → result → download as file). The process's RSS (/proc/<pid>/status) is read after
+ * every execution and every 100 ms, its heap and external memory from n8n's /metrics every 10
+ * executions; per window the lowest of each is kept, and growth is the least-squares slope of
+ * those minima over the second half of the run.
  */
 import fs from 'node:fs';
-
 import sharp from 'sharp';
 
 import { credentialFixtures } from '../test/e2e/fixtures';
@@ -32,7 +21,7 @@ import { round, secondHalfGrowth, sleep, startImageServer } from './lib/common';
 import { http, ifCompleted, node, PROMPT, RUNCOMFY_MODEL } from './lib/workflows';
 
 export type SoakContender = 'package' | 'n8n only';
-export type SoakWorkload = 'replaceBackground' | 'edit';
+type Workload = 'replaceBackground' | 'edit';
 
 export interface SoakConfig {
 	executions: number;
@@ -42,9 +31,8 @@ export interface SoakConfig {
 	window: number;
 	imagesPerExecution: number;
 	side: number;
-	/** Which contenders run (both by default). */
 	contenders: SoakContender[];
-	/** n8n's binary data mode: `filesystem` (n8n 2.x's default) or `default` (inline base64 in the items, in memory). */
+	/** n8n's binary data mode: `filesystem` (n8n 2.x's default) or `default` (base64 in the items). */
 	binaryMode: 'filesystem' | 'default';
 	jobMs: number;
 	log: (line: string) => void;
@@ -70,7 +58,7 @@ export interface SoakRow {
 	/** Lowest RSS of the first and of the last window. */
 	rssFirstMb: number;
 	rssLastMb: number;
-	/** Least-squares slope of the windows' lowest RSS over the second half, MB per 100 executions. */
+	/** MB per 100 executions over the second half. */
 	rssGrowthMbPer100: number;
 	heapFirstMb: number;
 	heapLastMb: number;
@@ -81,9 +69,7 @@ export interface SoakRow {
 
 const MB = 1024 * 1024;
 const SAMPLE_MS = 100;
-const WAIT_SECONDS = 0.5;
-const REGION = { left: 0.25, top: 0.25, width: 0.5, height: 0.5 };
-const PATHS: Record<SoakWorkload, string> = { replaceBackground: 'soak-replace-background', edit: 'soak-edit' };
+const PATHS: Record<Workload, string> = { replaceBackground: 'soak-replace-background', edit: 'soak-edit' };
 
 export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
 	const images = await Promise.all(Array.from({ length: config.imagesPerExecution }, async (_, i) => (await photo(config.side, i)).toString('base64')));
@@ -101,8 +87,8 @@ export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
 async function soakOne(contender: SoakContender, tarball: string, body: unknown, config: SoakConfig): Promise<SoakRow> {
 	const fakeOptions = { jobDurationMs: config.jobMs, recordBodies: false, maxInflightImages: 1000 };
 	const fakes = { runComfy: await startFake('runComfy', fakeOptions), ideogram: await startFake('ideogram', fakeOptions) };
-	const side = config.side;
-	const mask = await makeMask(side, side, scaled(REGION, side), 'black');
+	const q = config.side / 4;
+	const mask = await makeMask(config.side, config.side, { left: q, top: q, width: 2 * q, height: 2 * q }, 'black');
 	const files = await startImageServer({ 'mask.png': { data: mask, mimeType: 'image/png' } });
 	const scratch = await startN8nScratch({ tarball, credentials: credentialFixtures(fakes) });
 	try {
@@ -110,7 +96,7 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 		const workflows = contender === 'package' ? packageWorkflows() : n8nOnlyWorkflows(fakes, files.url('mask.png'));
 		for (const workflow of Object.values(workflows)) await activateWorkflow(server, workflow);
 		config.log(`soak, ${contender}: n8n pid ${server.pid}, ${config.executions} executions, ${config.concurrency} in flight, binary data mode ${config.binaryMode}`);
-		return await drive(contender, server, body, fakes, config);
+		return await drive(contender, server, body, Object.values(fakes), config);
 	} finally {
 		await scratch.dispose();
 		await files.close();
@@ -118,84 +104,76 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 	}
 }
 
-async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: Record<string, FakeServer>, config: SoakConfig): Promise<SoakRow> {
-	const { executions, window, concurrency } = config;
-	let rssMin = Infinity;
-	let heapMin = Infinity;
-	let externalMin = Infinity;
+async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], config: SoakConfig): Promise<SoakRow> {
+	let [rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 	const sampleRss = () => (rssMin = Math.min(rssMin, rssOf(server.pid)));
 	const sampleMetrics = async () => {
-		const m = await metricsOf(server);
-		heapMin = Math.min(heapMin, m.heap);
-		externalMin = Math.min(externalMin, m.external);
+		const res = await server.anonymousRequest<string>('GET', '/metrics');
+		// prom-client's default metrics, behind n8n's prefix (N8N_METRICS_PREFIX, `n8n_` by default)
+		const metric = (name: string) => Number(new RegExp(`^\\w*${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(res.text)?.[1] ?? NaN);
+		heapMin = Math.min(heapMin, metric('nodejs_heap_size_used_bytes'));
+		externalMin = Math.min(externalMin, metric('nodejs_external_memory_bytes'));
 	};
 	const timer = setInterval(sampleRss, SAMPLE_MS);
 	const windows: SoakWindow[] = [];
-	let errors = 0;
+	let [errors, done] = [0, 0];
 	let firstError: string | undefined;
-	let done = 0;
 	const started = Date.now();
 	try {
-		for (let from = 0; from < executions; from += window) {
-			const to = Math.min(executions, from + window);
+		for (let from = 0; from < config.executions; from += config.window) {
+			const to = Math.min(config.executions, from + config.window);
 			let next = from;
 			const worker = async () => {
 				while (next < to) {
-					const n = next++;
-					const workload: SoakWorkload = n % 2 === 0 ? 'replaceBackground' : 'edit';
+					const workload: Workload = next++ % 2 === 0 ? 'replaceBackground' : 'edit';
 					const problem = await execute(server, workload, body, config.imagesPerExecution);
-					if (problem) {
-						errors++;
-						firstError ??= `${workload}: ${problem}`;
-					}
+					if (problem) firstError ??= `${workload}: ${problem}`;
+					errors += problem ? 1 : 0;
 					done++;
 					sampleRss();
 					if (done % 10 === 0) await sampleMetrics();
 				}
 			};
-			await Promise.all(Array.from({ length: concurrency }, worker));
+			await Promise.all(Array.from({ length: config.concurrency }, worker));
 			// The fakes keep every job and its images: forget them between windows, when none is in flight.
-			for (const fake of Object.values(fakes)) fake.reset();
+			for (const fake of fakes) fake.reset();
 			await sleep(2 * SAMPLE_MS);
 			await sampleMetrics();
 			windows.push({ executions: done, rssMinMb: rssMin / MB, heapMinMb: heapMin / MB, externalMinMb: externalMin / MB });
-			config.log(
-				`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`,
-			);
-			rssMin = heapMin = externalMin = Infinity;
+			config.log(`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`);
+			[rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 		}
 	} finally {
 		clearInterval(timer);
 	}
-	const first = windows[0];
-	const last = windows[windows.length - 1];
+	const [first, last] = [windows[0], windows[windows.length - 1]];
+	const growth = (value: (w: SoakWindow) => number) => round(secondHalfGrowth(windows, value).per100, 2);
 	return {
 		contender,
 		executions: done,
 		errors,
 		...(firstError ? { firstError } : {}),
-		concurrency,
+		concurrency: config.concurrency,
 		imagesPerExecution: config.imagesPerExecution,
 		binaryMode: config.binaryMode,
 		wallS: round((Date.now() - started) / 1000, 0),
 		rssFirstMb: round(first.rssMinMb, 0),
 		rssLastMb: round(last.rssMinMb, 0),
-		rssGrowthMbPer100: round(secondHalfGrowth(windows, (w) => w.rssMinMb).per100, 2),
+		rssGrowthMbPer100: growth((w) => w.rssMinMb),
 		heapFirstMb: round(first.heapMinMb, 0),
 		heapLastMb: round(last.heapMinMb, 0),
-		heapGrowthMbPer100: round(secondHalfGrowth(windows, (w) => w.heapMinMb).per100, 2),
-		externalGrowthMbPer100: round(secondHalfGrowth(windows, (w) => w.externalMinMb).per100, 2),
+		heapGrowthMbPer100: growth((w) => w.heapMinMb),
+		externalGrowthMbPer100: growth((w) => w.externalMinMb),
 		windows: windows.map((w) => ({ executions: w.executions, rssMinMb: round(w.rssMinMb, 1), heapMinMb: round(w.heapMinMb, 1), externalMinMb: round(w.externalMinMb, 1) })),
 	};
 }
 
-/** One webhook call; undefined when the execution answered with all its images, else what went wrong. */
-async function execute(server: N8nServer, workload: SoakWorkload, body: unknown, expected: number): Promise<string | undefined> {
+/** One webhook call: undefined when the execution answered with all its images, else what went wrong. */
+async function execute(server: N8nServer, workload: Workload, body: unknown, expected: number): Promise<string | undefined> {
 	try {
-		const res = await postWebhook<{ images?: number; message?: string }>(server, PATHS[workload], body);
+		const res = await postWebhook<{ images?: number }>(server, PATHS[workload], body);
 		if (res.status !== 200) return `HTTP ${res.status}: ${res.text.slice(0, 300)}`;
-		if (Number(res.body.images) !== expected) return `${String(res.body.images)} images of ${expected}: ${res.text.slice(0, 300)}`;
-		return undefined;
+		return Number(res.body.images) === expected ? undefined : `${String(res.body.images)} images of ${expected}: ${res.text.slice(0, 300)}`;
 	} catch (error) {
 		return error instanceof Error ? error.message : String(error);
 	}
@@ -210,33 +188,17 @@ function rssOf(pid: number): number {
 	}
 }
 
-async function metricsOf(server: N8nServer): Promise<{ heap: number; external: number }> {
-	const res = await server.anonymousRequest<string>('GET', '/metrics');
-	// prom-client's default metrics, behind n8n's prefix (N8N_METRICS_PREFIX, `n8n_` by default)
-	const metric = (name: string) => Number(new RegExp(`^\\w*${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(res.text)?.[1] ?? NaN);
-	return { heap: metric('nodejs_heap_size_used_bytes'), external: metric('nodejs_external_memory_bytes') };
-}
-
-// ───────────── inputs ─────────────
-
 /** A photo-like PNG (gradients and grain, each one different; ≈ 55 KB at 256²), not a flat colour that compresses to nothing. */
 async function photo(side: number, seed: number): Promise<Buffer> {
 	const pixels = Buffer.alloc(side * side * 3);
 	let noise = 1 + seed;
-	for (let y = 0; y < side; y++)
-		for (let x = 0; x < side; x++) {
-			noise = (noise * 1103515245 + 12345) & 0x7fffffff;
-			const jitter = (noise >> 16) % 8;
-			const i = (y * side + x) * 3;
-			pixels[i] = (x + seed * 40 + jitter) & 255;
-			pixels[i + 1] = (y + jitter) & 255;
-			pixels[i + 2] = ((x + y) / 2 + seed * 20) & 255;
-		}
+	for (let i = 0; i < pixels.length; i += 3) {
+		const [x, y] = [(i / 3) % side, Math.floor(i / 3 / side)];
+		noise = (noise * 1103515245 + 12345) & 0x7fffffff;
+		const jitter = (noise >> 16) % 8;
+		[pixels[i], pixels[i + 1], pixels[i + 2]] = [(x + seed * 40 + jitter) & 255, (y + jitter) & 255, ((x + y) / 2 + seed * 20) & 255];
+	}
 	return await sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).png({ adaptiveFiltering: true }).toBuffer();
-}
-
-function scaled(region: typeof REGION, side: number) {
-	return { left: region.left * side, top: region.top * side, width: region.width * side, height: region.height * side };
 }
 
 // ───────────── workflows ─────────────
@@ -248,7 +210,7 @@ function counted(workflow: WorkflowJson): WorkflowJson {
 	return workflow;
 }
 
-function packageWorkflows(): Record<SoakWorkload, WorkflowJson> {
+function packageWorkflows(): Record<Workload, WorkflowJson> {
 	const [editType, editParameters] = OPERATIONS.Edit;
 	return {
 		replaceBackground: counted(webhookWorkflow(PATHS.replaceBackground, [ideogramNode('Ideogram', 'ideogramReplaceBackground', 'runComfy', { prompt: PROMPT, options: {} })])),
@@ -256,20 +218,18 @@ function packageWorkflows(): Record<SoakWorkload, WorkflowJson> {
 	};
 }
 
-/** A linear chain of steps, plus the loop's way back: IF false → Wait. */
+/** A chain of steps, plus the loop's way back: IF false → Wait. */
 function polled(webhookPath: string, steps: ReturnType<typeof node>[]): WorkflowJson {
 	const workflow = counted(webhookWorkflow(webhookPath, steps as unknown as Array<Record<string, unknown> & { name: string }>));
-	const ifOut = workflow.connections['Completed?'] as { main: unknown[][] };
-	ifOut.main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
+	(workflow.connections['Completed?'] as { main: unknown[][] }).main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
 	return workflow;
 }
 
-function n8nOnlyWorkflows(fakes: { runComfy: FakeServer; ideogram: FakeServer }, maskUrl: string): Record<SoakWorkload, WorkflowJson> {
-	const rc = fakes.runComfy;
-	const ig = fakes.ideogram;
-	const wait = () => node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: WAIT_SECONDS, unit: 'seconds' });
-	const apiKey = (key: string) => ({ sendHeaders: true, headerParameters: { parameters: [{ name: 'Api-Key', value: key }] } });
+function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer; ideogram: FakeServer }, maskUrl: string): Record<Workload, WorkflowJson> {
+	const wait = () => node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: 0.5, unit: 'seconds' });
+	const apiKey = { sendHeaders: true, headerParameters: { parameters: [{ name: 'Api-Key', value: ig.apiKey }] } };
 	const asFile = (property = 'data') => ({ options: { response: { response: { responseFormat: 'file', outputPropertyName: property } } } });
+	const form = (parameterType: string, name: string, value: string) => (parameterType === 'formBinaryData' ? { parameterType, name, inputDataFieldName: value } : { parameterType, name, value });
 	return {
 		replaceBackground: polled(PATHS.replaceBackground, [
 			node('To Base64', 'extractFromFile', 1, { operation: 'binaryToPropery', binaryPropertyName: 'data', destinationKey: 'image', options: {} }),
@@ -287,20 +247,15 @@ function n8nOnlyWorkflows(fakes: { runComfy: FakeServer; ideogram: FakeServer },
 		edit: polled(PATHS.edit, [
 			http('Get Mask', 'GET', maskUrl, undefined, asFile('mask')),
 			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, {
-				...apiKey(ig.apiKey),
+				...apiKey,
 				sendBody: true,
 				contentType: 'multipart-form-data',
 				bodyParameters: {
-					parameters: [
-						{ parameterType: 'formBinaryData', name: 'image', inputDataFieldName: 'data' },
-						{ parameterType: 'formBinaryData', name: 'mask', inputDataFieldName: 'mask' },
-						{ parameterType: 'formData', name: 'prompt', value: String(OPERATIONS.Edit[1].prompt) },
-						{ parameterType: 'formData', name: 'async', value: 'true' },
-					],
+					parameters: [form('formBinaryData', 'image', 'data'), form('formBinaryData', 'mask', 'mask'), form('formData', 'prompt', String(OPERATIONS.Edit[1].prompt)), form('formData', 'async', 'true')],
 				},
 			}),
 			wait(),
-			http('Get Status', 'GET', `=${ig.url}/v2/generations/{{ $json.generation_id }}`, undefined, apiKey(ig.apiKey)),
+			http('Get Status', 'GET', `=${ig.url}/v2/generations/{{ $json.generation_id }}`, undefined, apiKey),
 			ifCompleted(),
 			http('Download Image', 'GET', '={{ $json.data[0].url }}', undefined, asFile()),
 		]),

@@ -21,10 +21,13 @@ const tasks = {
 		[bin('tsc'), ['-p', 'tsconfig.json']],
 		[bin('gulp'), ['build:icons', '--silent']],
 	],
-	// Lint includes type-checking the tests, benchmarks and scripts (jest and tsx only transpile them).
-	// …and a copy-paste detector over nodes/ and credentials/ (.jscpd.json: any repeated block fails).
+	// Lint: ESLint; the project's own rules (scripts/lint-guards.js: layers, casts, private fields,
+	// nothing cited from outside the repository); a copy-paste detector over nodes/ and credentials/
+	// (.jscpd.json: any repeated block fails); type-checking the tests, benchmarks and scripts
+	// (jest and tsx only transpile them).
 	lint: [
 		[bin('eslint'), ['.', '--max-warnings', '0']],
+		['node', ['scripts/lint-guards.js']],
 		[bin('jscpd'), []],
 		[bin('tsc'), ['-p', 'tsconfig.test.json']],
 	],

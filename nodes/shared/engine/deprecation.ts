@@ -5,7 +5,7 @@
  * warning naming the successor (the caller decides how often to log it); the response itself goes
  * on unchanged.
  */
-import type { HttpResponse, Transport } from './http';
+import { urlForLogs, type HttpResponse, type Transport } from './http';
 
 /** `<https://…/v2/x>; rel="successor-version", <…>; rel="deprecation"` → `https://…/v2/x`. */
 export function successorOf(link: string | undefined): string | undefined {
@@ -41,13 +41,7 @@ export function deprecationWarning(method: string, url: string, response: HttpRe
 	const successor = successorOf(response.headers.link);
 	const notice = noticeOf(response);
 	if (!deprecation && !successor && !notice) return undefined;
-	let route = url;
-	try {
-		const u = new URL(url);
-		route = `${u.host}${u.pathname}`;
-	} catch {
-		// keep the URL as given
-	}
+	const route = urlForLogs(url);
 	const since = deprecation && /^@\d+$/.test(deprecation.trim()) ? ` since ${new Date(Number(deprecation.trim().slice(1)) * 1000).toISOString().slice(0, 10)}` : '';
 	const parts = [
 		`${method} ${route} is ${deprecation ? `deprecated${since}` : 'an older version'}`,

@@ -5,7 +5,7 @@
  */
 import { settle, systemClock, type Clock } from './clock';
 import { DownloadError, isAbortError } from './errors';
-import { TransportError, type Transport, type TransportOptions } from './http';
+import { TransportError, urlForLogs, type Transport, type TransportOptions } from './http';
 import { createHttpClient } from './retry';
 
 export interface DownloadOptions {
@@ -44,16 +44,6 @@ export function sniffImageType(data: Buffer): ImageType | undefined {
 		return { mimeType: 'image/webp', fileExtension: 'webp' };
 	}
 	return undefined;
-}
-
-/** The URL without query and fragment (they often carry signatures), for messages. */
-export function safeUrl(url: string): string {
-	try {
-		const u = new URL(url);
-		return `${u.origin}${u.pathname}`;
-	} catch {
-		return url.replace(/[?#].*$/, '');
-	}
 }
 
 const EXPIRED_HINT =
@@ -115,7 +105,7 @@ export async function downloadImageHead(transport: Transport, url: string, opts:
 
 /** One GET of an image without credentials: its answer, checked (status, size, the bytes' type). */
 async function fetchImage(transport: Transport, url: string, opts: DownloadOptions, transportOptions: TransportOptions) {
-	const shown = safeUrl(url);
+	const shown = urlForLogs(url);
 	const parsed = URL.canParse(url) ? new URL(url) : undefined;
 	if (!parsed) throw new DownloadError(`"${shown}" is not a valid URL.`, { url: shown, hint: 'Give a full http(s) URL.' });
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {

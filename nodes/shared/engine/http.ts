@@ -94,3 +94,53 @@ export interface HttpClient {
 	 */
 	send(request: HttpRequest, kind: RequestKind): Promise<HttpResponse>;
 }
+
+/**
+ * A URL as errors and logs show it: origin and path, without the query and fragment (they often
+ * carry signatures or keys).
+ */
+export function urlForLogs(url: string): string {
+	try {
+		const u = new URL(url);
+		return `${u.origin}${u.pathname}`;
+	} catch {
+		return url.replace(/[?#].*$/, '');
+	}
+}
+
+/**
+ * The network error codes the engine knows, each once: whether the request may have reached the
+ * server when it failed (`sent`: so paid work may exist), and whether a retry can change the
+ * outcome (`permanent`: a bad URL or certificate, a redirect loop, a body over its cap).
+ */
+export const NETWORK_ERRORS: Readonly<Record<string, { sent: boolean; permanent?: true }>> = {
+	ECONNREFUSED: { sent: false },
+	ENOTFOUND: { sent: false },
+	EAI_AGAIN: { sent: false },
+	EAI_FAIL: { sent: false },
+	EHOSTUNREACH: { sent: false },
+	ENETUNREACH: { sent: false },
+	ENETDOWN: { sent: false },
+	EADDRNOTAVAIL: { sent: false },
+	UND_ERR_CONNECT_TIMEOUT: { sent: false },
+	ERR_INVALID_URL: { sent: false, permanent: true },
+	CERT_HAS_EXPIRED: { sent: false, permanent: true },
+	DEPTH_ZERO_SELF_SIGNED_CERT: { sent: false, permanent: true },
+	SELF_SIGNED_CERT_IN_CHAIN: { sent: false, permanent: true },
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: { sent: false, permanent: true },
+	ERR_TLS_CERT_ALTNAME_INVALID: { sent: false, permanent: true },
+	ECONNRESET: { sent: true },
+	ETIMEDOUT: { sent: true },
+	ECONNABORTED: { sent: true },
+	EPIPE: { sent: true },
+	EPROTO: { sent: true },
+	ESOCKETTIMEDOUT: { sent: true },
+	UND_ERR_SOCKET: { sent: true },
+	UND_ERR_HEADERS_TIMEOUT: { sent: true },
+	UND_ERR_BODY_TIMEOUT: { sent: true },
+	ERR_STREAM_PREMATURE_CLOSE: { sent: true },
+	ERR_FR_TOO_MANY_REDIRECTS: { sent: true, permanent: true },
+	ERR_NETWORK: { sent: true },
+	// The transport's own: a body past its `maxBytes` cap (the request was answered).
+	ERESPONSETOOLARGE: { sent: false, permanent: true },
+};

@@ -23,7 +23,7 @@ import { raceAbort, settle } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import { jsonBody } from './jsonBody';
 import { MultipartForm } from './multipart';
-import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
+import { NETWORK_ERRORS, TransportError, urlForLogs, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
 export interface N8nTransportOptions {
 	/**
@@ -37,41 +37,6 @@ export interface N8nTransportOptions {
 	 */
 	followRedirects?: boolean;
 }
-
-/** Codes after which the request certainly did not reach the server. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EAI_FAIL',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'ENETDOWN',
-	'EADDRNOTAVAIL',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'ERR_INVALID_URL',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/** Codes after which the request may have reached the server. */
-const MAYBE_SENT_CODES: ReadonlySet<string> = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'EPROTO',
-	'ESOCKETTIMEDOUT',
-	'UND_ERR_SOCKET',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-	'ERR_STREAM_PREMATURE_CLOSE',
-	'ERR_FR_TOO_MANY_REDIRECTS',
-	'ERR_NETWORK',
-]);
 
 /** The error and its `cause` chain, outermost first. */
 function chain(error: unknown): object[] {
@@ -95,12 +60,12 @@ function stringField(value: unknown, key: string): string | undefined {
  */
 export function toTransportError(error: unknown, request: Pick<HttpRequest, 'method' | 'url'>): TransportError | undefined {
 	const links = chain(error);
-	const what = `${request.method} ${originAndPath(request.url)}`;
+	const what = `${request.method} ${urlForLogs(request.url)}`;
 	for (const link of links) {
 		const code = stringField(link, 'code');
 		const message = stringField(link, 'message') ?? '';
-		if (code && NOT_SENT_CODES.has(code)) return new TransportError(`${what} failed: ${message || code}`, code, false);
-		if (code && MAYBE_SENT_CODES.has(code)) return new TransportError(`${what} failed: ${message || code}`, code, true);
+		const known = code ? NETWORK_ERRORS[code] : undefined;
+		if (code && known) return new TransportError(`${what} failed: ${message || code}`, code, known.sent);
 		if (/socket hang up/i.test(message)) return new TransportError(`${what} failed: ${message}`, 'ECONNRESET', true);
 		if (/timeout of \d+ms exceeded/i.test(message)) return new TransportError(`${what} failed: ${message}`, 'ETIMEDOUT', true);
 	}
@@ -109,15 +74,6 @@ export function toTransportError(error: unknown, request: Pick<HttpRequest, 'met
 		return new TransportError(`${what} failed: ${stringField(axios, 'message') ?? 'network error'}`, stringField(axios, 'code') ?? 'ENETWORK', true);
 	}
 	return undefined;
-}
-
-function originAndPath(url: string): string {
-	try {
-		const u = new URL(url);
-		return `${u.origin}${u.pathname}`;
-	} catch {
-		return url.replace(/[?#].*$/, '');
-	}
 }
 
 /**
@@ -157,7 +113,7 @@ function isReadable(value: unknown): value is ReadableLike {
 }
 
 function tooLarge(request: HttpRequest, maxBytes: number): TransportError {
-	return new TransportError(`${request.method} ${originAndPath(request.url)}: the response is larger than ${maxBytes} bytes`, 'ERESPONSETOOLARGE', false);
+	return new TransportError(`${request.method} ${urlForLogs(request.url)}: the response is larger than ${maxBytes} bytes`, 'ERESPONSETOOLARGE', false);
 }
 
 /**
@@ -292,7 +248,7 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType?: stri
 
 		const status = Number(raw?.statusCode ?? raw?.status);
 		if (!Number.isInteger(status)) {
-			throw new TransportError(`${request.method} ${originAndPath(request.url)}: n8n returned no HTTP status`, 'EBADRESPONSE', true);
+			throw new TransportError(`${request.method} ${urlForLogs(request.url)}: n8n returned no HTTP status`, 'EBADRESPONSE', true);
 		}
 		const headers = normaliseHeaders(raw.headers);
 		const length = Number(headers['content-length']);

@@ -6,7 +6,9 @@
 import { linkedSignal, raceAbort, settle, systemClock, type Clock } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import {
+	NETWORK_ERRORS,
 	TransportError,
+	urlForLogs,
 	type HttpClient,
 	type HttpRequest,
 	type HttpResponse,
@@ -69,18 +71,6 @@ export const RETRY_DEFAULTS = {
 const SUBMIT_SAFE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503]);
 /** Statuses after which a `submit` may have created a job although the answer is an error. */
 const SUBMIT_MAYBE_RAN_STATUSES: ReadonlySet<number> = new Set([504, 520, 524]);
-/** Network codes that will not change on a retry. */
-const PERMANENT_CODES: ReadonlySet<string> = new Set([
-	'ERESPONSETOOLARGE',
-	'ERR_INVALID_URL',
-	'ERR_FR_TOO_MANY_REDIRECTS',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 /** Whether a status may be retried for a kind (before Retry-After and the deadline are considered). */
 export function isRetryableStatus(status: number, kind: RequestKind): boolean {
 	if (kind === 'submit') return SUBMIT_SAFE_STATUSES.has(status);
@@ -89,7 +79,7 @@ export function isRetryableStatus(status: number, kind: RequestKind): boolean {
 
 /** Whether a network failure may be retried for a kind. */
 export function isRetryableTransportError(error: TransportError, kind: RequestKind): boolean {
-	if (PERMANENT_CODES.has(error.code)) return false;
+	if (NETWORK_ERRORS[error.code]?.permanent) return false;
 	return kind !== 'submit' || !error.mayHaveRun;
 }
 
@@ -115,14 +105,7 @@ export function backoffDelay(attempt: number, random: number, baseDelayMs: numbe
 }
 
 function describeRequest(request: HttpRequest): string {
-	let target = request.url;
-	try {
-		const url = new URL(request.url);
-		target = `${url.origin}${url.pathname}`;
-	} catch {
-		// keep as is
-	}
-	return `${request.method} ${target}`;
+	return `${request.method} ${urlForLogs(request.url)}`;
 }
 
 export function createHttpClient(transport: Transport, opts: HttpClientOptions): HttpClient {

@@ -46,6 +46,7 @@ const ROUTES = {
 	replaceBackground: '/v2/image/replace-background/ideogram-3',
 } as const;
 const GENERATION_PATH = '/v2/generations/{generation_id}';
+const generationPath = (id: string) => GENERATION_PATH.replace('{generation_id}', encodeURIComponent(id));
 
 /** An upload (25 MB per image on the v2 pages) can take a while on a slow line. */
 const SUBMIT_TIMEOUT_MS = 120_000;
@@ -246,7 +247,7 @@ function generationWhere(job: JobRef): Where {
 
 async function getState(ctx: ProviderContext, job: JobRef): Promise<JobState> {
 	const where = generationWhere(job);
-	const url = joinUrl(ctx.baseUrl, `/v2/generations/${encodeURIComponent(job.requestId)}`);
+	const url = joinUrl(ctx.baseUrl, generationPath(job.requestId));
 	// A read: a poll 429 is retried after its Retry-After by the engine's client.
 	const { status, body } = await call(
 		ctx,
@@ -281,6 +282,7 @@ export const ideogramAdapter: ProviderAdapter = {
 	// respects limits.maxImagesInFlight; 10 items of one image each fill it exactly.
 	defaultConcurrency: 10,
 	accepts: ACCEPTS,
+	credentialCheck: { method: 'GET', path: generationPath('credential-check') },
 
 	async submit(ctx, request) {
 		refuseUnsendable(request);

@@ -330,6 +330,8 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		fetchesImageUrls: false, // multipart uploads: the file's bytes
 		defaultConcurrency: config.defaultConcurrency,
 		accepts: ACCEPTS,
+		// An empty submission: refused before any work is done.
+		credentialCheck: { method: 'POST', path: `${config.pathPrefix}/${IDEOGRAM_OPERATION_PATHS.edit}` },
 
 		async submit(ctx, request) {
 			const path = `${config.pathPrefix}/${IDEOGRAM_OPERATION_PATHS[request.operation]}`;

@@ -317,6 +317,7 @@ export const runComfyAdapter: ProviderAdapter = {
 	defaultConcurrency: 20,
 
 	accepts: ACCEPTS,
+	credentialCheck: { method: 'GET', path: requestPath('credential-check', 'status') },
 
 	async submit(ctx, request) {
 		const input = buildRunComfyInput(request);

@@ -208,6 +208,12 @@ export interface ProviderAdapter {
 	defaultConcurrency: number;
 	accepts: ProviderAccepts;
 	/**
+	 * A request that costs nothing and that the provider refuses with 401/403 for a bad key (a job
+	 * lookup, an empty submission), for providers with no free endpoint answering 2xx, which n8n's
+	 * declarative credential test needs. nodes/shared/credentialTests.ts sends it.
+	 */
+	credentialCheck?: { method: 'GET' | 'POST'; path: string };
+	/**
 	 * Submits one job. Queued providers answer `submitted`/`queued`/`running` with a requestId;
 	 * synchronous ones answer `completed` with images (requestId: an id the adapter makes).
 	 */
