@@ -10,8 +10,9 @@ import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo, withinLimit } from '../mask';
 import type { FittedImage, ImageInfo } from '../mask';
-import type { ImageInput, JobRequest, LinkedImage } from '../providers/types';
-import type { ItemPlan, SourceSpec } from '../parameters/plan';
+import type { EditRegion, ImageInput, JobRequest, LinkedImage } from '../providers/types';
+import { resolveEditRegion, type ItemPlan, type SourceSpec } from '../parameters/plan';
+import { withBytes } from '../providers/requests';
 import type { Execution } from './execution';
 
 /** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
@@ -34,6 +35,8 @@ interface LoadedInputs {
 	styleReferenceImages?: ImageInput[];
 	characterReferenceImages?: ImageInput[];
 	characterReferenceMasks?: ImageInput[];
+	referenceImages?: ImageInput[];
+	editRegion?: EditRegion;
 }
 
 async function readSource(
@@ -85,7 +88,7 @@ async function linkedImage(execution: Execution, plan: ItemPlan): Promise<Loaded
 	const header = await readImageInfo(head.head, 'image').catch(() => undefined);
 	if (!header) return undefined;
 	const info = { ...header, bytes: head.bytes };
-	if (!withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) return undefined;
+	if (!withinLimit(info, imageLimit(plan))) return undefined;
 	return { image: { url, mimeType: info.mimeType, fileName: fileNameOf(url, 'image'), width: info.width, height: info.height }, info };
 }
 
@@ -99,16 +102,19 @@ async function loadReference(execution: Execution, itemIndex: number, property: 
 	return toImageInput(source.data, info, source.fileName);
 }
 
-/** The image read whole, fitted to the provider's limit. */
-async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedImage> {
-	const source = await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
-	const info = await readImageInfo(source.data, 'image');
-	const fitted = await fitToLimit(
-		{ data: source.data, info },
-		{ maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide },
-		plan.allowDownscale,
-		plan.adapter.displayName,
-	);
+const imageLimit = ({ imageLimits: l }: ItemPlan) => ({ maxBytes: l.maxImageBytes, maxSide: l.maxImageSide, maxPixels: l.maxImagePixels });
+
+/** An image read whole, fitted to the provider's limit: the item's image, or (Precise Edit) a reference image. */
+async function readImage(
+	execution: Execution,
+	itemIndex: number,
+	plan: ItemPlan,
+	image: SourceSpec = plan.image,
+	[what, parameter] = ['image', image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty'],
+): Promise<LoadedImage> {
+	const source = await readSource(execution, itemIndex, image, what, parameter);
+	const info = await readImageInfo(source.data, what);
+	const fitted = await fitToLimit({ data: source.data, info }, imageLimit(plan), plan.allowDownscale, plan.adapter.displayName);
 	// A downscaled image is no longer the one at the user's URL: send its bytes instead.
 	const url = fitted.downscaledFrom ? undefined : source.url;
 	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, scaledTo: fitted.scaledTo, downscaledFrom: fitted.downscaledFrom };
@@ -117,7 +123,7 @@ async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan
 async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
 	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
 	const { image, info, scaledTo, downscaledFrom } = (await linkedImage(execution, plan)) ?? (await readImage(execution, itemIndex, plan));
-	const loaded: LoadedInputs = { image, downscaledFrom };
+	const loaded: LoadedInputs = { image, downscaledFrom, editRegion: resolveEditRegion(plan, info, scaledTo) };
 	if (plan.mask) {
 		const maskBytes =
 			plan.mask.kind === 'regions'
@@ -157,6 +163,12 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 				'styleReferenceImages',
 			);
 		}
+	}
+	if (plan.referenceProperties.length) {
+		const references = plan.referenceProperties.map(
+			async (property, n) => (await readImage(execution, itemIndex, plan, { kind: 'binary', property }, [`reference image ${n + 1}`, 'referenceImageFields'])).image,
+		);
+		loaded.referenceImages = (await Promise.all(references)).map(withBytes);
 	}
 	if (plan.characterReferenceProperty) {
 		loaded.characterReferenceImages = [
@@ -205,6 +217,7 @@ export async function loadRequests(execution: Execution, itemIndex: number, plan
 			plan,
 			{
 				operation: plan.operation,
+				...(plan.operation === 'edit' ? { model: plan.model } : {}),
 				image: inputs.image,
 				mask: inputs.mask,
 				prompt: plan.prompt,
@@ -214,6 +227,8 @@ export async function loadRequests(execution: Execution, itemIndex: number, plan
 					styleReferenceImages: inputs.styleReferenceImages,
 					characterReferenceImages: inputs.characterReferenceImages,
 					characterReferenceMasks: inputs.characterReferenceMasks,
+					...(inputs.referenceImages ? { referenceImages: inputs.referenceImages } : {}),
+					...(inputs.editRegion ? { editRegion: inputs.editRegion } : {}),
 				},
 			},
 			seed,
