@@ -491,7 +491,7 @@ function editEntries(spec: OptionSpec<unknown>): INodeProperties[] {
 	const { displayName } = spec.property;
 	return [...groups.entries()].flatMap(([key, providers]): INodeProperties[] => {
 		const names = providers.map((p) => p.name);
-		const takenWith = key ? (key.split(',') as EditModel[]) : [];
+		const takenWith = models.filter((m) => key.split(',').includes(m));
 		if (takenWith.length === 0) {
 			const who = providers.map((p) => p.displayName);
 			return [notTakenEntry(spec.property, 'Provider', { '/provider': names }, `${listed(who)} ${who.length > 1 ? 'do' : 'does'} not take ${displayName}.`)];
