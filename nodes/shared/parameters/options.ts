@@ -174,6 +174,12 @@ const runwareOptions = {
 };
 
 const edit: Where = { operations: ['edit'] };
+const QUALITY_TIERS = [
+	{ name: 'Very Low', value: 'very_low', description: 'Cheapest and fastest' },
+	{ name: 'Low', value: 'low' },
+	{ name: 'Medium', value: 'medium', description: "The providers' default" },
+	{ name: 'High', value: 'high', description: 'Best quality, most expensive' },
+];
 const readEditRegionBox = rectangleReader('Edit Region Box', 'editRegionBox');
 
 /** Every option of the three operation nodes. */
@@ -376,14 +382,17 @@ export const OPERATION_OPTIONS = {
 		],
 		{ capability: 'styleType' },
 	),
-	quality: oneOf(
-		{ displayName: 'Quality', name: 'quality', default: 'medium', description: 'Precise Edit quality tier: higher costs more and takes longer' },
-		[
-			{ name: 'Very Low', value: 'very_low', description: 'Cheapest and fastest' },
-			{ name: 'Low', value: 'low' },
-			{ name: 'Medium', value: 'medium', description: "The providers' default" },
-			{ name: 'High', value: 'high', description: 'Best quality, most expensive' },
-		],
+	quality: option(
+		{
+			displayName: 'Quality',
+			name: 'quality',
+			type: 'options',
+			options: QUALITY_TIERS,
+			default: 'medium',
+			description: 'Precise Edit quality tier: higher costs more and takes longer',
+		},
+		// Which tiers there are depends on the model and provider: the plan checks the value against them.
+		text('Choose a quality tier, e.g. medium.', false).transform((tier) => tier?.toLowerCase()),
 		{ operations: ['edit'], capability: 'quality' },
 	),
 	referenceImageFields: option(

@@ -15,6 +15,7 @@ import type {
 	OperationName,
 	PreciseEditAccepts,
 	ProviderAdapter,
+	Quality,
 	RunwareOptions,
 } from '../providers/types';
 import { IMAGE_BINARY_PROPERTY, IMAGE_SOURCE, IMAGE_URL, PROMPT, WAIT_FOR_COMPLETION } from './common';
@@ -168,10 +169,6 @@ function checkWithProvider(plan: ItemPlan): void {
 /** What a Precise Edit model takes beyond which options: its tiers, how many references, and the edit region. */
 function checkPreciseEdit(plan: ItemPlan, precise: PreciseEditAccepts): void {
 	const where = `${modelLabel(plan.model)} on ${plan.adapter.displayName}`;
-	const quality = plan.generation.quality;
-	if (quality && !precise.qualities.includes(quality)) {
-		throw new InputError(`Quality "${quality}" is not available with ${where}`, `Use one of ${precise.qualities.join(', ')}.`, 'quality');
-	}
 	const references = plan.referenceProperties.length;
 	const max = plan.mask ? precise.maxReferenceImagesWithMask : precise.maxReferenceImages;
 	if (references > max) {
@@ -185,6 +182,18 @@ function checkPreciseEdit(plan: ItemPlan, precise: PreciseEditAccepts): void {
 	if (region?.kind === 'auto' && !plan.mask && precise.autoRegionNeedsMask) {
 		throw new InputError(`${label('editRegion')} "auto" needs a mask with ${where}`, 'Give a mask (Mask Source), or choose Whole Image or Box.', 'editRegion');
 	}
+}
+
+/** The quality tier, one of those the model has on the provider. */
+function qualityOf(tier: string | undefined, adapter: ProviderAdapter, model: EditModel, precise: PreciseEditAccepts | undefined): Quality | undefined {
+	if (tier === undefined) return undefined;
+	const found = precise?.qualities.find((q) => q === tier);
+	if (found) return found;
+	throw new InputError(
+		`Quality "${tier}" is not available with ${modelLabel(model)} on ${adapter.displayName}`,
+		`Use one of ${precise?.qualities.join(', ') ?? 'the tiers of a Precise Edit model'}.`,
+		'quality',
+	);
 }
 
 /** Edit Region and its box, which go together. */
@@ -235,7 +244,7 @@ export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i
 			styleCodes: o.styleCodes?.length ? o.styleCodes : undefined,
 			colorPalette: colorPaletteOf(o),
 			runware: runwareOptionsOf(o),
-			quality: o.quality,
+			quality: qualityOf(o.quality, adapter, model, precise),
 		},
 		styleReferenceProperties: o.styleReferenceImages ?? [],
 		referenceProperties: o.referenceImageFields ?? [],
