@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startFake, type FakeServer, type RecordedRequest } from '../fakes';
 import { shutdownEngine, testBinary } from '../harness/engine';
-import { makeImage, makeMask } from '../harness/workflows';
+import { chain, makeImage, makeMask, packageNode } from '../harness/workflows';
 import { captureLogs } from './faults.kit';
 import { checkImageBinary, decodeDataUri, imageMeta, maskMismatches, multipartFields, nodeError, oneNode, run, submits } from './support/engineTest';
 
@@ -198,6 +198,20 @@ describe.each(['ideogram', 'runware'] as const)('Precise Edit on %s', (provider)
 		expect(sent.width / sent.height).toBeCloseTo(2560 / 2048, 2);
 		expect(await imageMeta(got.mask!)).toMatchObject({ width: sent.width, height: sent.height });
 		expect(result.output('Ideogram')[0].json.downscaledFrom).toBe('2560x2048');
+	});
+
+	test('Wait for Completion off: the submitted item, then Ideogram Poll Result in a later execution outputs the images', async () => {
+		const first = await runEdit(provider, { ...parameters(provider, 'ideogram-4.6', 'none'), waitForCompletion: false });
+		expect(first.error('Ideogram')).toBeUndefined();
+		const [submitted] = first.output('Ideogram');
+		expect(submitted.json).toMatchObject({ provider, operation: 'edit', status: 'submitted', numImages: 1 });
+		const poll = packageNode('Poll', 'ideogramPollResult', { provider, operation: 'waitForResult', requestId: '={{ $json.requestId }}', options: {} });
+		const later = await run(chain([{ json: submitted.json }], poll), [fake()]);
+		expect(later.error('Poll')).toBeUndefined();
+		const [out] = later.output('Poll');
+		expect(out.json).toMatchObject({ provider, requestId: submitted.json.requestId, status: 'completed' });
+		await checkImageBinary(out, { operation: 'edit', imageIndex: 0, width: W, height: H });
+		expect(fake().paidJobs()).toBe(1);
 	});
 
 	test('a 3.0-only option saved on a 4.6 workflow is refused before any request, naming the option, the model and the provider', async () => {
