@@ -198,4 +198,7 @@ export const RUN_IN_REAL_N8N = [
 	'reframe on ideogram: Resolution 1000x1000 from an expression',
 	'edit on ideogram: Mask URL "nope"',
 	'Poll Result on runComfy: Request ID from an item without one',
+	'edit on runComfy: Model ideogram-4.6, which RunComfy does not serve',
+	'edit on runware: a saved 3.0-only Rendering Speed with ideogram-4.6',
+	'edit on ideogram: Mask Source None on Ideogram 3.0',
 ];
