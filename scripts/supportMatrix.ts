@@ -2,27 +2,38 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { EDIT_MODELS, modelsServedBy } from '../nodes/shared/parameters/model';
 import { OPERATION_LABELS, OPERATION_OPTIONS, providersTaking } from '../nodes/shared/parameters/options';
 import { PROVIDERS } from '../nodes/shared/providers/registry';
-import type { OperationName } from '../nodes/shared/providers/types';
+import type { EditModel, OperationName, ProviderAdapter } from '../nodes/shared/providers/types';
 
-const OPERATIONS: OperationName[] = ['edit', 'reframe', 'replaceBackground'];
+/** The columns: Edit once per model, then the other operations. */
+const COLUMNS: Array<{ operation: OperationName; model?: EditModel; label: string }> = [
+	...EDIT_MODELS.map(({ value, name }) => ({ operation: 'edit' as const, model: value, label: `Edit: ${name}` })),
+	{ operation: 'reframe', label: OPERATION_LABELS.reframe },
+	{ operation: 'replaceBackground', label: OPERATION_LABELS.replaceBackground },
+];
 
-/** Rows: the options that depend on the provider or operation (one row per capability); a cell names the providers that take it. */
+const cell = (providers: readonly ProviderAdapter[]) =>
+	providers.length === PROVIDERS.length ? '✓ all' : providers.length ? providers.map((p) => p.displayName).join(', ') : '–';
+
+/**
+ * Rows: which providers serve each model, then the options that depend on the provider, operation
+ * or model (one row per capability); a cell names the providers that take it.
+ */
 export function supportMatrix(): string {
 	const rows = new Map<string, { labels: string[]; cells: string[] }>();
+	const serving = ({ model }: (typeof COLUMNS)[number]) => PROVIDERS.filter((p) => !model || modelsServedBy(p).includes(model));
+	rows.set('model', { labels: ['Served by'], cells: COLUMNS.map((c) => cell(serving(c))) });
 	for (const spec of Object.values(OPERATION_OPTIONS)) {
 		if (!spec.capability && !spec.operations) continue;
-		const cells = OPERATIONS.map((operation) => {
-			const names = providersTaking(spec, operation).map((p) => p.displayName);
-			return names.length === PROVIDERS.length ? '✓ all' : names.length ? names.join(', ') : '–';
-		});
+		const cells = COLUMNS.map((c) => cell(providersTaking(spec, c.operation, c.model).filter((p) => serving(c).includes(p))));
 		const key = spec.capability ?? cells.join('|');
 		const row = rows.get(key) ?? { labels: [], cells };
 		row.labels.push(spec.property.displayName);
 		rows.set(key, row);
 	}
-	const header = ['Option', ...OPERATIONS.map((o) => OPERATION_LABELS[o])];
+	const header = ['Option', ...COLUMNS.map((c) => c.label)];
 	const lines = [...rows.values()].map((r) => [r.labels.join(', '), ...r.cells]);
 	return [header, header.map(() => '---'), ...lines].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

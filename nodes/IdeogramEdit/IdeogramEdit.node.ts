@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { credentialTest } from '../shared/credentialTests';
 import { promptProperty } from '../shared/parameters/common';
 import { maskProperties } from '../shared/parameters/mask';
+import { modelProperties } from '../shared/parameters/model';
 import { operationProperties, providerSubtitle } from '../shared/parameters/node';
 import { executeOperation } from '../shared/pipeline/run';
 
@@ -17,7 +18,7 @@ export class IdeogramEdit implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: providerSubtitle('Edit'),
-		description: 'Repaint the masked area of an image from a prompt with Ideogram 3.0',
+		description: 'Edit an image from a prompt: repaint a masked area with Ideogram 3.0, or Precise Edit with Ideogram 4.5 or 4.6',
 		defaults: { name: 'Ideogram Edit' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -29,7 +30,11 @@ export class IdeogramEdit implements INodeType {
 			{ name: 'ideogramApi', required: true, displayOptions: { show: { provider: ['ideogram'] } }, testedBy: 'ideogramApiTest' },
 		],
 		/* jscpd:ignore-end */
-		properties: operationProperties('edit', [promptProperty('What the masked area should show, e.g. "a red price tag reading $19"'), ...maskProperties]),
+		properties: operationProperties('edit', [
+			...modelProperties,
+			promptProperty('What the masked area should show, or (Precise Edit) what to change, e.g. "a red price tag reading $19"'),
+			...maskProperties,
+		]),
 	};
 
 	methods = { credentialTest };

@@ -207,6 +207,43 @@ describe('workflows on the real n8n CLI', () => {
 		expect(fakes![provider].paidJobs()).toBe(paidBefore);
 	}, 5 * 60_000);
 
+	// Ideogram Edit with the Precise Edit 4.6 model on the two providers that serve it: a region mask,
+	// a reference image (the same binary field), Quality High; what the fake received and the images out.
+	it.each(['ideogram', 'runware'] as const)('%s: a Precise Edit 4.6 workflow runs through the real n8n CLI', async (provider) => {
+		const all = providerWorkflow(provider, PNG!.toString('base64'));
+		const nodes = all.nodes
+			.filter((n) => ['Start', 'Image', 'To File', 'Edit'].includes(String(n.name)))
+			.map((n) =>
+				n.name === 'Edit'
+					? { ...n, parameters: { ...(n.parameters as object), model: 'ideogram-4.6', options: { quality: 'high', referenceImageFields: 'data' } } }
+					: n,
+			);
+		const connections = { Start: all.connections.Start, Image: all.connections.Image, 'To File': { main: [[{ node: 'Edit', type: 'main', index: 0 }]] } };
+		const fake = fakes![provider];
+		fake.reset();
+		const run = await n8n!.execute({ ...all, name: `e2e ${provider} precise edit 4.6`, nodes, connections });
+		if (run.exitCode !== 0) throw new Error(describeRun(run));
+		const items = outputItems(run, 'Edit');
+		expectImageItems(items, provider, 'edit');
+		for (const item of items) expect(item.json.cost).toBeGreaterThan(0);
+		const [submit, ...more] = fake.requests.filter((r) => r.kind === 'submit');
+		expect(more).toHaveLength(0);
+		if (provider === 'ideogram') {
+			expect(submit.path).toBe('/v2/image/precise-edit/ideogram-4-6');
+			expect(submit.multipart!.fields.quality).toEqual(['high']);
+			expect(submit.multipart!.files.reference_images).toHaveLength(1);
+			expect(submit.multipart!.files.mask).toHaveLength(1);
+		} else {
+			const [task] = submit.json as Array<Record<string, any>>;
+			expect(task.model).toBe('ideogram:4.6@precise-edit');
+			expect(task.settings).toEqual({ quality: 'high' });
+			expect(task.inputs.referenceImages).toHaveLength(1);
+			expect(task.inputs.maskImage).toBeDefined();
+		}
+		// The region (25% inset, half the image) arrived in the provider's mask convention.
+		expect(fake.jobs()[0].editFraction).toBeCloseTo(0.25, 2);
+	}, 5 * 60_000);
+
 	/** Start → Image → To File → Edit only, for the Ideogram v2 cases below. */
 	function ideogramEditOnly(options: Record<string, unknown>): WorkflowJson {
 		const all = providerWorkflow('ideogram', PNG!.toString('base64'));

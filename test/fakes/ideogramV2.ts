@@ -1,6 +1,7 @@
 /**
  * Fake official Ideogram API, current version (v2; docs/providers/ideogram.md): multipart POST
  * /v2/image/{inpaint|reframe|replace-background}/ideogram-3 (and /inpaint/ideogram-3-character),
+ * and Precise Edit at /v2/image/precise-edit/ideogram-4-5 and …/ideogram-4-6,
  * header `Api-Key`, answered synchronously or, with `async=true` (Replace Background always), with a
  * `generation_id` polled at GET /v2/generations/{id}. `?dry_run=true` prices the request and
  * creates nothing. Written from Ideogram's v2 pages; shares nothing with the adapter.
@@ -33,9 +34,10 @@ const V2 = {
 	stylePresets: STYLE_PRESETS.map((p) => p.toLowerCase()),
 	palettes: ['ember', 'fresh', 'jungle', 'magic', 'melon', 'mosaic', 'pastel', 'ultramarine'],
 	boolean: ['true', 'false'],
+	quality: ['very_low', 'low', 'medium', 'high'],
 } as const;
 
-type Route = 'inpaint' | 'inpaintCharacter' | 'reframe' | 'replaceBackground';
+type Route = 'inpaint' | 'inpaintCharacter' | 'reframe' | 'replaceBackground' | 'preciseEdit45' | 'preciseEdit46';
 
 interface RouteSpec {
 	operation: Operation;
@@ -45,6 +47,8 @@ interface RouteSpec {
 	/** Replace Background has no `async` field: it always answers with a generation id. */
 	alwaysAsync?: boolean;
 	billing: string;
+	/** Largest file per image (Precise Edit: 50 MB; the others: the fake's option). */
+	maxFileBytes?: number;
 }
 
 const INPAINT_TEXT = ['prompt', 'magic_prompt', 'num_images', 'seed', 'rendering_speed', 'style_codes', 'async', 'private', 'enable_copyright_detection', 'webhook_url'];
@@ -55,7 +59,18 @@ const ROUTES: Record<string, Route> = {
 	'/v2/image/inpaint/ideogram-3-character': 'inpaintCharacter',
 	'/v2/image/reframe/ideogram-3': 'reframe',
 	'/v2/image/replace-background/ideogram-3': 'replaceBackground',
+	'/v2/image/precise-edit/ideogram-4-5': 'preciseEdit45',
+	'/v2/image/precise-edit/ideogram-4-6': 'preciseEdit46',
 };
+/** Precise Edit's page: an optional mask and reference images, a quality tier and a context window; no rendering speed or style fields. */
+const PRECISE_EDIT: Omit<RouteSpec, 'billing'> = {
+	operation: 'edit',
+	required: ['image', 'prompt'],
+	text: ['prompt', 'quality', 'context_window', 'seed', 'num_images', 'magic_prompt', 'async', 'webhook_url'],
+	files: ['image', 'mask', 'reference_images'],
+	maxFileBytes: 50 * MB,
+};
+const isPreciseEdit = (route: Route) => route === 'preciseEdit45' || route === 'preciseEdit46';
 const SPECS: Record<Route, RouteSpec> = {
 	inpaint: {
 		operation: 'edit',
@@ -86,11 +101,22 @@ const SPECS: Record<Route, RouteSpec> = {
 		alwaysAsync: true,
 		billing: 'ideogram_v3_replace_background',
 	},
+	preciseEdit45: { ...PRECISE_EDIT, billing: 'ideogram_4_5_precise_edit' },
+	preciseEdit46: { ...PRECISE_EDIT, billing: 'ideogram_4_6_precise_edit' },
 };
 const GENERATION_PATH = /^\/v2\/generations\/([^/]+)$/;
 
 /** The fake's own price list, USD micros per image. */
 const PRICE_MICROS: Record<string, number> = { turbo: 30_000, default: 60_000, quality: 90_000 };
+/** Precise Edit per quality tier: 4.5 as Ideogram's pricing page lists it; 4.6 the fake's own, doubled above 4 MP. */
+const PRECISE_PRICE_MICROS: Record<'preciseEdit45' | 'preciseEdit46', Record<string, number>> = {
+	preciseEdit45: { very_low: 8_000, low: 30_000, medium: 60_000, high: 220_000 },
+	preciseEdit46: { very_low: 10_000, low: 40_000, medium: 80_000, high: 300_000 },
+};
+/** The context window's box: 256 px a side at least, 1:6 to 6:1, 4,194,304 px at most. */
+const BOX = { minSide: 256, maxPixels: 4_194_304, maxAspect: 6 };
+/** Precise Edit takes images up to 8K a side. */
+const PRECISE_MAX_SIDE = 8192;
 /** Poll limit per organisation: 1,000 requests per 10 s. */
 const POLL_WINDOW_MS = 10_000;
 const POLL_LIMIT = 1_000;
@@ -140,6 +166,8 @@ function readForm(req: RecordedRequest, route: Route, maxImageBytes: number) {
 		private: oneOf('private', V2.boolean),
 		enable_copyright_detection: oneOf('enable_copyright_detection', V2.boolean),
 		webhook_url: webhook,
+		quality: oneOf('quality', V2.quality),
+		context_window: text('context_window'),
 	};
 	if (form.fields.style_codes) {
 		const codes = form.fields.style_codes;
@@ -162,13 +190,17 @@ function readForm(req: RecordedRequest, route: Route, maxImageBytes: number) {
 		if ((form.files.character_reference_images?.length ?? 0) > 1) bad('character_reference_images accepts 1 image');
 	}
 
+	const references = form.files.reference_images?.length ?? 0;
+	const maxReferences = form.files.mask ? 3 : 4;
+	if (references > maxReferences) bad(`reference_images accepts at most ${maxReferences} images${form.files.mask ? ' together with a mask' : ''}`);
+	const maxBytes = spec.maxFileBytes ?? maxImageBytes;
 	for (const [name, files] of Object.entries(form.files))
 		for (const f of files) {
-			if (f.data.length > maxImageBytes)
-				throw new ApiError(413, `'${name}' is too large: ${f.data.length} bytes, the maximum is ${maxImageBytes} bytes`);
+			if (f.data.length > maxBytes)
+				throw new ApiError(413, `'${name}' is too large: ${f.data.length} bytes, the maximum is ${maxBytes} bytes`);
 			if (!sniffFormat(f.data)) bad(`'${name}' has an unsupported format; only JPEG, PNG and WEBP images are supported`);
 		}
-	for (const name of ['style_reference_images', 'character_reference_images', 'character_reference_mask'])
+	for (const name of ['style_reference_images', 'character_reference_images', 'character_reference_mask', 'reference_images'])
 		if (form.files[name]) params[name] = form.files[name].map((f) => `<${f.filename ?? 'file'}: ${f.data.length} bytes>`);
 	return {
 		params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)),
@@ -177,8 +209,34 @@ function readForm(req: RecordedRequest, route: Route, maxImageBytes: number) {
 	};
 }
 
-function quote(spec: RouteSpec, n: number, speed: string): Reply {
-	const usdMicros = (PRICE_MICROS[speed] ?? PRICE_MICROS.default) * n;
+/** `y_min,x_min,y_max,x_max` inside the image, or `auto` with a mask; anything else is refused. */
+function checkContextWindow(value: string, image: { width: number; height: number }, hasMask: boolean): void {
+	if (value === 'auto') {
+		if (!hasMask) bad("context_window 'auto' requires a mask - 'context_window'");
+		return;
+	}
+	const parts = value.split(',').map((v) => v.trim());
+	if (parts.length !== 4 || !parts.every((v) => /^\d+$/.test(v))) bad(`'${value}' is not 'auto' or 'y_min,x_min,y_max,x_max' - 'context_window'`);
+	const [yMin, xMin, yMax, xMax] = parts.map(Number);
+	const [h, w] = [yMax - yMin, xMax - xMin];
+	if (h <= 0 || w <= 0) bad(`context_window needs y_max > y_min and x_max > x_min - 'context_window'`);
+	if (yMax > image.height || xMax > image.width) bad(`context_window ${value} lies outside the ${image.width}x${image.height} image - 'context_window'`);
+	if (Math.min(w, h) < BOX.minSide) bad(`context_window must be at least ${BOX.minSide} pixels on each side - 'context_window'`);
+	if (w * h > BOX.maxPixels) bad(`context_window must be at most ${BOX.maxPixels} pixels - 'context_window'`);
+	if (Math.max(w, h) / Math.min(w, h) > BOX.maxAspect) bad(`context_window aspect ratio must be between 1:6 and 6:1 - 'context_window'`);
+}
+
+/** What one image costs on the route, in USD micros. */
+function priceMicros(route: Route, params: Record<string, unknown>, out: { width: number; height: number }): number {
+	if (route === 'preciseEdit45' || route === 'preciseEdit46') {
+		const tier = PRECISE_PRICE_MICROS[route][(params.quality as string | undefined) ?? 'medium'];
+		return route === 'preciseEdit46' && out.width * out.height > 4_194_304 ? tier * 2 : tier;
+	}
+	return PRICE_MICROS[(params.rendering_speed as string | undefined) ?? 'default'] ?? PRICE_MICROS.default;
+}
+
+function quote(spec: RouteSpec, n: number, perImageMicros: number): Reply {
+	const usdMicros = perImageMicros * n;
 	return {
 		status: 200,
 		json: {
@@ -215,17 +273,21 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramV2Meta>): Pro
 	const edit = mask
 		? await analyzeMask(size, mask, core.options.maskEditColor).catch((e: Error) => bad(`Invalid mask: ${e.message}`))
 		: undefined;
+	if (isPreciseEdit(route)) {
+		if (Math.max(size.width, size.height) > PRECISE_MAX_SIDE) bad(`The image must be at most ${PRECISE_MAX_SIDE} pixels on each side`);
+		if (params.context_window !== undefined) checkContextWindow(params.context_window as string, size, mask !== undefined);
+	}
 	const n = (params.num_images as number | undefined) ?? 1;
-	const speed = (params.rendering_speed as string | undefined) ?? 'default';
+	const out = spec.operation === 'reframe' ? parseWxH(params.resolution as string)! : size;
+	const perImage = priceMicros(route, params, out);
 	// Validated and priced, nothing run, stored or billed.
-	if (dryRun === 'true') return quote(spec, n, speed);
+	if (dryRun === 'true') return quote(spec, n, perImage);
 	if (core.inflightImages() + n > core.options.maxInflightImages)
 		throw new ApiError(429, 'Too many images in flight for your organisation, please retry later', {
 			reject_reason: 'inflight_limit',
 			max_inflight_requests: core.options.maxInflightImages,
 			task_completion_speed: 'fast',
 		});
-	const out = spec.operation === 'reframe' ? parseWxH(params.resolution as string)! : size;
 	const seed = (params.seed as number | undefined) ?? randomSeed();
 	const prompt = (params.prompt as string | undefined) ?? '';
 	const job = core.createJob({
@@ -237,7 +299,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramV2Meta>): Pro
 		meta: {
 			seeds: Array.from({ length: n }, (_, i) => (seed + i) % 2147483648),
 			prompt: (params.magic_prompt ?? 'auto') === 'on' ? `Enhanced: ${prompt}` : prompt,
-			costMicros: (PRICE_MICROS[speed] ?? PRICE_MICROS.default) * n,
+			costMicros: perImage * n,
 		},
 	});
 	const ack: Record<string, unknown> = { generation_id: job.id };

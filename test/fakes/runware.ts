@@ -1,6 +1,7 @@
 /**
  * Fake Runware REST API (docs/providers/runware.md): POST /v1 with a JSON array of tasks; Bearer header or
- * a leading `authentication` task. Serves `imageInference` for ideogram:4@3|4@4|4@5 (sync or
+ * a leading `authentication` task. Serves `imageInference` for ideogram:4@3|4@4|4@5 and the
+ * Precise Edit models ideogram:4.5@precise-edit and ideogram:4.6@precise-edit (sync or
  * async + `getResponse`), `imageUpload` and `mediaStorage`. Errors: `{errors:[{code,message,
  * parameter,taskType,taskUUID}]}`; a request whose tasks all failed answers with the first
  * error's HTTP status, a partly successful one with 200 and both `data` and `errors`.
@@ -50,8 +51,21 @@ class TaskError extends Error {
 const TOP_LEVEL = [
 	'taskType', 'taskUUID', 'model', 'positivePrompt', 'outputType', 'outputFormat', 'outputQuality', 'numberResults',
 	'deliveryMethod', 'webhookURL', 'uploadEndpoint', 'safety', 'ttl', 'includeCost', 'inputs', 'providerSettings',
-	'width', 'height', 'seedImage', 'maskImage',
+	'width', 'height', 'seedImage', 'maskImage', 'settings',
 ];
+
+/**
+ * The Precise Edit models' pages: `inputs.referenceImages` (up to 4, 3 with a mask), an optional
+ * mask (white = edit), `settings.quality`, and on 4.6 `settings.editRegion`; no providerSettings.
+ * Prices per tier: 4.5 as its page lists them; 4.6 the fake's own, doubled above 4 MP (4K High $0.60).
+ */
+const PRECISE_EDIT: Record<string, { editRegion: boolean; maxSide?: number; maxPixels?: number; price: Record<string, number>; doubledAbove4MP?: boolean }> = {
+	'ideogram:4.5@precise-edit': { editRegion: false, maxPixels: 4_194_304, price: { very_low: 0.008, low: 0.03, medium: 0.06, high: 0.2 } },
+	'ideogram:4.6@precise-edit': { editRegion: true, maxSide: 8192, price: { very_low: 0.01, low: 0.04, medium: 0.08, high: 0.3 }, doubledAbove4MP: true },
+};
+const QUALITY = ['very_low', 'low', 'medium', 'high'];
+/** An edit region box (the limits Ideogram documents for its context window). */
+const BOX = { minSide: 256, maxPixels: 4_194_304, maxAspect: 6 };
 /** Generic imageInference parameters that these Ideogram models do not take. */
 const NOT_FOR_IDEOGRAM = [
 	'seed', 'negativePrompt', 'steps', 'CFGScale', 'scheduler', 'strength', 'clipSkip', 'lora', 'controlNet',
@@ -96,6 +110,24 @@ function field<T>(obj: Task, key: string, ok: (v: unknown) => boolean, expected:
 	if (v === undefined) return def;
 	if (!ok(v)) throw new TaskError(`invalid${cap(key)}`, `Invalid value for ${prefix}${key}: ${show(v)}. Expected ${expected}.`, prefix + key);
 	return v as T;
+}
+
+/** `auto`, `whole`, or a box inside the image: `{x, y, width, height}` or `"y_min,x_min,y_max,x_max"` (the form is undocumented: both accepted). */
+function checkEditRegion(value: unknown, image: { width: number; height: number }): void {
+	const P = 'settings.editRegion';
+	if (value === 'auto' || value === 'whole') return;
+	let box: { x: number; y: number; width: number; height: number } | undefined;
+	if (typeof value === 'string' && /^\d+,\d+,\d+,\d+$/.test(value)) {
+		const [yMin, xMin, yMax, xMax] = value.split(',').map(Number);
+		box = { x: xMin, y: yMin, width: xMax - xMin, height: yMax - yMin };
+	} else if (isObject(value) && Object.keys(value).sort().join() === 'height,width,x,y' && Object.values(value).every((v) => Number.isInteger(v) && (v as number) >= 0))
+		box = value as { x: number; y: number; width: number; height: number };
+	if (!box) throw new TaskError('invalidEditRegion', `Invalid value for ${P}: ${show(value)}. Expected auto, whole or a box.`, P);
+	const { x, y, width, height } = box;
+	if (width <= 0 || height <= 0 || x + width > image.width || y + height > image.height)
+		throw new TaskError('invalidEditRegion', `${P} ${show(value)} lies outside the ${image.width}x${image.height} source`, P);
+	if (Math.min(width, height) < BOX.minSide || width * height > BOX.maxPixels || Math.max(width, height) / Math.min(width, height) > BOX.maxAspect)
+		throw new TaskError('invalidEditRegion', `${P} must be at least ${BOX.minSide} px a side, at most ${BOX.maxPixels} px, between 1:6 and 6:1`, P);
 }
 
 function checkUuid(t: Task): string {
@@ -143,7 +175,8 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		const taskUUID = checkUuid(t);
 		if (t.model === undefined) throw new TaskError('missingModel', 'model is required', 'model');
 		const model = String(t.model);
-		const operation = Object.hasOwn(RUNWARE.models, model) ? RUNWARE.models[model] : undefined;
+		const precise = Object.hasOwn(PRECISE_EDIT, model) ? PRECISE_EDIT[model] : undefined;
+		const operation = precise ? 'edit' : Object.hasOwn(RUNWARE.models, model) ? RUNWARE.models[model] : undefined;
 		if (!operation) throw new TaskError('unknownModel', `Unknown model '${model}'`, 'model');
 		for (const key of Object.keys(t))
 			if (!TOP_LEVEL.includes(key))
@@ -155,6 +188,9 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 				throw new TaskError('conflictTaskUUID', `A task with taskUUID ${taskUUID} already exists; use a new UUID v4`, 'taskUUID');
 		};
 		conflict();
+		if (precise && t.providerSettings !== undefined)
+			throw new TaskError('unsupportedParameter', `providerSettings is not supported by ${model}: use settings`, 'providerSettings');
+		if (!precise && t.settings !== undefined) throw new TaskError('unsupportedParameter', `settings is not supported by ${model}`, 'settings');
 
 		// prompt and dimensions. Reframe: Runware's current model page wants width + height (one of
 		// the 69 sizes) and shows no prompt; its older Ideogram reference wants a prompt (1–2000
@@ -196,11 +232,19 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		// inputs (current `inputs.*`, or the older top-level seedImage/maskImage)
 		const inputs = field<Task>(t, 'inputs', isObject, 'an object', {});
 		for (const k of Object.keys(inputs))
-			if (k !== 'seedImage' && k !== 'maskImage') throw new TaskError('unknownParameter', `Unknown parameter 'inputs.${k}'`, `inputs.${k}`);
+			if (k !== 'seedImage' && k !== 'maskImage' && !(precise && k === 'referenceImages'))
+				throw new TaskError('unknownParameter', `Unknown parameter 'inputs.${k}'`, `inputs.${k}`);
 		const seedRef = inputs.seedImage ?? t.seedImage;
 		const maskRef = inputs.maskImage ?? t.maskImage;
 		if (seedRef === undefined) throw new TaskError('missingSeedImage', 'inputs.seedImage is required', 'inputs.seedImage');
-		if (operation === 'edit' && maskRef === undefined)
+		const maxReferences = maskRef === undefined ? 4 : 3;
+		const references = field<string[]>(inputs, 'referenceImages', strings(1, maxReferences), `an array of 1 to ${maxReferences} images${maskRef === undefined ? '' : ' with a mask'}`, [], 'inputs.');
+		const settings = field<Task>(t, 'settings', isObject, 'an object', {});
+		for (const k of Object.keys(settings))
+			if (k !== 'quality' && !(k === 'editRegion' && precise?.editRegion))
+				throw new TaskError(k === 'editRegion' ? 'unsupportedParameter' : 'unknownParameter', `Parameter 'settings.${k}' is not supported by ${model}`, `settings.${k}`);
+		const quality = field<string>(settings, 'quality', inList(QUALITY), QUALITY.join(', '), 'medium', 'settings.');
+		if (operation === 'edit' && !precise && maskRef === undefined)
 			throw new TaskError('missingMaskImage', 'inputs.maskImage is required', 'inputs.maskImage');
 		if (operation !== 'edit' && maskRef !== undefined)
 			throw new TaskError('unsupportedParameter', `maskImage is not supported by ${model}`, 'inputs.maskImage');
@@ -242,7 +286,12 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		const size = await imageSize(seed).catch((e: Error) => {
 			throw new TaskError('invalidSeedImage', `inputs.seedImage: ${e.message}`, 'inputs.seedImage');
 		});
-		const mask = operation === 'edit' ? await loadRef(core, maskRef, 'inputs.maskImage') : undefined;
+		if (precise?.maxSide && Math.max(size.width, size.height) > precise.maxSide)
+			throw new TaskError('invalidSeedImage', `inputs.seedImage is ${size.width}x${size.height}; ${model} takes up to ${precise.maxSide} pixels a side`, 'inputs.seedImage');
+		if (precise?.maxPixels && size.width * size.height > precise.maxPixels)
+			throw new TaskError('invalidSeedImage', `inputs.seedImage has ${size.width * size.height} pixels; ${model} takes up to ${precise.maxPixels}`, 'inputs.seedImage');
+		if (settings.editRegion !== undefined) checkEditRegion(settings.editRegion, size);
+		const mask = operation === 'edit' && maskRef !== undefined ? await loadRef(core, maskRef, 'inputs.maskImage') : undefined;
 		const edit =
 			mask
 				? await analyzeMask(size, mask, core.options.maskEditColor).catch((e: Error) => {
@@ -251,6 +300,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 				: undefined;
 		for (const [list, name] of [[styleRefs, 'styleReferenceImages'], [charRefs, 'characterReferenceImages'], [charMasks, 'characterReferenceImagesMask']] as const)
 			for (const ref of list) await loadRef(core, ref, P + name);
+		for (const ref of references) await loadRef(core, ref, 'inputs.referenceImages');
 
 		// accept
 		conflict();
@@ -278,7 +328,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 			meta: {
 				outputType,
 				includeCost,
-				cost: RUNWARE.costPerImage[renderingSpeed],
+				cost: precise ? (precise.doubledAbove4MP && out.width * out.height > 4_194_304 ? 2 : 1) * precise.price[quality] : RUNWARE.costPerImage[renderingSpeed],
 				seeds: [...seeds],
 				safetyCheck: checkContent || mode === 'fast',
 				webhookURL,

@@ -86,14 +86,18 @@ function exceededLimits(width: number, height: number, bytes: number, limit: Ima
 	const exceeded: string[] = [];
 	if (bytes > limit.maxBytes) exceeded.push(`at most ${formatBytes(limit.maxBytes)} per image`);
 	if (limit.maxSide !== undefined && Math.max(width, height) > limit.maxSide) exceeded.push(`at most ${limit.maxSide} px on the longer side`);
+	if (limit.maxPixels !== undefined && width * height > limit.maxPixels) exceeded.push(`at most ${formatPixels(limit.maxPixels)}`);
 	return exceeded;
 }
 
 /** The side limit exactly; for the byte limit, a first guess that file size follows pixel count. */
 function firstScale(info: ImageInfo, limit: ImageLimit): number {
 	const sideScale = limit.maxSide !== undefined ? Math.min(1, limit.maxSide / Math.max(info.width, info.height)) : 1;
+	// Rounding each side may add a row or column: aim just under the pixel cap.
+	const pixels = info.width * info.height;
+	const pixelScale = limit.maxPixels !== undefined && pixels > limit.maxPixels ? Math.sqrt(limit.maxPixels / pixels) * 0.999 : 1;
 	const byteScale = info.bytes > limit.maxBytes ? Math.sqrt(limit.maxBytes / info.bytes) * BYTE_MARGIN : 1;
-	return Math.min(sideScale, byteScale);
+	return Math.min(sideScale, pixelScale, byteScale);
 }
 
 function scaledSize(info: ImageInfo, scale: number, maxSide: number | undefined): { width: number; height: number } {
@@ -125,6 +129,11 @@ async function encodeUpright(data: Buffer, info: ImageInfo, size: { width: numbe
 
 function possessive(name: string): string {
 	return name === 'the provider' ? "the provider's" : `${name}'s`;
+}
+
+/** 4194304 → "4.2 MP (4194304 px)". */
+function formatPixels(pixels: number): string {
+	return `${Number((pixels / 1e6).toFixed(1))} MP (${pixels} px)`;
 }
 
 export function formatBytes(bytes: number): string {

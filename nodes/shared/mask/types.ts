@@ -85,4 +85,6 @@ export interface ImageLimit {
 	maxBytes: number;
 	/** Longest side in pixels. */
 	maxSide?: number;
+	/** Most pixels (width × height). */
+	maxPixels?: number;
 }

@@ -1,24 +1,40 @@
 /** Ideogram Edit's mask parameters, each its panel entry and its parser (names fixed: saved workflows use them). */
+import type { INodeProperties } from 'n8n-workflow';
 import type { MaskRegion } from '../mask';
 import { z } from 'zod';
 
+import { INPAINT_ONLY, PRECISE_ONLY } from './model';
 import { choice, decimal, parameter, parseValue, requiredText, shown, url } from './parse';
 
+const MASK_SOURCES = [
+	{ name: 'Binary Property', value: 'binary', description: 'A mask image from a previous node' },
+	{ name: 'URL', value: 'url', description: 'A public http(s) URL of the mask image' },
+	{ name: 'Regions', value: 'region', description: 'Rectangles to repaint, no mask image needed' },
+];
+
+/**
+ * Mask Source has one entry per kind of model: Precise Edit adds None (the prompt alone says what
+ * changes). A None saved before switching to 3.0 stays visible there, and the node refuses it.
+ */
 export const MASK_SOURCE = parameter(
 	{
 		displayName: 'Mask Source',
 		name: 'maskSource',
 		type: 'options',
-		options: [
-			{ name: 'Binary Property', value: 'binary', description: 'A mask image from a previous node' },
-			{ name: 'URL', value: 'url', description: 'A public http(s) URL of the mask image' },
-			{ name: 'Regions', value: 'region', description: 'Rectangles to repaint, no mask image needed' },
-		],
+		options: MASK_SOURCES,
 		default: 'binary',
 		description: 'Where the mask that marks the area to repaint comes from',
+		displayOptions: INPAINT_ONLY,
 	},
-	choice(['binary', 'url', 'region'] as const),
+	choice(['binary', 'url', 'region', 'none'] as const),
 );
+
+const PRECISE_MASK_SOURCE: INodeProperties = {
+	...MASK_SOURCE.property,
+	options: [...MASK_SOURCES, { name: 'None', value: 'none', description: 'No mask: the prompt alone says what to change' }],
+	description: 'Where the mask that limits the edit comes from (optional with Precise Edit)',
+	displayOptions: PRECISE_ONLY,
+};
 
 export const MASK_BINARY_PROPERTY = parameter(
 	{
@@ -48,7 +64,7 @@ export const MASK_URL = parameter(
 );
 
 // A rectangle reads unit, left, top, width, height (not alphabetically).
-const REGION_FIELDS = [
+export const REGION_FIELDS = [
 	{
 		displayName: 'Unit',
 		name: 'unit',
@@ -66,19 +82,28 @@ const REGION_FIELDS = [
 	{ displayName: 'Height', name: 'height', type: 'number' as const, default: 50, description: 'Height of the rectangle' },
 ];
 
-/** One region's fields, each parsed with its own label ("Mask Regions: Width …"). */
-const regionField = <T>(index: number, parse: z.ZodType<T, z.ZodTypeDef, unknown>) => {
-	const field = REGION_FIELDS[index];
-	return parameter({ ...field, displayName: `Mask Regions: ${field.displayName}`, name: 'maskRegions' }, parse);
-};
-const coordinate = (index: number) => regionField(index, decimal('Give a number of pixels or percent.').transform((v) => v ?? 0));
-const REGION = {
-	unit: regionField(0, choice(['px', 'percent'] as const).transform((u) => u ?? 'percent')),
-	x: coordinate(1),
-	y: coordinate(2),
-	width: coordinate(3),
-	height: coordinate(4),
-};
+/**
+ * Reads one rectangle's fields, each parsed with its own label ("Mask Regions: Width …"); shared
+ * by Mask Regions and the Edit Region Box option.
+ */
+export function rectangleReader(label: string, name: string): (row: unknown) => MaskRegion {
+	const field = <T>(index: number, parse: z.ZodType<T, z.ZodTypeDef, unknown>) =>
+		parameter({ ...REGION_FIELDS[index], displayName: `${label}: ${REGION_FIELDS[index].displayName}`, name }, parse);
+	const coordinate = (index: number) => field(index, decimal('Give a number of pixels or percent.').transform((v) => v ?? 0));
+	const unit = field(0, choice(['px', 'percent'] as const).transform((u) => u ?? 'percent'));
+	const [x, y, width, height] = [1, 2, 3, 4].map(coordinate);
+	return (row) => {
+		const fields: Record<string, unknown> = typeof row === 'object' && row !== null ? Object.fromEntries(Object.entries(row)) : {};
+		return {
+			unit: parseValue(unit, fields.unit),
+			x: parseValue(x, fields.x),
+			y: parseValue(y, fields.y),
+			width: parseValue(width, fields.width),
+			height: parseValue(height, fields.height),
+		};
+	};
+}
+const readMaskRegion = rectangleReader('Mask Regions', 'maskRegions');
 
 export const MASK_REGIONS = parameter(
 	{
@@ -109,17 +134,7 @@ export const MASK_REGIONS = parameter(
 			});
 			return z.NEVER;
 		}
-		return list.map((row: unknown) => {
-			const fields: Record<string, unknown> = typeof row === 'object' && row !== null ? Object.fromEntries(Object.entries(row)) : {};
-			const value = (key: keyof typeof REGION) => fields[key];
-			return {
-				unit: parseValue(REGION.unit, value('unit')),
-				x: parseValue(REGION.x, value('x')),
-				y: parseValue(REGION.y, value('y')),
-				width: parseValue(REGION.width, value('width')),
-				height: parseValue(REGION.height, value('height')),
-			};
-		});
+		return list.map(readMaskRegion);
 	}),
 );
 
@@ -140,4 +155,4 @@ export const MASK_EDIT_COLOR = parameter(
 	choice(['black', 'white', 'transparent'] as const).transform((c) => c ?? 'black'),
 );
 
-export const maskProperties = [MASK_SOURCE, MASK_BINARY_PROPERTY, MASK_URL, MASK_REGIONS, MASK_EDIT_COLOR].map((p) => p.property);
+export const maskProperties = [MASK_SOURCE.property, PRECISE_MASK_SOURCE, ...[MASK_BINARY_PROPERTY, MASK_URL, MASK_REGIONS, MASK_EDIT_COLOR].map((p) => p.property)];

@@ -18,7 +18,11 @@ import { InputError } from '../inputError';
 import { COLOR_HEX_PATTERN, COLOR_PALETTE_PRESETS, STYLE_CODE_PATTERN, titleCase } from '../providers/enums';
 import { PROVIDERS } from '../providers/registry';
 import { stylePresetOptions } from '../providers/stylePresets';
-import type { Capability, ColorPalette, OperationName, ProviderAdapter } from '../providers/types';
+import type { MaskRegion } from '../mask';
+import type { Capability, ColorPalette, EditModel, OperationName, ProviderAdapter } from '../providers/types';
+import { REGION_FIELDS, rectangleReader } from './mask';
+import { DEFAULT_EDIT_MODEL, EDIT_MODELS, modelLabel, takesCapability } from './model';
+import { NOT_AVAILABLE } from './notice';
 import { choice, flag, integer, list, optionalUrl, parseValue, shown, text, type Parameter, type Parser } from './parse';
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -170,6 +174,13 @@ const runwareOptions = {
 };
 
 const edit: Where = { operations: ['edit'] };
+const QUALITY_TIERS = [
+	{ name: 'Very Low', value: 'very_low', description: 'Cheapest and fastest' },
+	{ name: 'Low', value: 'low' },
+	{ name: 'Medium', value: 'medium', description: "The providers' default" },
+	{ name: 'High', value: 'high', description: 'Best quality, most expensive' },
+];
+const readEditRegionBox = rectangleReader('Edit Region Box', 'editRegionBox');
 
 /** Every option of the three operation nodes. */
 export const OPERATION_OPTIONS = {
@@ -372,6 +383,62 @@ export const OPERATION_OPTIONS = {
 		],
 		{ capability: 'styleType' },
 	),
+	quality: option(
+		{
+			displayName: 'Quality',
+			name: 'quality',
+			type: 'options',
+			options: QUALITY_TIERS,
+			default: 'medium',
+			description: 'Precise Edit quality tier: higher costs more and takes longer',
+		},
+		// Which tiers there are depends on the model and provider: the plan checks the value against them.
+		text('Choose a quality tier, e.g. medium.', false).transform((tier) => tier?.toLowerCase()),
+		{ operations: ['edit'], capability: 'quality' },
+	),
+	referenceImageFields: option(
+		{
+			displayName: 'Reference Image Fields',
+			name: 'referenceImageFields',
+			type: 'string',
+			default: '',
+			placeholder: 'logo, product',
+			description:
+				'Comma-separated names of binary properties with images that guide the edit (a logo, a product, a colour sample): up to 4, or 3 with a mask',
+		},
+		fieldList,
+		{ operations: ['edit'], capability: 'referenceImages' },
+	),
+	editRegion: oneOf(
+		{
+			displayName: 'Edit Region',
+			name: 'editRegion',
+			default: 'whole',
+			description: 'Which part of the image the Precise Edit works on; everything outside it comes back as sent',
+		},
+		[
+			{ name: 'Whole Image', value: 'whole', description: 'The whole image (a very large one is scaled down by the provider while editing)' },
+			{ name: 'Auto (Around the Mask)', value: 'auto', description: 'A region fitted around the mask (Ideogram needs a mask for it)' },
+			{ name: 'Box', value: 'box', description: 'The rectangle in Edit Region Box: a large image keeps its full resolution there' },
+		],
+		{ operations: ['edit'], capability: 'editRegion' },
+	),
+	editRegionBox: option(
+		{
+			displayName: 'Edit Region Box',
+			name: 'editRegionBox',
+			type: 'fixedCollection',
+			default: {},
+			placeholder: 'Set Box',
+			description: 'The rectangle to edit when Edit Region is Box, in pixels or percent of the image (like Mask Regions)',
+			options: [{ displayName: 'Box', name: 'box', values: REGION_FIELDS }],
+		},
+		z.unknown().transform((raw): MaskRegion | undefined => {
+			const row = typeof raw === 'object' && raw !== null && 'box' in raw ? raw.box : undefined;
+			return row === undefined || row === null ? undefined : readEditRegionBox(Array.isArray(row) ? row[0] : row);
+		}),
+		{ operations: ['edit'], capability: 'editRegion' },
+	),
 	...outputOptions,
 	...runwareOptions,
 };
@@ -393,37 +460,74 @@ export type OptionValues<S extends Specs> = { [K in keyof S]?: Exclude<z.output<
 export type OperationOptionValues = OptionValues<typeof OPERATION_OPTIONS>;
 export type PollOptionValues = OptionValues<typeof POLL_OPTIONS>;
 
-/** The providers that take the option for the operation. */
-export function providersTaking(spec: OptionSpec<unknown>, operation: OperationName): readonly ProviderAdapter[] {
+/** The providers that take the option for the operation (and, on Edit, the model: 3.0 unless given). */
+export function providersTaking(spec: OptionSpec<unknown>, operation: OperationName, model: EditModel = DEFAULT_EDIT_MODEL): readonly ProviderAdapter[] {
 	if (spec.operations && !spec.operations.includes(operation)) return [];
 	const { capability } = spec;
-	return capability ? PROVIDERS.filter((p) => p.accepts.options[operation].includes(capability)) : PROVIDERS;
+	return capability ? PROVIDERS.filter((p) => takesCapability(p, capability, operation, model)) : PROVIDERS;
 }
 
 const byLabel = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 /**
- * The entry the other providers show in place of an option they lack. It keeps a saved value
- * visible (in the panel and to the node, which refuses it) instead of n8n dropping it unseen.
+ * The entry shown in place of an option where it is not taken (on other providers, or with another
+ * model). It keeps a saved value visible (in the panel and to the node, which refuses it) instead of
+ * n8n dropping it unseen.
  */
-function notTakenEntry(property: INodeProperties, providers: readonly ProviderAdapter[]): INodeProperties {
+function notTakenEntry(property: INodeProperties, where: 'Provider' | 'Model', show: Record<string, string[]>, description: string): INodeProperties {
 	return {
 		...property,
-		displayName: `${property.displayName} (Not Available for This Provider)`,
-		description: `${providers.map((p) => p.displayName).join(', ')} ${providers.length > 1 ? 'do' : 'does'} not take ${property.displayName}. Remove it: the node refuses to run while it is set.`,
-		displayOptions: { show: { '/provider': providers.map((p) => p.name) } },
+		displayName: `${property.displayName} ${NOT_AVAILABLE} ${where})`,
+		description: `${description} Remove it: the node refuses to run while it is set.`,
+		displayOptions: { show },
 	};
+}
+
+const listed = (names: string[]) => names.join(', ').replace(/, ([^,]*)$/, ' and $1');
+
+/**
+ * An option's entries on Ideogram Edit, where it may depend on the model too: providers that take
+ * it for the same models share an entry (shown for those providers and models), with a twin for
+ * their other models; a twin for the providers that take it with no model.
+ */
+function editEntries(spec: OptionSpec<unknown>): INodeProperties[] {
+	const models = EDIT_MODELS.map((m) => m.value);
+	const groups = new Map<string, ProviderAdapter[]>();
+	for (const p of PROVIDERS) {
+		const key = models.filter((m) => providersTaking(spec, 'edit', m).includes(p)).join(',');
+		groups.set(key, [...(groups.get(key) ?? []), p]);
+	}
+	if (groups.size === 1 && groups.has(models.join(','))) return [spec.property];
+	const { displayName } = spec.property;
+	return [...groups.entries()].flatMap(([key, providers]): INodeProperties[] => {
+		const names = providers.map((p) => p.name);
+		const takenWith = models.filter((m) => key.split(',').includes(m));
+		if (takenWith.length === 0) {
+			const who = providers.map((p) => p.displayName);
+			return [notTakenEntry(spec.property, 'Provider', { '/provider': names }, `${listed(who)} ${who.length > 1 ? 'do' : 'does'} not take ${displayName}.`)];
+		}
+		const others = models.filter((m) => !takenWith.includes(m));
+		const own = { ...spec.property, displayOptions: { show: { '/provider': names, ...(others.length ? { '/model': takenWith } : {}) } } };
+		if (others.length === 0) return [own];
+		const description = `${listed(others.map(modelLabel))} ${others.length > 1 ? 'take' : 'takes'} no ${displayName} (it is for ${listed(takenWith.map(modelLabel))}).`;
+		return [own, notTakenEntry(spec.property, 'Model', { '/provider': names, '/model': others }, description)];
+	});
 }
 
 /** The `options` collection of an operation node. */
 export function operationOptionsCollection(operation: OperationName): INodeProperties {
 	const entries = Object.values(OPERATION_OPTIONS).flatMap((spec): INodeProperties[] => {
+		if (operation === 'edit' && (!spec.operations || spec.operations.includes('edit'))) return editEntries(spec);
 		const taking = providersTaking(spec, operation);
 		if (taking.length === PROVIDERS.length) return [spec.property];
 		// An option of another operation, or one no provider takes here: nothing to show.
 		if (taking.length === 0) return [];
 		const others = PROVIDERS.filter((p) => !taking.includes(p));
-		return [{ ...spec.property, displayOptions: { show: { '/provider': taking.map((p) => p.name) } } }, notTakenEntry(spec.property, others)];
+		const who = others.map((p) => p.displayName);
+		return [
+			{ ...spec.property, displayOptions: { show: { '/provider': taking.map((p) => p.name) } } },
+			notTakenEntry(spec.property, 'Provider', { '/provider': others.map((p) => p.name) }, `${who.join(', ')} ${who.length > 1 ? 'do' : 'does'} not take ${spec.property.displayName}.`),
+		];
 	});
 	return collection(entries);
 }
@@ -466,11 +570,12 @@ function parseCollection<S extends Specs>(specs: S, raw: unknown, available: (sp
 	return values as OptionValues<S>;
 }
 
-export function parseOperationOptions(raw: unknown, operation: OperationName, adapter: ProviderAdapter): OperationOptionValues {
+export function parseOperationOptions(raw: unknown, operation: OperationName, adapter: ProviderAdapter, model: EditModel = DEFAULT_EDIT_MODEL): OperationOptionValues {
 	return parseCollection(OPERATION_OPTIONS, raw, (spec) => {
-		if (providersTaking(spec, operation).includes(adapter)) return undefined;
-		const where = spec.operations && !spec.operations.includes(operation) ? '' : ` on ${adapter.displayName}`;
-		return `${spec.property.displayName} is not available${where} for ${OPERATION_LABELS[operation]}`;
+		if (providersTaking(spec, operation, model).includes(adapter)) return undefined;
+		if (spec.operations && !spec.operations.includes(operation)) return `${spec.property.displayName} is not available for ${OPERATION_LABELS[operation]}`;
+		const withModel = operation === 'edit' ? ` with ${modelLabel(model)}` : '';
+		return `${spec.property.displayName} is not available on ${adapter.displayName}${withModel} for ${OPERATION_LABELS[operation]}`;
 	});
 }
 

@@ -5,10 +5,22 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
-import type { MaskEditColor, MaskRegion } from '../mask';
-import type { GenerationOptions, MaskColor, OperationName, ProviderAdapter, RunwareOptions } from '../providers/types';
+import { boxInImage, type MaskEditColor, type MaskRegion } from '../mask';
+import type {
+	EditModel,
+	EditRegion,
+	GenerationOptions,
+	ImageLimits,
+	MaskColor,
+	OperationName,
+	PreciseEditAccepts,
+	ProviderAdapter,
+	Quality,
+	RunwareOptions,
+} from '../providers/types';
 import { IMAGE_BINARY_PROPERTY, IMAGE_SOURCE, IMAGE_URL, PROMPT, WAIT_FOR_COMPLETION } from './common';
 import { MASK_BINARY_PROPERTY, MASK_EDIT_COLOR, MASK_REGIONS, MASK_SOURCE, MASK_URL } from './mask';
+import { DEFAULT_EDIT_MODEL, MODEL, modelLabel, modelRefusal, preciseEditOf } from './model';
 import { OPERATION_PROVIDER } from './node';
 import {
 	colorPaletteOf,
@@ -23,11 +35,20 @@ import { ADDITIONAL_RESOLUTIONS, RESOLUTION, reframeSizes, type Size } from './s
 
 export type SourceSpec = { kind: 'binary'; property: string } | { kind: 'url'; url: string };
 export type MaskSpec = SourceSpec | { kind: 'regions'; regions: MaskRegion[] };
+/** The Precise Edit's region as the user chose it; a box is made pixels of the image once it is loaded. */
+export type EditRegionSpec = { kind: 'auto' } | { kind: 'whole' } | { kind: 'box'; box: MaskRegion };
 
 export interface ItemPlan {
 	adapter: ProviderAdapter;
 	operation: OperationName;
+	/** Edit: the model (3.0 on the other operations). */
+	model: EditModel;
+	/** What the provider takes for a Precise Edit model; undefined for 3.0. */
+	precise?: PreciseEditAccepts;
+	/** The largest image the provider takes for this operation and model without a downscale. */
+	imageLimits: ImageLimits;
 	image: SourceSpec;
+	/** Edit: absent with Mask Source None (Precise Edit only). */
 	mask?: MaskSpec;
 	maskEditColor: MaskEditColor;
 	maskThreshold: number;
@@ -41,6 +62,9 @@ export interface ItemPlan {
 	seed?: number;
 	generation: Omit<GenerationOptions, 'seed' | 'styleReferenceImages' | 'characterReferenceImages' | 'characterReferenceMasks'>;
 	styleReferenceProperties: string[];
+	/** Precise Edit: binary fields of the images that guide the edit. */
+	referenceProperties: string[];
+	editRegion?: EditRegionSpec;
 	characterReferenceProperty?: string;
 	characterReferenceMaskProperty?: string;
 	waitForCompletion: boolean;
@@ -61,8 +85,16 @@ function readImageSource(ctx: IExecuteFunctions, i: number): SourceSpec {
 		: { kind: 'binary', property: readParameter(ctx, i, IMAGE_BINARY_PROPERTY) };
 }
 
-function readMaskSource(ctx: IExecuteFunctions, i: number): MaskSpec {
+function readMaskSource(ctx: IExecuteFunctions, i: number, adapter: ProviderAdapter, model: EditModel): MaskSpec | undefined {
 	const source = readParameter(ctx, i, MASK_SOURCE);
+	if (source === 'none') {
+		if (preciseEditOf(adapter, model)) return undefined;
+		throw new InputError(
+			`Mask Source "none" is not available with ${modelLabel(model)} on ${adapter.displayName}`,
+			'Ideogram 3.0 repaints a masked area: choose Binary Property, URL or Regions, or a Precise Edit model (Ideogram or Runware), which may run without a mask.',
+			'maskSource',
+		);
+	}
 	if (source === 'url') return { kind: 'url', url: readParameter(ctx, i, MASK_URL) };
 	if (source === 'region') return { kind: 'regions', regions: readParameter(ctx, i, MASK_REGIONS) };
 	return { kind: 'binary', property: readParameter(ctx, i, MASK_BINARY_PROPERTY) };
@@ -117,6 +149,7 @@ function checkWithProvider(plan: ItemPlan): void {
 			'characterReferenceMask',
 		);
 	}
+	if (plan.precise) checkPreciseEdit(plan, plan.precise);
 	const promptLength = plan.prompt?.length ?? 0;
 	const combination = accepts.refusesCombination?.({
 		operation: plan.operation,
@@ -133,16 +166,66 @@ function checkWithProvider(plan: ItemPlan): void {
 	}
 }
 
+/** What a Precise Edit model takes beyond which options: its tiers, how many references, and the edit region. */
+function checkPreciseEdit(plan: ItemPlan, precise: PreciseEditAccepts): void {
+	const where = `${modelLabel(plan.model)} on ${plan.adapter.displayName}`;
+	const references = plan.referenceProperties.length;
+	const max = plan.mask ? precise.maxReferenceImagesWithMask : precise.maxReferenceImages;
+	if (references > max) {
+		throw new InputError(
+			`${label('referenceImageFields')} names ${references} images; ${where} takes up to ${max}${plan.mask ? ' with a mask' : ''}`,
+			`Name at most ${max}${plan.mask ? `, or set Mask Source to None to use up to ${precise.maxReferenceImages}` : ''}.`,
+			'referenceImageFields',
+		);
+	}
+	const region = plan.editRegion;
+	if (region?.kind === 'auto' && !plan.mask && precise.autoRegionNeedsMask) {
+		throw new InputError(`${label('editRegion')} "auto" needs a mask with ${where}`, 'Give a mask (Mask Source), or choose Whole Image or Box.', 'editRegion');
+	}
+}
+
+/** The quality tier, one of those the model has on the provider. */
+function qualityOf(tier: string | undefined, adapter: ProviderAdapter, model: EditModel, precise: PreciseEditAccepts | undefined): Quality | undefined {
+	if (tier === undefined) return undefined;
+	const found = precise?.qualities.find((q) => q === tier);
+	if (found) return found;
+	throw new InputError(
+		`Quality "${tier}" is not available with ${modelLabel(model)} on ${adapter.displayName}`,
+		`Use one of ${precise?.qualities.join(', ') ?? 'the tiers of a Precise Edit model'}.`,
+		'quality',
+	);
+}
+
+/** Edit Region and its box, which go together. */
+function editRegionOf(o: OperationOptionValues): EditRegionSpec | undefined {
+	const kind = o.editRegion ?? (o.editRegionBox ? 'box' : undefined);
+	if (kind === 'box') {
+		if (!o.editRegionBox) throw new InputError(`${label('editRegion')} is Box but ${label('editRegionBox')} is empty`, 'Set the box (its left, top, width and height), or choose Whole Image or Auto.', 'editRegionBox');
+		return { kind, box: o.editRegionBox };
+	}
+	if (o.editRegionBox) {
+		throw new InputError(`${label('editRegionBox')} is set but ${label('editRegion')} is "${kind}"`, 'Set Edit Region to Box to use the box, or remove Edit Region Box.', 'editRegionBox');
+	}
+	return kind ? { kind } : undefined;
+}
+
 export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i: number): ItemPlan {
 	const adapter = readParameter(ctx, i, OPERATION_PROVIDER);
-	const o = parseOperationOptions(ctx.getNodeParameter('options', i, {}), operation, adapter);
+	const model = operation === 'edit' ? readParameter(ctx, i, MODEL) : DEFAULT_EDIT_MODEL;
+	const refused = modelRefusal(adapter, model);
+	if (refused) throw new InputError(refused.message, refused.hint, 'model');
+	const precise = preciseEditOf(adapter, model);
+	const o = parseOperationOptions(ctx.getNodeParameter('options', i, {}), operation, adapter, model);
 	const sizes =
 		operation === 'reframe' ? reframeSizes(readParameter(ctx, i, RESOLUTION), readParameter(ctx, i, ADDITIONAL_RESOLUTIONS)) : [];
 	const plan: ItemPlan = {
 		adapter,
 		operation,
+		model,
+		precise,
+		imageLimits: precise?.limits ?? adapter.limits,
 		image: readImageSource(ctx, i),
-		mask: operation === 'edit' ? readMaskSource(ctx, i) : undefined,
+		mask: operation === 'edit' ? readMaskSource(ctx, i, adapter, model) : undefined,
 		maskEditColor: operation === 'edit' ? readParameter(ctx, i, MASK_EDIT_COLOR) : 'black',
 		maskThreshold: o.maskThreshold ?? 128,
 		maskSizeMismatch: o.maskSizeMismatch ?? 'resize',
@@ -161,8 +244,11 @@ export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i
 			styleCodes: o.styleCodes?.length ? o.styleCodes : undefined,
 			colorPalette: colorPaletteOf(o),
 			runware: runwareOptionsOf(o),
+			quality: qualityOf(o.quality, adapter, model, precise),
 		},
 		styleReferenceProperties: o.styleReferenceImages ?? [],
+		referenceProperties: o.referenceImageFields ?? [],
+		editRegion: editRegionOf(o),
 		characterReferenceProperty: o.characterReferenceImage,
 		characterReferenceMaskProperty: o.characterReferenceMask,
 		waitForCompletion: adapter.queued ? (readParameter(ctx, i, WAIT_FOR_COMPLETION) ?? true) : true,
@@ -175,4 +261,32 @@ export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i
 	};
 	checkWithProvider(plan);
 	return plan;
+}
+
+/**
+ * The Precise Edit's region for the image as sent: a box made whole pixels of it (scaled with it)
+ * and checked against the model's limits, still before any request.
+ */
+export function resolveEditRegion(plan: ItemPlan, image: { width: number; height: number }, scaledTo?: { width: number; height: number }): EditRegion | undefined {
+	const region = plan.editRegion;
+	if (!region || !plan.precise) return undefined;
+	if (region.kind !== 'box') return region;
+	const box = boxInImage(region.box, image.width, image.height, scaledTo, 'editRegionBox');
+	const { minSide, maxPixels, maxAspect } = plan.precise.regionBox;
+	const problem =
+		Math.min(box.width, box.height) < minSide
+			? `a side under ${minSide} px`
+			: box.width * box.height > maxPixels
+				? `more than ${maxPixels} px`
+				: Math.max(box.width, box.height) / Math.min(box.width, box.height) > maxAspect
+					? `an aspect beyond 1:${maxAspect}`
+					: undefined;
+	if (problem) {
+		throw new InputError(
+			`${label('editRegionBox')} is ${box.width}×${box.height} px at (${box.left}, ${box.top}) in the ${scaledTo ? 'scaled ' : ''}image: ${problem} for ${modelLabel(plan.model)} on ${plan.adapter.displayName}`,
+			`Make the box at least ${minSide} px on each side, at most ${maxPixels} px in all, and no longer than ${maxAspect} times its width or height.`,
+			'editRegionBox',
+		);
+	}
+	return { kind: 'box', ...box };
 }

@@ -11,8 +11,9 @@ import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
 import { fitToLimit, prepareMask, readImageInfo, uprightImage, withinLimit } from '../mask';
 import type { FittedImage, ImageInfo } from '../mask';
-import type { ImageInput, JobRequest, LinkedImage } from '../providers/types';
-import type { ItemPlan, SourceSpec } from '../parameters/plan';
+import type { EditRegion, ImageInput, JobRequest, LinkedImage } from '../providers/types';
+import { resolveEditRegion, type ItemPlan, type SourceSpec } from '../parameters/plan';
+import { withBytes } from '../providers/requests';
 import type { Execution } from './execution';
 
 /** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
@@ -36,6 +37,8 @@ interface LoadedInputs {
 	styleReferenceImages?: ImageInput[];
 	characterReferenceImages?: ImageInput[];
 	characterReferenceMasks?: ImageInput[];
+	referenceImages?: ImageInput[];
+	editRegion?: EditRegion;
 }
 
 async function readSource(
@@ -90,7 +93,7 @@ async function linkedImage(execution: Execution, plan: ItemPlan): Promise<Loaded
 	const header = await readImageInfo(head.head, 'image').catch(() => undefined);
 	if (!header) return undefined;
 	const info = { ...header, bytes: head.bytes };
-	if (info.orientation !== undefined || !withinLimit(info, { maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide })) {
+	if (info.orientation !== undefined || !withinLimit(info, imageLimit(plan))) {
 		return { wholeFile: head.head.length === head.bytes ? head.head : undefined };
 	}
 	return { image: { url, mimeType: info.mimeType, fileName: fileNameOf(url, 'image'), width: info.width, height: info.height }, info };
@@ -106,19 +109,31 @@ async function loadReference(execution: Execution, itemIndex: number, property: 
 	return toImageInput(upright.data, upright.info, source.fileName);
 }
 
-/** The image read whole (unless `wholeFile` already holds it), turned upright and fitted to the provider's limit. */
-async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan, wholeFile?: Buffer): Promise<LoadedImage> {
+const imageLimit = ({ imageLimits: l }: ItemPlan) => ({ maxBytes: l.maxImageBytes, maxSide: l.maxImageSide, maxPixels: l.maxImagePixels });
+
+/** Which image to read, and the names its errors use; `wholeFile` when the first bytes read were the whole file. */
+interface ImageToRead {
+	spec: SourceSpec;
+	what: string;
+	parameter: string;
+	wholeFile?: Buffer;
+}
+
+const itemImage = (plan: ItemPlan, wholeFile?: Buffer): ImageToRead => ({
+	spec: plan.image,
+	what: 'image',
+	parameter: plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty',
+	wholeFile,
+});
+
+/** An image read whole, turned upright and fitted to the provider's limit: the item's image, or (Precise Edit) a reference image. */
+async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan, { spec, what, parameter, wholeFile }: ImageToRead): Promise<LoadedImage> {
 	const source =
-		wholeFile && plan.image.kind === 'url'
-			? { data: wholeFile, fileName: fileNameOf(plan.image.url, 'image'), url: plan.image.url }
-			: await readSource(execution, itemIndex, plan.image, 'image', plan.image.kind === 'url' ? 'imageUrl' : 'imageBinaryProperty');
-	const info = await readImageInfo(source.data, 'image');
-	const fitted = await fitToLimit(
-		{ data: source.data, info },
-		{ maxBytes: plan.adapter.limits.maxImageBytes, maxSide: plan.adapter.limits.maxImageSide },
-		plan.allowDownscale,
-		plan.adapter.displayName,
-	);
+		wholeFile && spec.kind === 'url'
+			? { data: wholeFile, fileName: fileNameOf(spec.url, what), url: spec.url }
+			: await readSource(execution, itemIndex, spec, what, parameter);
+	const info = await readImageInfo(source.data, what);
+	const fitted = await fitToLimit({ data: source.data, info }, imageLimit(plan), plan.allowDownscale, plan.adapter.displayName);
 	// A turned or downscaled image is no longer the one at the user's URL: send its bytes instead.
 	const url = fitted.data === source.data ? source.url : undefined;
 	const { scaledTo, downscaledFrom, orientationApplied } = fitted;
@@ -128,8 +143,9 @@ async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan
 async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
 	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
 	const linked = await linkedImage(execution, plan);
-	const { image, info, scaledTo, downscaledFrom, orientationApplied } = linked && 'image' in linked ? linked : await readImage(execution, itemIndex, plan, linked?.wholeFile);
-	const loaded: LoadedInputs = { image, downscaledFrom, orientationApplied };
+	const { image, info, scaledTo, downscaledFrom, orientationApplied } =
+		linked && 'image' in linked ? linked : await readImage(execution, itemIndex, plan, itemImage(plan, linked?.wholeFile));
+	const loaded: LoadedInputs = { image, downscaledFrom, orientationApplied, editRegion: resolveEditRegion(plan, info, scaledTo) };
 	if (plan.mask) {
 		const maskBytes =
 			plan.mask.kind === 'regions'
@@ -169,6 +185,12 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 				'styleReferenceImages',
 			);
 		}
+	}
+	if (plan.referenceProperties.length) {
+		const references = plan.referenceProperties.map(
+			async (property, n) => (await readImage(execution, itemIndex, plan, { spec: { kind: 'binary', property }, what: `reference image ${n + 1}`, parameter: 'referenceImageFields' })).image,
+		);
+		loaded.referenceImages = (await Promise.all(references)).map(withBytes);
 	}
 	if (plan.characterReferenceProperty) {
 		loaded.characterReferenceImages = [
@@ -217,6 +239,7 @@ export async function loadRequests(execution: Execution, itemIndex: number, plan
 			plan,
 			{
 				operation: plan.operation,
+				...(plan.operation === 'edit' ? { model: plan.model } : {}),
 				image: inputs.image,
 				mask: inputs.mask,
 				prompt: plan.prompt,
@@ -226,6 +249,8 @@ export async function loadRequests(execution: Execution, itemIndex: number, plan
 					styleReferenceImages: inputs.styleReferenceImages,
 					characterReferenceImages: inputs.characterReferenceImages,
 					characterReferenceMasks: inputs.characterReferenceMasks,
+					...(inputs.referenceImages ? { referenceImages: inputs.referenceImages } : {}),
+					...(inputs.editRegion ? { editRegion: inputs.editRegion } : {}),
 				},
 			},
 			seed,

@@ -45,19 +45,22 @@ async function submitOnce(provider: ProviderConnection, limits: JobLimits, reque
 	const request = requests[j];
 	requests[j] = undefined;
 	if (!request) throw new Error(`job ${j} submitted twice`);
-	const { numImages, renderingSpeed } = request.options;
+	const { numImages } = request.options;
+	// How long a job takes depends on its speed (3.0) or its model and quality tier (Precise Edit).
+	const precise = request.model && request.model !== 'ideogram-3';
+	const speed = precise ? `${request.model}/${request.options.quality ?? 'medium'}` : request.options.renderingSpeed;
 	limits.budget.take(numImages);
 	const submittedAt = Date.now();
 	const submitted = await submitJob(provider, request, deadline);
-	return { submitted, submittedAt, numImages, renderingSpeed };
+	return { submitted, submittedAt, numImages, speed };
 }
 
 /** Submits request j, then waits for the job, unless the provider answered at once or the user asked only to submit. */
 async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
-	const { submitted, submittedAt, numImages, renderingSpeed } = await submitOnce(provider, limits, requests, j, deadline);
+	const { submitted, submittedAt, numImages, speed } = await submitOnce(provider, limits, requests, j, deadline);
 	if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
 	const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
-	const durationKey = [plan.adapter.name, plan.operation, renderingSpeed ?? 'DEFAULT', numImages].join(':');
+	const durationKey = [plan.adapter.name, plan.operation, speed ?? 'DEFAULT', numImages].join(':');
 	return await waitForJob(provider, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
 }
 

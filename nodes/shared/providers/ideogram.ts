@@ -18,11 +18,14 @@ import { IDEOGRAM_STYLE_TYPES } from './enums';
 import { describeIdeogramError, ideogramFormStart, ideogramImage, ideogramImageSchema, ideogramPaletteJson, ideogramRetryRule, imagePart } from './ideogramFamily';
 import type {
 	Capability,
+	EditRegion,
 	GeneratedImage,
 	JobRef,
 	JobRequest,
 	JobState,
 	OptionChoice,
+	PreciseEditAccepts,
+	PreciseEditModel,
 	PriceQuote,
 	ProviderAccepts,
 	ProviderAdapter,
@@ -47,6 +50,11 @@ const ROUTES = {
 } as const;
 const GENERATION_PATH = '/v2/generations/{generation_id}';
 const generationPath = (id: string) => GENERATION_PATH.replace('{generation_id}', encodeURIComponent(id));
+/** Ideogram Edit with a Precise Edit model (docs/providers/ideogram.md, "Precise Edit"). */
+const PRECISE_EDIT_ROUTES: Record<PreciseEditModel, string> = {
+	'ideogram-4.5': '/v2/image/precise-edit/ideogram-4-5',
+	'ideogram-4.6': '/v2/image/precise-edit/ideogram-4-6',
+};
 
 /** An upload (25 MB per image on the v2 pages) can take a while on a slow line. */
 const SUBMIT_TIMEOUT_MS = 120_000;
@@ -54,7 +62,12 @@ const SUBMIT_TIMEOUT_MS = 120_000;
 /** The character variant takes only these style types. */
 const CHARACTER_STYLE_TYPES: readonly StyleType[] = ['AUTO', 'REALISTIC', 'FICTION'];
 
+const preciseModel = (request: JobRequest): PreciseEditModel | undefined =>
+	request.operation === 'edit' && request.model && request.model !== 'ideogram-3' ? request.model : undefined;
+
 function route(request: JobRequest): string {
+	const precise = preciseModel(request);
+	if (precise) return PRECISE_EDIT_ROUTES[precise];
 	if (request.operation === 'edit' && (request.options.characterReferenceImages?.length ?? 0) > 0) return ROUTES.editCharacter;
 	return ROUTES[request.operation];
 }
@@ -71,6 +84,7 @@ const lower = (value: string) => value.toLowerCase();
  * generation id, and no seed).
  */
 export function buildIdeogramV2Form(request: JobRequest): MultipartForm {
+	if (preciseModel(request)) return buildPreciseEditForm(request);
 	const o = request.options;
 	const op = request.operation;
 	const character = route(request) === ROUTES.editCharacter;
@@ -93,6 +107,28 @@ export function buildIdeogramV2Form(request: JobRequest): MultipartForm {
 		if (characterImage && characterMask) parts.push(imagePart('character_reference_mask', characterMask));
 	}
 	if (op === 'reframe' && o.colorPalette) json('color_palette', ideogramPaletteJson(o.colorPalette, lower));
+	return new MultipartForm(parts);
+}
+
+/** The context window: a box is `y_min,x_min,y_max,x_max` in pixels; the whole image is no field. */
+function contextWindow(region: EditRegion | undefined): string | undefined {
+	if (!region || region.kind === 'whole') return undefined;
+	if (region.kind === 'auto') return 'auto';
+	return [region.top, region.left, region.top + region.height, region.left + region.width].join(',');
+}
+
+/** Precise Edit's fields: image, prompt, the optional mask and reference images, quality, context window, seed, count, magic prompt. */
+function buildPreciseEditForm(request: JobRequest): MultipartForm {
+	const o = request.options;
+	const { parts, text } = ideogramFormStart(request);
+	text('num_images', String(o.numImages));
+	text('seed', String(o.seed));
+	text('async', 'true');
+	if (o.magicPrompt) text('magic_prompt', lower(o.magicPrompt));
+	if (o.quality) text('quality', o.quality);
+	const region = contextWindow(o.editRegion);
+	if (region) text('context_window', region);
+	for (const image of o.referenceImages ?? []) parts.push(imagePart('reference_images', image));
 	return new MultipartForm(parts);
 }
 
@@ -208,7 +244,24 @@ const ACCEPTS: ProviderAccepts = {
 	maxCharacterReferenceImages: 1,
 	maxPromptLength: 10_000,
 	refusesCombination,
+	preciseEdit: {
+		'ideogram-4.5': preciseEdit({ maxImageBytes: 50 * MB, maxImagePixels: 4_194_304 }),
+		'ideogram-4.6': preciseEdit({ maxImageBytes: 50 * MB, maxImageSide: 8192 }),
+	},
 };
+
+/** The Precise Edit pages' fields and limits; the two models differ in the image they take. */
+function preciseEdit(limits: PreciseEditAccepts['limits']): PreciseEditAccepts {
+	return {
+		options: ['seed', 'magicPrompt', 'quality', 'referenceImages', 'editRegion', 'dryRun'],
+		qualities: ['very_low', 'low', 'medium', 'high'],
+		maxReferenceImages: 4,
+		maxReferenceImagesWithMask: 3,
+		limits,
+		regionBox: { minSide: 256, maxPixels: 4_194_304, maxAspect: 6 },
+		autoRegionNeedsMask: true,
+	};
+}
 
 /** The combinations the v2 pages rule out that the option lists do not express. */
 function refusesCombination(c: OptionChoice): string | undefined {

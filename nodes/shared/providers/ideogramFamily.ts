@@ -53,6 +53,9 @@ export const IDEOGRAM_FIELD_LABELS: Record<string, string> = {
 	style_reference_images: 'Style Reference Images',
 	character_reference_images: 'Character Reference Images',
 	character_reference_images_mask: 'Character Reference Masks',
+	quality: 'Quality',
+	reference_images: 'Reference Image Fields',
+	context_window: 'Edit Region',
 };
 
 // ---------------------------------------------------------------- request

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { IDEOGRAM_STYLE_TYPES, RUNWARE_STYLE_TYPES } from './enums';
 import type {
+	EditRegion,
 	GeneratedImage,
 	GenerationOptions,
 	JobRef,
@@ -16,6 +17,8 @@ import type {
 	OperationName,
 	OptionChoice,
 	Capability,
+	PreciseEditAccepts,
+	PreciseEditModel,
 	ProviderAccepts,
 	ProviderAdapter,
 	ProviderContext,
@@ -36,7 +39,30 @@ export const RUNWARE_MODELS: Record<OperationName, string> = {
 	replaceBackground: 'ideogram:4@5',
 };
 
+/** Ideogram Edit with a Precise Edit model (docs/providers/runware.md, "Precise Edit"). */
+export const RUNWARE_PRECISE_EDIT_MODELS: Record<PreciseEditModel, string> = {
+	'ideogram-4.5': 'ideogram:4.5@precise-edit',
+	'ideogram-4.6': 'ideogram:4.6@precise-edit',
+};
+
+const preciseModel = (request: JobRequest): PreciseEditModel | undefined =>
+	request.operation === 'edit' && request.model && request.model !== 'ideogram-3' ? request.model : undefined;
+
 // ---------------------------------------------------------------- request
+
+/** `settings.editRegion`: `auto`, `whole`, or a box in pixels of the source. */
+function editRegionValue(region: EditRegion): unknown {
+	if (region.kind !== 'box') return region.kind;
+	return { x: region.left, y: region.top, width: region.width, height: region.height };
+}
+
+/** Precise Edit's `settings`: quality and the edit region; no providerSettings. */
+function preciseSettings(o: GenerationOptions): Record<string, unknown> | undefined {
+	const s: Record<string, unknown> = {};
+	if (o.quality) s.quality = o.quality;
+	if (o.editRegion) s.editRegion = editRegionValue(o.editRegion);
+	return Object.keys(s).length > 0 ? s : undefined;
+}
 
 function ideogramSettings(o: GenerationOptions, operation: OperationName): Record<string, unknown> | undefined {
 	const s: Record<string, unknown> = {};
@@ -62,7 +88,9 @@ function ideogramSettings(o: GenerationOptions, operation: OperationName): Recor
 export function buildRunwareTask(request: JobRequest, taskUUID: string): Record<string, unknown> {
 	const o = request.options;
 	const rw = o.runware ?? {};
-	const task: Record<string, unknown> = { taskType: 'imageInference', taskUUID, model: RUNWARE_MODELS[request.operation] };
+	const precise = preciseModel(request);
+	const model = precise ? RUNWARE_PRECISE_EDIT_MODELS[precise] : RUNWARE_MODELS[request.operation];
+	const task: Record<string, unknown> = { taskType: 'imageInference', taskUUID, model };
 	if (request.operation === 'reframe') {
 		// The current reframe page wants width + height (one of the 69 sizes) and no prompt (docs/providers/runware.md).
 		task.width = request.resolution?.width;
@@ -70,11 +98,14 @@ export function buildRunwareTask(request: JobRequest, taskUUID: string): Record<
 	} else {
 		task.positivePrompt = request.prompt ?? '';
 	}
-	const ideogram = ideogramSettings(o, request.operation);
+	const ideogram = precise ? undefined : ideogramSettings(o, request.operation);
 	if (ideogram) task.providerSettings = { ideogram };
+	const settings = precise ? preciseSettings(o) : undefined;
+	if (settings) task.settings = settings;
 	task.inputs = {
 		seedImage: imageRef(request.image),
 		...(request.operation === 'edit' && request.mask ? { maskImage: imageRef(request.mask) } : {}),
+		...(precise && o.referenceImages?.length ? { referenceImages: o.referenceImages.map(imageRef) } : {}),
 	};
 	task.numberResults = o.numImages;
 	// Always async: a sync call holds the connection for the whole generation, cannot be
@@ -149,6 +180,9 @@ const PARAMETER_LABELS: Record<string, string> = {
 	includeCost: 'Include Cost',
 	safety: 'Check Content',
 	checkContent: 'Check Content',
+	quality: 'Quality',
+	referenceImages: 'Reference Image Fields',
+	editRegion: 'Edit Region',
 };
 
 /**
@@ -445,6 +479,11 @@ const ACCEPTS: ProviderAccepts = {
 	maxCharacterReferenceImages: 1,
 	maxPromptLength: 2000,
 	refusesCombination,
+	preciseEdit: {
+		'ideogram-4.5': preciseEdit(['quality', 'referenceImages', 'runware'], { maxImageBytes: 50 * 1024 * 1024, maxImagePixels: 4_194_304 }),
+		// Only 4.6's page documents settings.editRegion.
+		'ideogram-4.6': preciseEdit(['quality', 'referenceImages', 'editRegion', 'runware'], { maxImageBytes: 50 * 1024 * 1024, maxImageSide: 8192 }),
+	},
 };
 
 /**
@@ -457,6 +496,19 @@ function refusesCombination(c: OptionChoice): string | undefined {
 		return `Style Type "${c.styleType}" is available on ${DISPLAY_NAME} for Edit only: for Replace Background choose ${IDEOGRAM_STYLE_TYPES.join(', ')}.`;
 	}
 	return undefined;
+}
+
+/** The Precise Edit models' pages: no seed and no providerSettings, a quality tier, up to four references (three with a mask). */
+function preciseEdit(options: Capability[], limits: PreciseEditAccepts['limits']): PreciseEditAccepts {
+	return {
+		options,
+		qualities: ['very_low', 'low', 'medium', 'high'],
+		maxReferenceImages: 4,
+		maxReferenceImagesWithMask: 3,
+		limits,
+		regionBox: { minSide: 256, maxPixels: 4_194_304, maxAspect: 6 },
+		autoRegionNeedsMask: false,
+	};
 }
 
 function progressOf(items: Item[], expected: number): number | undefined {

@@ -9,7 +9,8 @@ const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 describe('README', () => {
 	it('carries the support matrix the options model and the adapters define (run `npx tsx scripts/supportMatrix.ts` after changing one)', () => {
 		expect(readme).toBe(readmeWithMatrix(readme));
-		expect(readme).toMatch(/\| Color Palette, Custom Palette \| RunComfy, CometAPI \| RunComfy, CometAPI, Ideogram \|/);
+		expect(readme).toMatch(/\| Color Palette, Custom Palette \| RunComfy, CometAPI \| – \| – \| RunComfy, CometAPI, Ideogram \|/);
+		expect(readme).toMatch(/\| Quality \| – \| Runware, Ideogram \| Runware, Ideogram \| – \| – \|/);
 	});
 
 	it('names the test command CI runs and the two setup commands at the top', () => {

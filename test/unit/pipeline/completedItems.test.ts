@@ -7,6 +7,8 @@ import { runComfyAdapter } from '../../../nodes/shared/providers/runComfy';
 const plan: ItemPlan = {
 	adapter: runComfyAdapter,
 	operation: 'replaceBackground',
+	model: 'ideogram-3',
+	imageLimits: runComfyAdapter.limits,
 	image: { kind: 'binary', property: 'data' },
 	maskEditColor: 'black',
 	maskThreshold: 128,
@@ -17,6 +19,7 @@ const plan: ItemPlan = {
 	sizes: [],
 	generation: { numImages: 1 },
 	styleReferenceProperties: [],
+	referenceProperties: [],
 	waitForCompletion: true,
 	downloadImages: true,
 	outputBinaryProperty: 'data',

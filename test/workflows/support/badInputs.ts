@@ -124,6 +124,44 @@ function operationCases(operation: Operation, provider: ProviderName): BadInput[
 	return cases;
 }
 
+/**
+ * Ideogram Edit's model dimension: a 3.0-only option on a Precise Edit model and the reverse, Mask
+ * Source None on 3.0, too many reference images, a tier a model lacks, a model a provider lacks.
+ * Each message names the parameter, the model and the provider.
+ */
+function modelCases(): BadInput[] {
+	const label = { runComfy: 'RunComfy', runware: 'Runware', cometApi: 'CometAPI', ideogram: 'Ideogram' } as const;
+	const edit = (provider: ProviderName, name: string, change: IDataObject, says: string[]): BadInput => ({
+		name: `edit on ${provider}: ${name}`,
+		node: 'ideogramEdit',
+		provider,
+		parameters: { ...validParameters('edit', provider), ...change },
+		says,
+	});
+	const precise = (provider: ProviderName, model: string, name: string, options: IDataObject, says: string[], change: IDataObject = {}) =>
+		edit(provider, `${name} with ${model}`, { model, options, ...change }, says);
+	const served = ['ideogram', 'runware'] as const;
+	return [
+		...served.flatMap((p) => [
+			precise(p, 'ideogram-4.6', 'a saved 3.0-only Rendering Speed', { renderingSpeed: 'TURBO' }, ['Rendering Speed', 'Ideogram 4.6', label[p]]),
+			precise(p, 'ideogram-4.5', 'a saved 3.0-only Style Preset', { stylePreset: 'BAUHAUS' }, ['Style Preset', 'Ideogram 4.5', label[p]]),
+			edit(p, 'Quality on Ideogram 3.0', { options: { quality: 'high' } }, ['Quality', 'Ideogram 3.0', label[p]]),
+			edit(p, 'Reference Image Fields on Ideogram 3.0', { options: { referenceImageFields: 'logo' } }, ['Reference Image Fields', 'Ideogram 3.0', label[p]]),
+			edit(p, 'Mask Source None on Ideogram 3.0', { maskSource: 'none' }, ['Mask Source', '"none"', 'Ideogram 3.0', label[p]]),
+			precise(p, 'ideogram-4.6', '4 reference images and a mask', { referenceImageFields: 'a, b, c, d' }, ['Reference Image Fields', '4', 'Ideogram 4.6', label[p], 'up to 3']),
+			precise(p, 'ideogram-4.5', '5 reference images', { referenceImageFields: 'a, b, c, d, e' }, ['Reference Image Fields', '5', 'Ideogram 4.5', label[p], 'up to 4'], { maskSource: 'none' }),
+			precise(p, 'ideogram-4.6', 'a tier the model lacks', { quality: '={{ "ultra" }}' }, ['Quality', '"ultra"', 'Ideogram 4.6', label[p], 'very_low']),
+			precise(p, 'ideogram-4.6', 'Edit Region Box with Edit Region Whole', { editRegion: 'whole', editRegionBox: { box: { unit: 'px', x: 0, y: 0, width: 300, height: 300 } } }, ['Edit Region Box', 'Edit Region']),
+		]),
+		precise('runware', 'ideogram-4.5', 'an Edit Region (4.6 only on Runware)', { editRegion: 'auto' }, ['Edit Region', 'Ideogram 4.5', 'Runware']),
+		precise('ideogram', 'ideogram-4.6', 'Edit Region Auto without a mask', { editRegion: 'auto' }, ['Edit Region', '"auto"', 'mask', 'Ideogram 4.6', 'Ideogram'], { maskSource: 'none' }),
+		precise('runware', 'ideogram-4.6', 'Edit Region Box without a box', { editRegion: 'box' }, ['Edit Region', 'Box', 'Edit Region Box']),
+		edit('runComfy', 'Model ideogram-4.6, which RunComfy does not serve', { model: 'ideogram-4.6' }, ['Model', 'ideogram-4.6', 'RunComfy']),
+		edit('cometApi', 'Model ideogram-4.5, which CometAPI does not serve', { model: 'ideogram-4.5' }, ['Model', 'ideogram-4.5', 'CometAPI']),
+		edit('ideogram', 'Model ideogram-5, which no provider serves', { model: 'ideogram-5' }, ['Model', '"ideogram-5"']),
+	];
+}
+
 function pollCases(provider: ProviderName): BadInput[] {
 	const poll = (name: string, change: IDataObject, says: string[], json: IDataObject = {}): BadInput => ({
 		name: `Poll Result on ${provider}: ${name}`,
@@ -144,6 +182,7 @@ function pollCases(provider: ProviderName): BadInput[] {
 
 export const BAD_INPUTS: BadInput[] = [
 	...PROVIDERS.flatMap((provider) => OPERATIONS.flatMap((operation) => operationCases(operation, provider))),
+	...modelCases(),
 	...(['runComfy', 'runware'] as const).flatMap(pollCases),
 ];
 
@@ -161,4 +200,7 @@ export const RUN_IN_REAL_N8N = [
 	'reframe on ideogram: Resolution 1000x1000 from an expression',
 	'edit on ideogram: Mask URL "nope"',
 	'Poll Result on runComfy: Request ID from an item without one',
+	'edit on runComfy: Model ideogram-4.6, which RunComfy does not serve',
+	'edit on runware: a saved 3.0-only Rendering Speed with ideogram-4.6',
+	'edit on ideogram: Mask Source None on Ideogram 3.0',
 ];
