@@ -1,7 +1,7 @@
 /**
  * Timeout is the input item's, as the README says: its clock starts when the item starts, and all
  * its jobs and sizes share it, also the time a size waits for its turn under Concurrency. Four
- * sizes of one-second jobs, one at a time, do not fit in a Timeout of 3 seconds, though each job
+ * sizes of two-second jobs, one at a time, do not fit in a Timeout of 7 seconds, though each job
  * alone would.
  */
 import { shutdownEngine } from '../harness/engine';
@@ -9,8 +9,8 @@ import { imageItem, makeImage } from '../harness/workflows';
 import { startFake, type FakeServer } from '../fakes';
 import { nodeError, oneNode, run } from './support/engineTest';
 
-const JOB_MS = 1_000;
-const TIMEOUT_SECONDS = 3;
+const JOB_MS = 2_000;
+const TIMEOUT_SECONDS = 7;
 const SIZES = ['1280x800', '768x1344', '1024x1024', '1344x768'];
 
 let fake: FakeServer;
