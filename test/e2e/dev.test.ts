@@ -176,8 +176,17 @@ describe('npm run dev', () => {
 		const from = output.length;
 		fs.writeFileSync(builtNode, fs.readFileSync(builtNode)); // as tsc --watch rewrites it
 		await until('hot reload', () => (/Hot reload triggered for n8n-nodes-ideogram-v3/.test(output.slice(from)) ? true : undefined), 60_000, logs);
-		const res = await request<Array<{ name: string }>>('GET', '/types/nodes.json');
-		expect(res.body.map((n) => n.name)).toContain(`${PACKAGE}.ideogramEdit`);
+		// n8n rewrites the node types file after a reload; it is served again once complete
+		const names = await until(
+			'the node types served again',
+			async () => {
+				const res = await request<unknown>('GET', '/types/nodes.json');
+				return Array.isArray(res.body) ? (res.body as Array<{ name: string }>).map((n) => n.name) : undefined;
+			},
+			60_000,
+			logs,
+		);
+		expect(names).toEqual(expect.arrayContaining(NODE_NAMES.map((n) => `${PACKAGE}.${n}`)));
 	});
 
 	it('stops everything it started on Ctrl-C', async () => {
