@@ -16,14 +16,7 @@ import sharp from 'sharp';
 import { binaryBytes, runWorkflow, shutdownEngine, type WorkflowJson } from '../test/harness/engine';
 import { chain, CREDENTIAL_TYPE, imageItem, packageNode } from '../test/harness/workflows';
 import { startFake, type FakeServer } from '../test/fakes';
-
-type Provider = 'runComfy' | 'runware' | 'cometApi' | 'ideogram';
-const PROVIDERS: Record<Provider, { keyVar: string; baseUrl: string }> = {
-	runComfy: { keyVar: 'RUNCOMFY_API_KEY', baseUrl: 'https://model-api.runcomfy.net' },
-	runware: { keyVar: 'RUNWARE_API_KEY', baseUrl: 'https://api.runware.ai' },
-	cometApi: { keyVar: 'COMETAPI_API_KEY', baseUrl: 'https://api.cometapi.com' },
-	ideogram: { keyVar: 'IDEOGRAM_API_KEY', baseUrl: 'https://api.ideogram.ai' },
-};
+import { REAL_PROVIDERS as PROVIDERS, type Provider } from './providers';
 
 /** A stand-in product photo: a bottle with a price tag on a plain background. */
 async function productPhoto(): Promise<Buffer> {

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Installs the pinned n8n used by the end-to-end tests (npm run test:e2e) once, into a cache dir:
+// Installs the n8n used by the end-to-end tests (npm run test:e2e) once, into a cache dir:
 //   $N8N_IDEOGRAM_CACHE/n8n-<version>   (default ~/.cache/n8n-ideogram/n8n-2.41.1)
-// `npm install n8n@2.41.1` does not work as published (its `xlsx` dependency is a tarball outside the
-// npm registry, `linkedom`'s newest release needs a package missing from it), hence the overrides.
+// The version is one setting: N8N_E2E_VERSION (default 2.41.1, the oldest tested; CI also runs the
+// newest 2.x, see TESTED_VERSIONS). Every version is installed into a directory of its own.
+// `npm install n8n@2.41.x` does not work as published (its `xlsx` dependency is a tarball outside the
+// npm registry, `linkedom`'s newest release needs a package missing from it, and 2.41.3 names
+// releases of its own packages the registry does not have), hence the overrides (docs/n8n.md).
 // Scripts are skipped during the install; the two native modules n8n needs are then built under
 // Node 24. A `status` file containing `done 0` is written only after both steps succeed.
 //
@@ -16,8 +19,41 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const N8N_VERSION = '2.41.1';
-const OVERRIDES = { xlsx: 'npm:@e965/xlsx@0.20.2', linkedom: '0.18.14' };
+/** The n8n releases the end-to-end suite runs against in CI: the oldest supported and the newest 2.x. */
+const TESTED_VERSIONS = ['2.41.1', '2.41.3'];
+const N8N_VERSION = process.env.N8N_E2E_VERSION || TESTED_VERSIONS[0];
+if (!/^\d+\.\d+\.\d+$/.test(N8N_VERSION)) throw new Error(`N8N_E2E_VERSION must be an n8n release such as 2.41.3, not "${N8N_VERSION}"`);
+/**
+ * n8n 2.41.3 pins its workspace packages at versions the registry does not have (only `n8n` 2.41.3,
+ * `n8n-nodes-base` 2.41.2 and `@n8n/db` 1.41.2 of that patch train are published): those are
+ * taken at the versions n8n 2.41.1 pins, the newest published (docs/n8n.md, "Tested versions").
+ */
+const MISSING_FROM_REGISTRY = {
+	'2.41.3': {
+		'@n8n/agents': '0.26.1',
+		'@n8n/ai-node-sdk': '0.31.1',
+		'@n8n/ai-utilities': '0.34.1',
+		'@n8n/ai-workflow-builder': '1.41.1',
+		'@n8n/api-types': '1.41.0',
+		'@n8n/backend-common': '1.41.1',
+		'@n8n/backend-network': '1.15.1',
+		'@n8n/blob-storage': '1.9.1',
+		'@n8n/chat-hub': '1.34.0',
+		'@n8n/client-oauth2': '1.23.1',
+		'@n8n/config': '2.39.0',
+		'@n8n/decorators': '1.41.0',
+		'@n8n/engine': '0.21.0',
+		'@n8n/instance-ai': '1.26.1',
+		'@n8n/mcp-apps': '0.18.0',
+		'@n8n/n8n-nodes-langchain': '2.41.1',
+		'@n8n/node-engine-compatibility': '0.9.1',
+		'@n8n/task-runner': '2.41.1',
+		'@n8n/telemetry': '1.9.0',
+		'n8n-core': '2.41.1',
+		'n8n-editor-ui': '2.41.0',
+	},
+};
+const OVERRIDES = { xlsx: 'npm:@e965/xlsx@0.20.2', linkedom: '0.18.14', ...MISSING_FROM_REGISTRY[N8N_VERSION] };
 const NATIVE_MODULES = ['sqlite3', 'isolated-vm'];
 
 const cacheRoot = process.env.N8N_IDEOGRAM_CACHE || path.join(os.homedir(), '.cache', 'n8n-ideogram');
@@ -166,7 +202,7 @@ async function ensureN8n({ log = (msg) => console.error(msg), timeoutMs = 30 * 6
 	throw new Error(`Timed out waiting for the n8n install in ${n8nDir}`);
 }
 
-module.exports = { ensureN8n, isComplete, N8N_VERSION, n8nDir, n8nBin, cacheRoot };
+module.exports = { ensureN8n, isComplete, N8N_VERSION, TESTED_VERSIONS, n8nDir, n8nBin, cacheRoot };
 
 if (require.main === module) {
 	ensureN8n({ log: (msg) => console.log(msg) }).then(

@@ -4,7 +4,7 @@
 // directory and the task is run again under it, so `npm ci && npm test` works on Node 20 or newer
 // (the oldest it is run on; the README says the same).
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -41,6 +41,9 @@ const tasks = {
 	// n8n's community-package scanner on the tarball and the sources (scripts/scan.mjs).
 	scan: [['node', ['scripts/scan.mjs']]],
 	demo: [[bin('tsx'), ['scripts/demo.ts']]],
+	// n8n with the nodes, the sandbox providers and the examples; rebuilds on change (scripts/dev.ts).
+	// In this process (no tsx CLI in between), so Ctrl-C reaches the script that stops what it started.
+	dev: [['node', ['--import', 'tsx', 'scripts/dev.ts']]],
 	bench: [[bin('tsx'), ['bench/run.ts']]],
 };
 // Tasks that run the built package build it first, so a fresh clone needs no separate step.
@@ -50,6 +53,22 @@ function run(cmd, args, env = process.env, cwd = root) {
 	const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
 	if (result.error) throw result.error;
 	return result.status ?? 1;
+}
+
+/**
+ * Tasks that run until they are stopped: Ctrl-C or SIGTERM given to this process is passed on to
+ * the task, which stops what it started, and this process exits when the task has.
+ */
+const longRunning = new Set(['dev']);
+
+function runPassingSignals(cmd, args, env) {
+	const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
+	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+	child.on('error', (error) => {
+		console.error(error.message);
+		process.exit(1);
+	});
+	child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 1)));
 }
 
 function ensureNode24() {
@@ -79,7 +98,12 @@ function main() {
 			PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
 			npm_config_nodedir: node24Home,
 		};
+		if (longRunning.has(task)) return runPassingSignals(nodeBin, [__filename, task, ...extra], env);
 		process.exit(run(nodeBin, [__filename, task, ...extra], env));
+	}
+	if (longRunning.has(task)) {
+		const [[cmd, args]] = tasks[task];
+		return runPassingSignals(cmd, [...args, ...extra], process.env);
 	}
 	const steps = [...(needsBuild.has(task) ? tasks.build : []), ...tasks[task]];
 	const report = task.startsWith('test') ? path.join(os.tmpdir(), `jest-${process.pid}.json`) : undefined;

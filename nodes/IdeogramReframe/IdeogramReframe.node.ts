@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import '../shared/n8nCompatibility';
 
 import { credentialTest } from '../shared/credentialTests';
 import { operationProperties, providerSubtitle } from '../shared/parameters/node';
