@@ -41,7 +41,7 @@ function forSize(error: unknown, size: Size): unknown {
  * function: a local of runJob would stay in its frame while it waits for the job
  * (test/workflows/releasesInputs.test.ts).
  */
-async function submitOnce(provider: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
+async function submitOnce(provider: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: (requestId: string) => void) {
 	const request = requests[j];
 	requests[j] = undefined;
 	if (!request) throw new Error(`job ${j} submitted twice`);
@@ -49,12 +49,14 @@ async function submitOnce(provider: ProviderConnection, limits: JobLimits, reque
 	limits.budget.take(numImages);
 	const submittedAt = Date.now();
 	const submitted = await submitJob(provider, request, deadline);
+	// Logged before anything else can fail: a process that dies while waiting leaves the request id behind.
+	logSubmitted(submitted.requestId);
 	return { submitted, submittedAt, numImages, renderingSpeed };
 }
 
 /** Submits request j, then waits for the job, unless the provider answered at once or the user asked only to submit. */
-async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
-	const { submitted, submittedAt, numImages, renderingSpeed } = await submitOnce(provider, limits, requests, j, deadline);
+async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: (requestId: string) => void) {
+	const { submitted, submittedAt, numImages, renderingSpeed } = await submitOnce(provider, limits, requests, j, deadline, logSubmitted);
 	if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
 	const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
 	const durationKey = [plan.adapter.name, plan.operation, renderingSpeed ?? 'DEFAULT', numImages].join(':');
@@ -86,10 +88,11 @@ export async function runItem(execution: Execution, limits: JobLimits, plan: Ite
 
 	// How many images each job asks for, kept apart: the requests themselves are let go once sent.
 	const imagesPerJob = requests.groups.map((group) => group.map((request) => request?.options.numImages ?? 1));
+	const logSubmitted = (requestId: string) => execution.logSubmitted({ itemIndex, provider: plan.adapter.name, operation: plan.operation, requestId });
 	// The jobs of one group (size) run side by side; each is submitted once.
 	const outcomes = await Promise.all(
 		requests.groups.map(async (group, n) => {
-			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(provider, limits, plan, group, j, deadline))));
+			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(provider, limits, plan, group, j, deadline, logSubmitted))));
 			const size = sizes.length > 1 ? sizes[n] : undefined;
 			const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ ...s.value, resolution: size && sizeValue(size) }] : []));
 			const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
