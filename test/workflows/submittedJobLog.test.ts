@@ -11,7 +11,7 @@ import { run, submits } from './support/engineTest';
 
 const NODE = 'Replace Background';
 /** The documented form of the line; its fields in this order. */
-const LINE = /^Ideogram job submitted: executionId=(\S+) node=("(?:[^"\\]|\\.)*"|\S+) itemIndex=(\d+) provider=(\S+) operation=(\S+) requestId=(\S+)$/;
+const LINE = /^Ideogram job submitted: executionId=(\S+) node=("(?:[^"\\]|\\.)*"|\S+) itemIndex=(\d+) provider=(\S+) operation=(\S+) numImages=(\d+) requestId=(\S+)$/;
 
 let fakes: Record<ProviderName, FakeServer>;
 let log: ReturnType<typeof recordLogLines>;
@@ -38,8 +38,8 @@ async function linesDuring<T>(body: () => Promise<T>): Promise<{ result: T; line
 	const jobs = lines.map((l) => {
 		const m = LINE.exec(l.message);
 		if (!m) throw new Error(`not the documented form: ${l.message}`);
-		const [, executionId, node, itemIndex, provider, operation, requestId] = m;
-		return { executionId, node: node.startsWith('"') ? (JSON.parse(node) as string) : node, itemIndex, provider, operation, requestId };
+		const [, executionId, node, itemIndex, provider, operation, numImages, requestId] = m;
+		return { executionId, node: node.startsWith('"') ? (JSON.parse(node) as string) : node, itemIndex, provider, operation, numImages, requestId };
 	});
 	return { result, lines, jobs };
 }
@@ -62,10 +62,11 @@ it.each(PROVIDERS)('%s: one info line per submitted job, with where it came from
 	const logged = jobs.map(({ itemIndex, requestId }) => ({ itemIndex, requestId }));
 	expect([...logged].sort(byRequestId)).toEqual(unique(jobOfOutput).sort(byRequestId));
 	for (const job of jobs) {
-		expect(job).toEqual(expect.objectContaining({ executionId: result.executionId, node: NODE, provider, operation: 'replaceBackground' }));
+		const numImages = provider === 'runComfy' ? '1' : '2';
+		expect(job).toEqual(expect.objectContaining({ executionId: result.executionId, node: NODE, provider, operation: 'replaceBackground', numImages }));
 	}
 	// The same fields, apart, for n8n's JSON log format.
-	expect(lines[0].metadata).toEqual(expect.objectContaining({ ...jobs[0], itemIndex: Number(jobs[0].itemIndex) }));
+	expect(lines[0].metadata).toEqual(expect.objectContaining({ ...jobs[0], itemIndex: Number(jobs[0].itemIndex), numImages: Number(jobs[0].numImages) }));
 	for (const line of lines) {
 		const text = `${line.message} ${JSON.stringify(line.metadata)}`;
 		expect(text).not.toContain(fake.apiKey);
@@ -89,18 +90,18 @@ it('a submission the provider refused first (429) and then accepted is logged on
 	expect(refused.jobs).toEqual([]);
 });
 
-it('the line is all Ideogram Poll Result needs: a new execution fed with its fields gets the images, and nothing is submitted again', async () => {
-	const fake = fakes.runComfy;
+it('the line is all Ideogram Poll Result needs: a new execution fed with its fields gets all the images, and nothing is submitted again', async () => {
+	const fake = fakes.runware;
 	fake.setOptions({ jobDurationMs: 300 });
 	try {
-		// The job is submitted and the execution ends without its images (as if its process had died).
-		const { jobs } = await linesDuring(async () => await run(replaceBackground('runComfy', { numImages: 1 }, { waitForCompletion: false }), [fake]));
-		const [job] = jobs;
-		const item = { json: { provider: job.provider, operation: job.operation, requestId: job.requestId } };
-		const poll = await run(chain([item], packageNode('Poll', 'ideogramPollResult', { provider: job.provider, operation: 'waitForResult', options: {} })), [fake]);
+		// Two items of two images each are submitted; the execution ends without the images (as if its process had died).
+		const { jobs } = await linesDuring(async () => await run(replaceBackground('runware', {}, { waitForCompletion: false }), [fake]));
+		expect(jobs).toHaveLength(2);
+		const items = jobs.map((job) => ({ json: { provider: job.provider, operation: job.operation, numImages: Number(job.numImages), requestId: job.requestId } }));
+		const poll = await run(chain(items, packageNode('Poll', 'ideogramPollResult', { provider: 'runware', operation: 'waitForResult', options: {} })), [fake]);
 		const images = poll.output('Poll');
-		expect(images.map((i) => i.json)).toEqual([expect.objectContaining({ requestId: job.requestId, status: 'completed' })]);
-		expect(images[0].binary?.data).toBeDefined();
+		expect(images.map((i) => [i.json.requestId, i.json.status])).toEqual(jobs.flatMap((job) => [[job.requestId, 'completed'], [job.requestId, 'completed']]));
+		expect(images.every((i) => i.binary?.data)).toBe(true);
 		expect(submits(fake)).toHaveLength(2);
 		expect(fake.paidJobs()).toBe(2);
 	} finally {

@@ -28,6 +28,8 @@ export interface SubmittedJob {
 	itemIndex: number;
 	provider: ProviderName;
 	operation: OperationName;
+	/** Images the job makes: Poll Result waits for as many (an item without it waits for one). */
+	numImages: number;
 	requestId: string;
 }
 
@@ -39,12 +41,12 @@ const token = (value: string | number) => (/^[\w.:@/+-]+$/.test(String(value)) ?
 
 /**
  * The line an operator greps for when the process that waited for a job died: everything Ideogram
- * Poll Result needs (provider, operation, request id) and where the job came from. Nothing
+ * Poll Result needs (provider, operation, images, request id) and where the job came from. Nothing
  * secret: no API key, no URL. The order and names of its fields are kept (docs/n8n.md "Logging").
  */
 export function submittedJobLine(fields: { executionId: string; node: string } & SubmittedJob): string {
-	const { executionId, node, itemIndex, provider, operation, requestId } = fields;
-	const pairs = { executionId, node, itemIndex, provider, operation, requestId };
+	const { executionId, node, itemIndex, provider, operation, numImages, requestId } = fields;
+	const pairs = { executionId, node, itemIndex, provider, operation, numImages, requestId };
 	return `${SUBMITTED_JOB_MESSAGE}: ${Object.entries(pairs).map(([key, value]) => `${key}=${token(value)}`).join(' ')}`;
 }
 
