@@ -34,7 +34,7 @@ export interface SubmittedJob {
 }
 
 /** The start of every submitted job's log line, for operators to search for (docs/n8n.md "Logging"). */
-export const SUBMITTED_JOB_MESSAGE = 'Ideogram job submitted';
+const SUBMITTED_JOB_MESSAGE = 'Ideogram job submitted';
 
 /** A value as one token of the line: quoted (JSON) when it has spaces, quotes or other characters. */
 const token = (value: string | number) => (/^[\w.:@/+-]+$/.test(String(value)) ? String(value) : JSON.stringify(String(value)));
@@ -44,7 +44,7 @@ const token = (value: string | number) => (/^[\w.:@/+-]+$/.test(String(value)) ?
  * Poll Result needs (provider, operation, images, request id) and where the job came from. Nothing
  * secret: no API key, no URL. The order and names of its fields are kept (docs/n8n.md "Logging").
  */
-export function submittedJobLine(fields: { executionId: string; node: string } & SubmittedJob): string {
+function submittedJobLine(fields: { executionId: string; node: string } & SubmittedJob): string {
 	const { executionId, node, itemIndex, provider, operation, numImages, requestId } = fields;
 	const pairs = { executionId, node, itemIndex, provider, operation, numImages, requestId };
 	return `${SUBMITTED_JOB_MESSAGE}: ${Object.entries(pairs).map(([key, value]) => `${key}=${token(value)}`).join(' ')}`;
