@@ -7,6 +7,7 @@ import './env';
 
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { Container } from '@n8n/di';
 import {
 	BinaryDataService,
@@ -260,6 +261,8 @@ export interface RunOptions {
 
 export interface RunResult {
 	run: IRun;
+	/** The id n8n's engine gave the execution (`$execution.id`, `getExecutionId()`). */
+	executionId: string;
 	/** Items of a node's output `index` (0 = main/success, 1 = error output), first run. */
 	output(nodeName: string, index?: number): INodeExecutionData[];
 	/** The error the node raised, if any. */
@@ -323,6 +326,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	recordForLeakScan(run);
 	return {
 		run,
+		executionId,
 		output(nodeName, index = 0) {
 			return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[index] ?? [];
 		},
@@ -356,6 +360,41 @@ export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
 /** Encodes a buffer as a TestItem binary entry. */
 export function testBinary(data: Buffer, fileName: string, mimeType: string) {
 	return { base64: data.toString('base64'), fileName, mimeType };
+}
+
+export interface LogLine {
+	level: string;
+	message: string;
+	/** What the caller gave besides the message (n8n adds the calling file and function). */
+	metadata: Record<string, unknown>;
+}
+
+/**
+ * Records what n8n's Logger (@n8n/backend-common: the one n8n-core gives nodes as `this.logger`)
+ * logs from now on, through one more transport of its own winston logger, beside the console:
+ * the lines as the logger emits them at its configured level (info by default).
+ */
+export function recordLogLines(): { lines: LogLine[]; stop(): void } {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require('@n8n/backend-common') as { Logger: new () => { getInternalLogger(): { add(t: unknown): void; remove(t: unknown): void } } };
+	// The winston n8n's Logger is built on, not a copy of our own.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const winston = require(require.resolve('winston', { paths: [require.resolve('@n8n/backend-common')] })) as {
+		transports: { Stream: new (options: { stream: Writable }) => unknown };
+	};
+	const lines: LogLine[] = [];
+	const stream = new Writable({
+		objectMode: true,
+		write(info: Record<string, unknown>, _encoding, done) {
+			const { level, message, ...metadata } = info;
+			lines.push({ level: String(level), message: String(message), metadata });
+			done();
+		},
+	});
+	const transport = new winston.transports.Stream({ stream });
+	const internal = Container.get(Logger).getInternalLogger();
+	internal.add(transport);
+	return { lines, stop: () => internal.remove(transport) };
 }
 
 /** Stops n8n-core's background timers so jest can exit. */

@@ -544,5 +544,6 @@ describe('no API key in any output item, error or log line', () => {
 		expect(serialize(anyRun.fake.requests[0].headers)).toContain(KEYS[anyRun.fake.provider]);
 		expect(seen.logs.some((l) => l.includes('Running node "Ideogram" finished with error'))).toBe(true);
 		expect(seen.logs.some((l) => l.startsWith('[n8n error]'))).toBe(true);
+		expect(seen.logs.some((l) => l.startsWith('[n8n info] Ideogram job submitted: '))).toBe(true);
 	});
 });

@@ -34,6 +34,9 @@ function forSize(error: unknown, size: Size): unknown {
 	return error;
 }
 
+/** Logs a job the provider accepted (Execution.logSubmitted) with the item it belongs to. */
+type LogSubmitted = (requestId: string, numImages: number) => void;
+
 /**
  * Sends request j of a group and lets go of it: from then on nothing of the item holds its image,
  * mask or references (the adapter re-sends a body only while this call runs), so polling and
@@ -41,7 +44,7 @@ function forSize(error: unknown, size: Size): unknown {
  * function: a local of runJob would stay in its frame while it waits for the job
  * (test/workflows/releasesInputs.test.ts).
  */
-async function submitOnce(provider: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
+async function submitOnce(provider: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: LogSubmitted) {
 	const request = requests[j];
 	requests[j] = undefined;
 	if (!request) throw new Error(`job ${j} submitted twice`);
@@ -52,12 +55,14 @@ async function submitOnce(provider: ProviderConnection, limits: JobLimits, reque
 	limits.budget.take(numImages);
 	const submittedAt = Date.now();
 	const submitted = await submitJob(provider, request, deadline);
+	// Logged before anything else can fail: a process that dies while waiting leaves the request id behind.
+	logSubmitted(submitted.requestId, numImages);
 	return { submitted, submittedAt, numImages, speed };
 }
 
 /** Submits request j, then waits for the job, unless the provider answered at once or the user asked only to submit. */
-async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number) {
-	const { submitted, submittedAt, numImages, speed } = await submitOnce(provider, limits, requests, j, deadline);
+async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: LogSubmitted) {
+	const { submitted, submittedAt, numImages, speed } = await submitOnce(provider, limits, requests, j, deadline, logSubmitted);
 	if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
 	const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
 	const durationKey = [plan.adapter.name, plan.operation, speed ?? 'DEFAULT', numImages].join(':');
@@ -89,10 +94,11 @@ export async function runItem(execution: Execution, limits: JobLimits, plan: Ite
 
 	// How many images each job asks for, kept apart: the requests themselves are let go once sent.
 	const imagesPerJob = requests.groups.map((group) => group.map((request) => request?.options.numImages ?? 1));
+	const logSubmitted: LogSubmitted = (requestId, numImages) => execution.logSubmitted({ itemIndex, provider: plan.adapter.name, operation: plan.operation, numImages, requestId });
 	// The jobs of one group (size) run side by side; each is submitted once.
 	const outcomes = await Promise.all(
 		requests.groups.map(async (group, n) => {
-			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(provider, limits, plan, group, j, deadline))));
+			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(provider, limits, plan, group, j, deadline, logSubmitted))));
 			const size = sizes.length > 1 ? sizes[n] : undefined;
 			const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ ...s.value, resolution: size && sizeValue(size) }] : []));
 			const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

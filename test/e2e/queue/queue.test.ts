@@ -31,6 +31,8 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 
 /** Submissions the fake received for a prompt (accepted or not). */
 const submissionsOf = (fake: FakeServer, prompt: string) => fake.requests.filter((r) => r.kind === 'submit' && (r.json as { prompt?: string } | undefined)?.prompt === prompt);
+/** The line a worker logs for each job a provider accepted (docs/n8n.md "Logging"). */
+const SUBMITTED_JOB = /Ideogram job submitted: executionId=(?<executionId>\S+) node=(?<node>"(?:[^"\\]|\\.)*"|\S+) itemIndex=(?<itemIndex>\d+) provider=(?<provider>\S+) operation=(?<operation>\S+) numImages=(?<numImages>\d+) requestId=(?<requestId>\S+)/g;
 const statusChecks = (fake: FakeServer, since = 0) => fake.requests.filter((r) => r.kind === 'status' && r.at >= since);
 
 /** RunComfy's fake with other job timings for one test. */
@@ -194,16 +196,24 @@ describe('queue mode, binary data in database mode', () => {
 		});
 	});
 
-	it('a worker killed (SIGKILL) while its job polls: n8n runs nothing again, the job is paid once, the execution ends as an error', async () => {
+	it('a worker killed (SIGKILL) while its job polls: n8n runs nothing again, the execution ends as an error; the request id in that worker\'s log gets the images with Poll Result, paid once', async () => {
 		await withRunComfyJobs({ jobDurationMs: 6000 }, async (fake) => {
 			await cluster.activate(webhookWorkflow('kill', [replaceBackground('runComfy')], { respond: 'onReceived' }));
+			await cluster.activate(webhookWorkflow('collect', [ideogramNode('Poll', 'ideogramPollResult', 'runComfy', { operation: 'waitForResult', options: {} })], { noImage: true }));
 			const paidBefore = fake.paidJobs();
 			const since = cluster.logLengths();
 			expect((await cluster.trigger('kill', items('killed'))).status).toBe(200);
 			const { id, job: jobId, worker } = await cluster.nextStartedExecution(since);
+			const killed = cluster.workers[worker];
 			const [submission] = await waitFor(() => submissionsOf(fake, 'killed'));
 			await waitFor(() => statusChecks(fake, submission.at));
 			await cluster.killWorker(worker);
+
+			// What the worker printed before it died (n8n's console log, N8N_LOG_LEVEL=info) names the job, as README says to grep for it.
+			const logged = [...killed.logs().slice(since[worker]).matchAll(SUBMITTED_JOB)].map((m) => ({ ...m.groups }));
+			const [job] = fake.jobs().filter((j) => (j.params as { prompt?: string }).prompt === 'killed');
+			expect(logged).toEqual([{ executionId: id, node: '"Replace Background"', itemIndex: '0', provider: 'runComfy', operation: 'replaceBackground', numImages: '1', requestId: job.id }]);
+			expect(killed.logs()).not.toContain(fake.apiKey);
 
 			// The other worker finds the job stalled once the dead worker's lock has expired. n8n 2.41
 			// lets no stalled job run again (maxStalledCount 0): Bull fails it, and n8n's queue drops it.
@@ -222,6 +232,16 @@ describe('queue mode, binary data in database mode', () => {
 			expect(lost.status).toBe('error');
 			expect(lost.output?.data.resultData.error?.message).toMatch(/failed to be processed too many times and will no longer retry/);
 			expect(submissionsOf(fake, 'killed')).toHaveLength(1);
+
+			// An operator feeds the logged fields to Ideogram Poll Result in a new execution: the images, no new job.
+			const { provider, operation, numImages, requestId } = logged[0];
+			const collected = await runViaWebhook(cluster, 'collect', { items: [{ provider, operation, numImages: Number(numImages), requestId }] });
+			expect(failedNodes(collected)).toEqual([]);
+			const images = outputItems(collected, 'Poll');
+			expect(images.map((i) => i.json)).toEqual([expect.objectContaining({ provider: 'runComfy', requestId, status: 'completed' })]);
+			await expectStoredImages(images, 'database');
+			expect(submissionsOf(fake, 'killed')).toHaveLength(1);
+			expect(fake.paidJobs() - paidBefore).toBe(1);
 		});
 	});
 
