@@ -37,7 +37,7 @@ const LAYERS = [
 	['providers', ['nodes/shared/providers/']],
 	['engine', ['nodes/shared/engine/']],
 	['mask module', ['nodes/shared/mask/']],
-	['shared helpers', ['nodes/shared/inputError.ts', 'nodes/shared/unknownValues.ts', 'credentials/']],
+	['shared helpers', ['nodes/shared/inputError.ts', 'nodes/shared/unknownValues.ts', 'nodes/shared/n8nCompatibility.ts', 'credentials/']],
 ];
 /** Engine and mask module are side by side: neither knows the other. */
 const RANK = { 'node files': 5, pipeline: 4, parameters: 3, providers: 2, engine: 1, 'mask module': 1, 'shared helpers': 0 };
