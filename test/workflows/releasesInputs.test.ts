@@ -45,7 +45,10 @@ type Message = Record<string, unknown>;
 function messagesOf(child: ChildProcessByStdio<Writable, Readable, null>, deadline: number) {
 	const queue: Message[] = [];
 	let ended: string | undefined;
-	createInterface({ input: child.stdout }).on('line', (line) => queue.push(JSON.parse(line) as Message));
+	// The child's n8n logger writes to the same stdout (the submitted-job line): only JSON lines are messages.
+	createInterface({ input: child.stdout }).on('line', (line) => {
+		if (line.startsWith('{')) queue.push(JSON.parse(line) as Message);
+	});
 	child.once('exit', (code, signal) => (ended ??= `the child exited (${signal ?? code})`));
 	const check = () => {
 		if (queue[0]?.error) throw new Error(String(queue[0].error));
