@@ -9,14 +9,14 @@ import { PROVIDERS } from '../providers/registry';
 import type { OperationName } from '../providers/types';
 import { IMAGE_BINARY_PROPERTY, IMAGE_SOURCE, IMAGE_URL, providerParameter, WAIT_FOR_COMPLETION } from './common';
 import { providerNotices } from './notice';
-import { operationOptionsCollection } from './options';
+import { operationOptionsCollection, READ_BY_N8N } from './options';
 import { POLL_OPERATION } from './poll';
 
 export const OPERATION_PROVIDER = providerParameter(PROVIDERS);
 
 export function operationProperties(operation: OperationName, fields: INodeProperties[]): INodeProperties[] {
 	const rest = [IMAGE_SOURCE.property, IMAGE_BINARY_PROPERTY.property, IMAGE_URL.property, ...fields, WAIT_FOR_COMPLETION.property, operationOptionsCollection(operation)];
-	return [OPERATION_PROVIDER.property, ...providerNotices(PROVIDERS, rest), ...rest];
+	return [OPERATION_PROVIDER.property, ...providerNotices(PROVIDERS, rest), ...rest, READ_BY_N8N];
 }
 
 const PROVIDER_LABELS = JSON.stringify(Object.fromEntries(PROVIDERS.map((p) => [p.name, p.displayName])));
