@@ -19,9 +19,15 @@ function sources(dir: string): string[] {
 /** `x._field`, `x?._field`, `x['_field']`, and a cast to a type naming one (`as { _field: … }`). */
 const PRIVATE_ACCESS = [/\??\.\s*_[A-Za-z]\w*/, /\[\s*['"`]_[A-Za-z]\w*['"`]\s*\]/, /\{\s*_[A-Za-z]\w*\??\s*:/];
 
+/** n8n-workflow's display conditions are written `{ _cnd: { … } }` (its exported `DisplayCondition` type). */
+const PUBLIC_FIELDS = /\{\s*_cnd\s*:/g;
+
 function privateAccesses(text: string): string[] {
 	// Comments may talk about such fields; strings and code may not use them.
-	const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+	const code = text
+		.replace(/\/\*[\s\S]*?\*\//g, '')
+		.replace(/(^|[^:])\/\/.*$/gm, '$1')
+		.replace(PUBLIC_FIELDS, '{');
 	return code.split('\n').filter((line) => PRIVATE_ACCESS.some((pattern) => pattern.test(line)));
 }
 
@@ -32,6 +38,7 @@ describe('no private fields of dependencies', () => {
 		expect(privateAccesses('return socket?._handle;')).toHaveLength(1);
 		expect(privateAccesses('// form-data keeps its parts in _streams\nconst a = b.c;')).toEqual([]);
 		expect(privateAccesses('const size = image.width_px;')).toEqual([]);
+		expect(privateAccesses("show: { '@version': [{ _cnd: { lt: 0 } }] },")).toEqual([]);
 	});
 
 	it.each(['nodes', 'credentials'])('none in %s/', (dir) => {
