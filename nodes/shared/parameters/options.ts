@@ -412,7 +412,7 @@ const byLabel = (a: INodeProperties, b: INodeProperties) => a.displayName.locale
  */
 const MARKER = '={{ true }}';
 export const READ_BY_N8N: INodeProperties = {
-	displayName: 'Read by n8n',
+	displayName: 'Read By N8n',
 	name: 'readByN8n',
 	type: 'hidden',
 	default: MARKER,
