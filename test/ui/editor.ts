@@ -92,6 +92,13 @@ export async function openNode(page: Page, name: string): Promise<Locator> {
 	return ndv;
 }
 
+/** Closes the open node panel. (A collection's inputs keep Escape to themselves, so focus leaves them first.) */
+export async function closeNode(page: Page): Promise<void> {
+	await page.evaluate('document.activeElement && document.activeElement.blur()');
+	await page.keyboard.press('Escape');
+	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+}
+
 /** Names listed by the node creator once a search has settled. */
 export async function creatorSearch(page: Page, query: string): Promise<string[]> {
 	const creator = page.getByTestId('node-creator');
