@@ -85,9 +85,14 @@ if (casts > CAST_BUDGET) offences.push(`nodes/, credentials/: ${casts} casts, ov
 
 /** `x._field`, `x?._field`, `x['_field']`, and a cast to a type naming one (`as { _field: … }`). */
 const PRIVATE_ACCESS = [/\??\.\s*_[A-Za-z]\w*/, /\[\s*['"`]_[A-Za-z]\w*['"`]\s*\]/, /\{\s*_[A-Za-z]\w*\??\s*:/];
+/** n8n-workflow's display conditions are written `{ _cnd: { … } }` (its exported `DisplayCondition` type): public syntax. */
+const PUBLIC_FIELDS = /\{\s*_cnd\s*:/g;
 for (const file of product) {
 	// Comments may talk about such fields; strings and code may not use them.
-	const code = read(file).replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+	const code = read(file)
+		.replace(/\/\*[\s\S]*?\*\//g, '')
+		.replace(/(^|[^:])\/\/.*$/gm, '$1')
+		.replace(PUBLIC_FIELDS, '{');
 	for (const line of code.split('\n')) {
 		if (PRIVATE_ACCESS.some((p) => p.test(line))) offences.push(`${rel(file)}: a private field of a dependency: ${line.trim()}`);
 	}

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import '../shared/n8nCompatibility';
 
 import { credentialTest } from '../shared/credentialTests';
+import { POLL_SUBTITLE } from '../shared/parameters/node';
 import { pollOptionsCollection } from '../shared/parameters/options';
 import { QUEUED_PROVIDERS } from '../shared/parameters/common';
 import { providerNotices } from '../shared/parameters/notice';
@@ -18,7 +19,7 @@ export class IdeogramPollResult implements INodeType {
 		icon: { light: 'file:../shared/icons/ideogram.svg', dark: 'file:../shared/icons/ideogram.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["provider"] }}',
+		subtitle: POLL_SUBTITLE,
 		description: 'Get the status of a submitted Ideogram job, wait for its images, or cancel it',
 		defaults: { name: 'Ideogram Poll Result' },
 		usableAsTool: true,

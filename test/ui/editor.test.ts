@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../e2e/n8n';
 import {
 	addOptionLabels,
 	canvasNode,
+	closeNode,
 	createWorkflow,
 	creatorSearch,
 	exampleWorkflow,
@@ -71,6 +72,25 @@ function expectedPanel(node: string, provider: Provider, set: string[] = []): { 
 	const options = ((collection?.options ?? []) as INodeProperties[]).filter((o) => shown(o, {}) && !set.includes(o.name));
 	return { parameters: parameters.map((p) => p.displayName), options: options.map((o) => o.displayName).sort() };
 }
+
+/** Labels of the entries that show a saved value of an option the provider does not take. */
+const NOT_AVAILABLE = / \(Not Available for This Provider\)$/;
+
+/** The node's options the provider does not take, by n8n-workflow's display rules. */
+function notTaken(node: string, provider: Provider): string[] {
+	const desc = description(node);
+	const options = (desc.properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
+	const own = options.filter((o) => !NOT_AVAILABLE.test(o.displayName));
+	return own.filter((o) => !NodeHelpers.displayParameter({}, o, null, desc, { provider })).map((o) => o.displayName);
+}
+
+/** The subtitle under the node's name on the canvas. */
+const SUBTITLE: Record<string, string> = {
+	'Ideogram Edit': 'Edit',
+	'Ideogram Reframe': 'Reframe',
+	'Ideogram Replace Background': 'Replace Background',
+	'Ideogram Poll Result': 'Wait for Result',
+};
 
 /** A workflow with one of our nodes after the trigger, valid as it stands. */
 function nodeWorkflow(node: string, provider: Provider, parameters: Record<string, unknown> = {}) {
@@ -144,12 +164,65 @@ describe('panels', () => {
 		expect(await credentialShown(page)).toBe(CREDENTIAL_OF[provider].name);
 		expect(await providerNotice(ndv).innerText()).toMatch(new RegExp(`^Runs on ${LABEL[provider]} `));
 		expect(await parameterLabels(ndv)).toEqual(expected.parameters);
-		expect((await addOptionLabels(page, ndv)).sort()).toEqual(expected.options);
+		const offered = await addOptionLabels(page, ndv);
+		expect(offered.sort()).toEqual(expected.options);
+		expect(offered.filter((label) => NOT_AVAILABLE.test(label))).toEqual([]);
 		expect(await ndv.getByTestId('parameter-issues').count()).toBe(0);
 		await shot(page, `panel-${NODE_TYPES[node]}-${provider}`);
 		if (node === 'Ideogram Edit' && provider === 'runComfy') await shot(ndv, 'panel-edit.jpeg');
 		await page.keyboard.press('Escape');
 		expect(await canvasNode(page, node).getByTestId('node-issues').count()).toBe(0);
+		expect(await canvasNode(page, node).innerText()).toContain(`${LABEL[provider]} · ${SUBTITLE[node]}`);
+	});
+});
+
+describe('the Add Option list', () => {
+	const cases: Array<[string, Provider]> = [
+		['Ideogram Edit', 'runware'],
+		['Ideogram Edit', 'runComfy'],
+		['Ideogram Reframe', 'cometApi'],
+	];
+
+	test.each(cases)('%s on %s offers only the options the provider takes, none marked not available', async (node, provider) => {
+		const lacking = notTaken(node, provider);
+		expect(lacking.length).toBeGreaterThan(0);
+		await page.goto(`/workflow/${await createWorkflow(page, nodeWorkflow(node, provider))}`);
+		const ndv = await openNode(page, node);
+		const offered = await addOptionLabels(page, ndv, `add-option-${NODE_TYPES[node]}-${provider}`);
+		expect(offered.filter((label) => NOT_AVAILABLE.test(label))).toEqual([]);
+		expect(offered.filter((label) => lacking.includes(label))).toEqual([]);
+		expect(offered.sort()).toEqual(expectedPanel(node, provider).options);
+		// what the provider takes is all there
+		expect(offered.length).toBe(new Set((description(node).properties.find((p) => p.name === 'options')?.options ?? []).map((o) => o.name)).size - lacking.length);
+	});
+
+	test('a saved option the provider does not take stays shown, is not offered again, and the node refuses it', async () => {
+		const node = 'Ideogram Edit';
+		// Runware's Ideogram 3.0 models take no seed
+		expect(notTaken(node, 'runware')).toContain('Seed');
+		const id = await createWorkflow(page, nodeWorkflow(node, 'runware', { options: { seed: 7 } }));
+		await page.goto(`/workflow/${id}`);
+		const ndv = await openNode(page, node);
+		expect(await parameterLabels(ndv)).toContain('Seed (Not Available for This Provider)');
+		expect(await ndv.getByTestId('parameter-input-seed').locator('input').inputValue()).toBe('7');
+		const offered = await addOptionLabels(page, ndv, 'add-option-saved-seed-runware');
+		expect(offered).not.toContain('Seed');
+		expect(offered.filter((label) => NOT_AVAILABLE.test(label))).toEqual([]);
+		await shot(ndv, 'saved-seed-runware-panel');
+
+		const submitted = editor.fakes.runware.requests.length;
+		await closeNode(page);
+		await page.getByTestId('execute-workflow-button').click();
+		// n8n 2.41 marks a node whose run failed with its issues icon
+		await canvasNode(page, node).getByTestId('node-issues').waitFor({ timeout: 60_000 });
+		await shot(page, 'saved-seed-runware-run');
+		const opened = await openNode(page, node);
+		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Seed is not available on Runware for Edit');
+		expect(await opened.getByTestId('node-error-description').innerText()).toMatch(/^Remove Seed from Options/);
+		await shot(page, 'saved-seed-runware-refused');
+		// refused before any request
+		expect(editor.fakes.runware.requests.length).toBe(submitted);
+		expect((await savedNode(page, id, node)).parameters).toEqual({ provider: 'runware', prompt: 'a red balloon', options: { seed: 7 } });
 	});
 });
 
@@ -170,6 +243,7 @@ describe('switching provider', () => {
 		expect(runware).not.toContain('Seed');
 		const runwareOptions = await addOptionLabels(page, ndv);
 		expect(runwareOptions.sort()).toEqual(expectedPanel('Ideogram Edit', 'runware', Object.keys(set)).options);
+		expect(runwareOptions.filter((label) => NOT_AVAILABLE.test(label))).toEqual([]);
 		expect(runwareOptions).toEqual(expect.arrayContaining(['Runware: Output Format', 'Character Reference Image Field']));
 		expect(runwareOptions).not.toContain('Color Palette');
 		await shot(page, 'switch-2-runware');
@@ -231,7 +305,8 @@ describe('examples', () => {
 
 		await page.getByTestId('execute-workflow-button').click();
 		await canvasNode(page, last).getByTestId('canvas-node-status-success').waitFor({ timeout: 60_000 });
-		expect(await page.getByTestId('canvas-node-status-error').count()).toBe(0);
+		// n8n 2.41 shows a failed run as the node's issues icon (it has no canvas-node-status-error)
+		expect(await page.getByTestId('node-issues').count()).toBe(0);
 		await shot(page, `example-${file.replace(/\.json$/, '')}-run`);
 
 		const ndv = await openNode(page, last);

@@ -92,6 +92,13 @@ export async function openNode(page: Page, name: string): Promise<Locator> {
 	return ndv;
 }
 
+/** Closes the open node panel. (A collection's inputs keep Escape to themselves, so focus leaves them first.) */
+export async function closeNode(page: Page): Promise<void> {
+	await page.evaluate('document.activeElement && document.activeElement.blur()');
+	await page.keyboard.press('Escape');
+	await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+}
+
 /** Names listed by the node creator once a search has settled. */
 export async function creatorSearch(page: Page, query: string): Promise<string[]> {
 	const creator = page.getByTestId('node-creator');
@@ -108,12 +115,24 @@ export async function creatorSearch(page: Page, query: string): Promise<string[]
 	}
 }
 
-/** Labels of the options the "Add Option" list offers. */
-export async function addOptionLabels(page: Page, ndv: Locator): Promise<string[]> {
+/**
+ * Labels of the options the "Add Option" list offers. With `screenshot`, the open list is saved as
+ * the user sees it (`<screenshot>.png`) and whole, its scrolling lifted (`<screenshot>-full.png`).
+ */
+export async function addOptionLabels(page: Page, ndv: Locator, screenshot?: string): Promise<string[]> {
 	await ndv.getByTestId('collection-parameter-add').click();
 	const options = page.getByTestId('collection-parameter-option');
 	await options.first().waitFor();
 	const labels = await options.allInnerTexts();
+	if (screenshot) {
+		await shot(page, screenshot);
+		const size = page.viewportSize();
+		const unscrolled = await page.addStyleTag({ content: '.el-select-dropdown__wrap { max-height: none !important; }' });
+		await page.setViewportSize({ width: size?.width ?? 1400, height: 1800 });
+		await shot(page, `${screenshot}-full`);
+		await unscrolled.evaluate((style) => style.remove());
+		if (size) await page.setViewportSize(size);
+	}
 	await page.keyboard.press('Escape');
 	return labels.map((l) => l.trim());
 }

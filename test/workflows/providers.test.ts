@@ -421,11 +421,12 @@ describe('enum and format translations', () => {
 	});
 });
 
-describe('options a provider does not take are refused, even when the panel hides them', () => {
+describe('options a provider does not take are refused, though the panel does not offer them', () => {
 	/**
-	 * The panel hides these options for the provider; a saved value (the provider was switched
-	 * after the option was set) still reaches the node, which refuses it with a NodeOperationError
-	 * naming option and provider before any request, rather than n8n dropping it unseen.
+	 * The Add Option list does not offer these options for the provider; a saved value (the
+	 * provider was switched after the option was set) is shown as not available and still reaches
+	 * the node, which refuses it with a NodeOperationError naming option and provider before any
+	 * request, rather than n8n dropping it unseen.
 	 */
 	const cases: Array<{
 		name: string;
@@ -484,6 +485,17 @@ describe('options a provider does not take are refused, even when the panel hide
 		expect(error.description).toContain('Remove');
 		expect(fakes[provider].requests).toHaveLength(0);
 		expect(result.output('Ideogram')).toHaveLength(0);
+	});
+
+	test('an empty value of an option the provider does not take asks for nothing: the node runs (the panel does not show it either)', async () => {
+		// Runware's Ideogram 3.0 models take no colour palette; Custom Palette was added and left empty
+		const params = parameters('edit', 'runware', { customPalette: '' }, true);
+		expect(await optionReachesNode(NODE_OF.edit, params, 'customPalette')).toBe(true);
+		const result = await run(oneNode(NODE_OF.edit, params, [imageItem(image, { mask })]), [fakes.runware]);
+		expect(result.error('Ideogram')).toBeUndefined();
+		expect(result.output('Ideogram')[0].json).toMatchObject({ provider: 'runware', status: 'submitted' });
+		expect(submits(fakes.runware)).toHaveLength(1);
+		expect(submits(fakes.runware)[0].body.toString()).not.toMatch(/palette/i);
 	});
 
 	test.each([

@@ -4,12 +4,13 @@
  * to and the provider capability behind it. From this list come the collection each node shows,
  * the parser of what the user (or an expression) gave, and the README's support matrix.
  *
- * An option a provider lacks is not offered as itself for that provider. Hiding it would not do:
+ * An option a provider lacks is not offered for that provider. Hiding it alone would not do:
  * n8n drops the values of hidden options before a node runs (docs/parameters.md, "Hidden parameters"),
  * so a saved value that no longer fits (the provider was switched after the option was set)
  * would be ignored without a word. Such an option has a second entry under the same name for the
- * other providers, labelled as not available: the panel explains a saved value, and the node,
- * which still sees it, refuses it.
+ * other providers, labelled as not available and shown only while a value is saved: the Add
+ * Option list never offers it, the panel explains a saved value, and the node, which still sees
+ * it, refuses it.
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
@@ -470,16 +471,41 @@ export function providersTaking(spec: OptionSpec<unknown>, operation: OperationN
 const byLabel = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 /**
+ * A parameter the panel never shows, so the editor never saves it, while n8n's own reading of a
+ * node's parameters (`NodeHelpers.getNodeParameters`: when it runs the node, and when the editor
+ * applies a change) fills in its default, hidden or not. The default is an expression, and n8n
+ * shows an entry as soon as a value its `displayOptions` check is an expression. An entry that
+ * checks it is therefore always kept when n8n reads the parameters, while in the panel the checks
+ * after it decide (docs/parameters.md, "Hidden parameters").
+ */
+const MARKER = '={{ true }}';
+export const READ_BY_N8N: INodeProperties = {
+	displayName: 'Read By N8n',
+	name: 'readByN8n',
+	type: 'hidden',
+	default: MARKER,
+	displayOptions: { show: { '@version': [{ _cnd: { lt: 0 } }] } },
+};
+
+/**
  * The entry shown in place of an option where it is not taken (on other providers, or with another
- * model). It keeps a saved value visible (in the panel and to the node, which refuses it) instead of
- * n8n dropping it unseen.
+ * model). When n8n reads the parameters it is shown, so a saved value reaches the node, which
+ * refuses it, instead of being dropped unseen. In the panel it is shown only while a value is saved:
+ * the value stays visible, and the Add Option list, which offers only the entries shown, never offers it.
  */
 function notTakenEntry(property: INodeProperties, where: 'Provider' | 'Model', show: Record<string, string[]>, description: string): INodeProperties {
 	return {
 		...property,
 		displayName: `${property.displayName} ${NOT_AVAILABLE} ${where})`,
 		description: `${description} Remove it: the node refuses to run while it is set.`,
-		displayOptions: { show },
+		// n8n checks these in order and stops at the first that fails or is an expression.
+		displayOptions: {
+			show: {
+				...show,
+				[`/${READ_BY_N8N.name}`]: [{ _cnd: { not: MARKER } }],
+				[property.name]: [{ _cnd: { exists: true } }],
+			},
+		},
 	};
 }
 
@@ -562,6 +588,9 @@ function parseCollection<S extends Specs>(specs: S, raw: unknown, available: (sp
 		if (!hasSpec(specs, name)) throw new InputError(`Options has ${shown(name)}, which is not an option of this node`, 'Remove it from the node (in the workflow JSON).', name);
 		const spec = specs[name];
 		const refusal = available(spec);
+		// Empty asks for nothing, and the panel shows such an option only while it has a value
+		// (`notTakenEntry`): refusing an empty one would name something the user cannot see.
+		if (refusal && (value === '' || value === null || value === undefined)) continue;
 		if (refusal) throw new InputError(refusal, `Remove ${spec.property.displayName} from Options, or choose a provider that takes it (see the support matrix in the README).`, name);
 		const parsed = parseValue(spec, value);
 		if (parsed !== undefined) values[name] = parsed;
