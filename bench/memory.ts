@@ -35,12 +35,25 @@ export interface MemoryCase {
 	asUrls?: boolean;
 	/** More of the Edit node's parameters. */
 	parameters?: INodeParameters;
+	/** The warm-up's on its small image, when `parameters` do not fit it. */
+	warmParameters?: INodeParameters;
 	/** The child's (the n8n process's) environment. */
 	env?: NodeJS.ProcessEnv;
+	/** The size the fake must receive the image at (the row is an error otherwise). */
+	sentAs?: { width: number; height: number };
 }
 
 /** Ideogram and CometAPI take at most 10 MB per image: above it the package downscales. */
 const UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** Ideogram Edit with 4.6 Precise Edit: High tier, a 2048² box in the middle of an 8192² image. */
+const PRECISE_EDIT_46: INodeParameters = {
+	model: 'ideogram-4.6',
+	maskSource: 'binary',
+	options: { quality: 'high', editRegion: 'box', editRegionBox: { box: { unit: 'px', x: 3072, y: 3072, width: 2048, height: 2048 } } },
+};
+/** The same on the warm-up's 256² image, which the box does not fit: the region found from the mask. */
+const PRECISE_EDIT_46_WARM: INodeParameters = { ...PRECISE_EDIT_46, options: { quality: 'high', editRegion: 'auto' } };
 
 /** The rows of the memory table, `side` the large photo's side (4096; 2048 in a quick run). */
 export function memoryCases(side: number, items: number): MemoryCase[] {
@@ -57,6 +70,8 @@ export function memoryCases(side: number, items: number): MemoryCase[] {
 		{ provider: 'ideogram', source: printPhoto, path: 'print-size photo with its mask, downscaled to fit 10 MB (multipart)' },
 		// The same in a process whose glibc keeps fewer malloc arenas (see the notes).
 		{ provider: 'ideogram', source: printPhoto, path: 'the same, n8n run with MALLOC_ARENA_MAX=2', short: ' with MALLOC_ARENA_MAX=2', env: { MALLOC_ARENA_MAX: '2' } },
+		{ provider: 'ideogram', source: precisePhoto, path: '4.6 Precise Edit, box region, High, sent as is (multipart)', short: ' 4.6 Precise Edit', parameters: PRECISE_EDIT_46, warmParameters: PRECISE_EDIT_46_WARM, sentAs: { width: 8192, height: 8192 } },
+		{ provider: 'runware', source: precisePhoto, path: '4.6 Precise Edit, box region, High, sent as is (data URI)', short: ' 4.6 Precise Edit', parameters: PRECISE_EDIT_46, warmParameters: PRECISE_EDIT_46_WARM, sentAs: { width: 8192, height: 8192 } },
 	];
 }
 
@@ -118,8 +133,11 @@ export async function benchMemory(config: MemoryConfig): Promise<{ rows: MemoryR
 		const files = c.asUrls ? await startImageServer({ 'photo.png': { data: fs.readFileSync(source.image), mimeType: 'image/png' }, 'mask.png': { data: fs.readFileSync(source.mask), mimeType: 'image/png' } }) : undefined;
 		try {
 			const [image, mask] = files ? [files.url('photo.png'), files.url('mask.png')] : [source.image, source.mask];
-			const input = { provider: c.provider, fakeUrl: fake.url, apiKey: fake.apiKey, image, mask, warmImage: warm.image, warmMask: warm.mask, asUrls: c.asUrls, items: c.items, parameters: c.parameters };
+			const input = { provider: c.provider, fakeUrl: fake.url, apiKey: fake.apiKey, image, mask, warmImage: warm.image, warmMask: warm.mask, asUrls: c.asUrls, items: c.items, parameters: c.parameters, warmParameters: c.warmParameters };
 			const out = await runChild(input, c.env);
+			const sent = fake.jobs().at(-1);
+			if (out.ok && c.sentAs && (sent?.imageWidth !== c.sentAs.width || sent?.imageHeight !== c.sentAs.height))
+				Object.assign(out, { ok: false, error: `the fake received ${sent?.imageWidth}×${sent?.imageHeight}, not ${c.sentAs.width}×${c.sentAs.height}` });
 			const perItem = c.items ?? 1;
 			const notDownscaled = c.path.startsWith('downscaled') && !out.downscaledFrom;
 			const row: MemoryRow = {
@@ -254,12 +272,22 @@ function largestUnderLimit(largeSide: number): () => Promise<Source> {
 	};
 }
 
+/** The largest image 4.6 Precise Edit takes, made like the print-size photo (~30 MB, under Ideogram's 50 MB), and its mask. */
+async function precisePhoto(): Promise<Source> {
+	const image = await cached('precise-8192.jpg', () => noiseJpeg(8192, 8192));
+	const mask = await cached('precise-mask-8192.png', () => maskPng(8192, 8192, { width: 2048, height: 2048, left: 3072, top: 3072 }));
+	return { image, mask, label: '8192×8192 JPEG' };
+}
+
+/** A 1000² tile of noise repeated to `width`×`height`, as JPEG: detail everywhere, as a photo's. */
+async function noiseJpeg(width: number, height: number): Promise<Buffer> {
+	const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
+	return await sharp(tile).extend({ right: width - 1000, bottom: height - 1000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
+}
+
 /** A print-size photo: a 1000² tile of noise repeated to 12000×8000, as JPEG (detail everywhere: ~45 MB), and its mask. */
 async function printPhoto(): Promise<Source> {
-	const image = await cached('print-12000x8000.jpg', async () => {
-		const tile = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).png().toBuffer();
-		return await sharp(tile).extend({ right: 11000, bottom: 7000, extendWith: 'repeat' }).jpeg({ quality: 90 }).toBuffer();
-	});
+	const image = await cached('print-12000x8000.jpg', () => noiseJpeg(12000, 8000));
 	const mask = await cached('print-mask-12000x8000.png', () => maskPng(12000, 8000, { width: 4000, height: 3000, left: 4000, top: 2500 }));
 	return { image, mask, label: '12000×8000 JPEG' };
 }

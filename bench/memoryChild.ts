@@ -33,6 +33,8 @@ export interface MemoryChildInput {
 	items?: number;
 	/** More of the Edit node's parameters. */
 	parameters?: INodeParameters;
+	/** The warm-up's, when `parameters` do not fit its small image (an edit region in pixels). */
+	warmParameters?: INodeParameters;
 	/**
 	 * A step of the package alone instead of the whole Edit: preparing the mask at its own size,
 	 * RunComfy's JSON body with the image as a data URI (as sent), fitting the image under 10 MB.
@@ -95,10 +97,10 @@ class FileItemsNode implements INodeType {
 }
 
 /** The whole Edit of `image` with `mask`. */
-function editTask(input: MemoryChildInput, image: string, mask: string, asUrls = false, items = 1): Task {
+function editTask(input: MemoryChildInput, parameters: INodeParameters | undefined, image: string, mask: string, asUrls = false, items = 1): Task {
 	const files: INode = { id: 'files-id', name: 'Files', type: FILE_ITEMS, typeVersion: 1, position: [0, 0], parameters: { files: JSON.stringify(asUrls ? {} : { data: image, mask }), items } };
 	const sources = asUrls ? { imageSource: 'url', imageUrl: image, maskSource: 'url', maskUrl: mask } : { imageSource: 'binary', maskSource: 'binary' };
-	const edit = packageNode('Ideogram', 'ideogramEdit', { provider: input.provider, ...sources, prompt: 'a bowl of lemons', maskEditColor: 'white', options: {}, ...input.parameters });
+	const edit = packageNode('Ideogram', 'ideogramEdit', { provider: input.provider, ...sources, prompt: 'a bowl of lemons', maskEditColor: 'white', options: {}, ...parameters });
 	const workflow: WorkflowJson = { nodes: [files, edit], connections: { Files: { main: [[{ node: 'Ideogram', type: 'main', index: 0 }]] } } };
 	const credentials = { [CREDENTIAL_TYPE[input.provider]]: { apiKey: input.apiKey, baseUrl: input.fakeUrl } };
 	return async () => {
@@ -176,7 +178,11 @@ async function main(): Promise<MemoryChildOutput> {
 	if (!gc) throw new Error('run with --expose-gc');
 	if (!input.mode) await registerNodeType(FILE_ITEMS, new FileItemsNode());
 	const task = (image: string, mask: string, measured: boolean) =>
-		input.mode ? stepTask(input.mode, image, mask) : measured ? editTask(input, image, mask, input.asUrls, input.items) : editTask(input, image, mask);
+		input.mode
+			? stepTask(input.mode, image, mask)
+			: measured
+				? editTask(input, input.parameters, image, mask, input.asUrls, input.items)
+				: editTask(input, input.warmParameters ?? input.parameters, image, mask);
 
 	const warm = await task(input.warmImage, input.warmMask, false)();
 	if (!warm.ok) throw new Error(`warm-up failed: ${warm.error ?? 'no output'}`);
