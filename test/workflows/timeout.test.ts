@@ -1,6 +1,6 @@
 /**
  * Timeout is the input item's, as the README says: its clock starts when the item starts, and all
- * its jobs and sizes share it, also the time a size waits for its turn under Concurrency. Four
+ * its jobs and sizes share it, also the time a size waits for its turn under Concurrency. Six
  * sizes of two-second jobs, one at a time, do not fit in a Timeout of 7 seconds, though each job
  * alone would.
  */
@@ -11,7 +11,7 @@ import { nodeError, oneNode, run } from './support/engineTest';
 
 const JOB_MS = 2_000;
 const TIMEOUT_SECONDS = 7;
-const SIZES = ['1280x800', '768x1344', '1024x1024', '1344x768'];
+const SIZES = ['1280x800', '768x1344', '1024x1024', '1344x768', '800x1280', '1280x768'];
 
 let fake: FakeServer;
 beforeAll(async () => {
