@@ -295,21 +295,21 @@ describe('models', () => {
 			expect(await dropdownValue(ndv, 'model')).toBe(MODEL['ideogram-4.6']);
 			expect(await dropdownValue(ndv, 'maskSource')).toBe('Binary Property');
 			expect(await dropdownLabels(page, ndv, 'maskSource')).toEqual([...MASK_SOURCES, 'None']);
-			const precise = await addOptionLabels(page, ndv, `model-${provider}-2-ideogram-4.6-options`);
+			const precise = await addOptionLabels(page, ndv, `model-${provider}-2-ideogram-4-6-options`);
 			expect(precise).toEqual(expect.arrayContaining(PRECISE_OPTIONS));
 			expect(precise.filter((o) => INPAINT_OPTIONS.includes(o))).toEqual([]);
 			expect(precise.filter((o) => o.includes('(Not Available for This'))).toEqual([]);
 			expect(precise.sort()).toEqual(expectedPanel(EDIT, provider, [], 'ideogram-4.6').options);
 			expect(await ndv.getByTestId('parameter-issues').count()).toBe(0);
-			await shot(page, `model-${provider}-2-ideogram-4.6`);
+			await shot(page, `model-${provider}-2-ideogram-4-6`);
 
 			await pickDropdown(page, ndv, 'model', MODEL['ideogram-4.5']);
-			const older = await addOptionLabels(page, ndv, `model-${provider}-3-ideogram-4.5-options`);
+			const older = await addOptionLabels(page, ndv, `model-${provider}-3-ideogram-4-5-options`);
 			expect(older).toEqual(expect.arrayContaining(['Quality', 'Reference Image Fields']));
 			// Runware's 4.5 Precise Edit has no edit region (its 4.6 adds settings.editRegion)
 			if (provider === 'runware') expect(older.filter((o) => o.startsWith('Edit Region'))).toEqual([]);
 			expect(older.sort()).toEqual(expectedPanel(EDIT, provider, [], 'ideogram-4.5').options);
-			await shot(page, `model-${provider}-3-ideogram-4.5`);
+			await shot(page, `model-${provider}-3-ideogram-4-5`);
 
 			await pickDropdown(page, ndv, 'model', MODEL['ideogram-3']);
 			expect(await dropdownLabels(page, ndv, 'maskSource')).toEqual(MASK_SOURCES);
@@ -339,11 +339,11 @@ describe('models', () => {
 		expect(labels).toContain('Rendering Speed (Not Available for This Model)');
 		expect(labels).not.toContain('Rendering Speed');
 		expect(await dropdownValue(ndv, 'renderingSpeed')).toBe('Turbo');
-		const offered = await addOptionLabels(page, ndv, 'add-option-saved-rendering-speed-4.6');
+		const offered = await addOptionLabels(page, ndv, 'add-option-saved-rendering-speed-4-6');
 		expect(offered).not.toContain('Rendering Speed');
 		expect(offered.filter((label) => label.includes('(Not Available for This'))).toEqual([]);
 		expect(offered).toEqual(expect.arrayContaining(PRECISE_OPTIONS));
-		await shot(ndv, 'saved-rendering-speed-4.6-panel');
+		await shot(ndv, 'saved-rendering-speed-4-6-panel');
 
 		const submitted = editor.fakes.ideogram.requests.length;
 		await closeNode(page);
@@ -351,7 +351,7 @@ describe('models', () => {
 		await canvasNode(page, EDIT).getByTestId('node-issues').waitFor({ timeout: 60_000 });
 		const opened = await openNode(page, EDIT);
 		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Rendering Speed is not available on Ideogram with Ideogram 4.6 (Precise Edit) for Edit');
-		await shot(page, 'saved-rendering-speed-4.6-refused');
+		await shot(page, 'saved-rendering-speed-4-6-refused');
 		// refused before any request
 		expect(editor.fakes.ideogram.requests.length).toBe(submitted);
 		expect((await savedNode(page, id, EDIT)).parameters).toEqual({ provider: 'ideogram', prompt: 'a red balloon', model: 'ideogram-4.6', maskSource: 'none', options: { renderingSpeed: 'TURBO' } });
