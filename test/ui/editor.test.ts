@@ -76,15 +76,19 @@ function expectedPanel(node: string, provider: Provider, set: string[] = [], mod
 	return { parameters: parameters.map((p) => p.displayName), options: options.map((o) => o.displayName).sort() };
 }
 
-/** Labels of the entries that show a saved value of an option the provider does not take. */
-const NOT_AVAILABLE = / \(Not Available for This Provider\)$/;
+/** Labels of the entries that show a saved value of an option the provider (or the Edit model) does not take. */
+const NOT_AVAILABLE = / \(Not Available for This (Provider|Model)\)$/;
 
-/** The node's options the provider does not take, by n8n-workflow's display rules. */
+/** The node's options the provider does not take (on Edit, with its default model), by n8n-workflow's display rules. */
 function notTaken(node: string, provider: Provider): string[] {
 	const desc = description(node);
+	const values = (NodeHelpers.getNodeParameters(desc.properties, { provider }, true, false, null, desc) ?? {}) as Record<string, NodeParameterValue>;
 	const options = (desc.properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
 	const own = options.filter((o) => !NOT_AVAILABLE.test(o.displayName));
-	return own.filter((o) => !NodeHelpers.displayParameter({}, o, null, desc, { provider })).map((o) => o.displayName);
+	const shown = (o: INodeProperties) => NodeHelpers.displayParameter({}, o, null, desc, values);
+	// an option may have one entry per group of providers: it is lacking when none of them is shown
+	const taken = new Set(own.filter(shown).map((o) => o.displayName));
+	return [...new Set(own.filter((o) => !shown(o)).map((o) => o.displayName))].filter((name) => !taken.has(name));
 }
 
 /** The subtitle under the node's name on the canvas. */
@@ -220,7 +224,7 @@ describe('the Add Option list', () => {
 		await canvasNode(page, node).getByTestId('node-issues').waitFor({ timeout: 60_000 });
 		await shot(page, 'saved-seed-runware-run');
 		const opened = await openNode(page, node);
-		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Seed is not available on Runware for Edit');
+		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Seed is not available on Runware with Ideogram 3.0 (Inpainting) for Edit');
 		expect(await opened.getByTestId('node-error-description').innerText()).toMatch(/^Remove Seed from Options/);
 		await shot(page, 'saved-seed-runware-refused');
 		// refused before any request
@@ -259,7 +263,7 @@ describe('switching provider', () => {
 
 		// CometAPI answers synchronously: nothing to wait for
 		await pickCredential(page, 'cometApi');
-		expect(await providerNotice(ndv).innerText()).toMatch(/^Runs on CometAPI .*Not taken by CometAPI: Wait for Completion/);
+		expect(await providerNotice(ndv).innerText()).toMatch(/^Runs on CometAPI .*Not taken by CometAPI: .*Wait for Completion/);
 		const cometApi = await parameterLabels(ndv);
 		expect(cometApi).not.toContain('Wait for Completion');
 		expect(cometApi).toEqual(expect.arrayContaining(['Rendering Speed', 'Seed']));
