@@ -16,10 +16,13 @@ import {
 	closeNode,
 	createWorkflow,
 	creatorSearch,
+	dropdownLabels,
+	dropdownValue,
 	exampleWorkflow,
 	openNode,
 	PACKAGE,
 	parameterLabels,
+	pickDropdown,
 	providerNotice,
 	savedNode,
 	shot,
@@ -60,10 +63,10 @@ function description(node: string): INodeTypeDescription {
 	return new NodeClass().description;
 }
 
-/** What the package's description says the panel shows for a provider, by n8n-workflow's own display rules. */
-function expectedPanel(node: string, provider: Provider, set: string[] = []): { parameters: string[]; options: string[] } {
+/** What the package's description says the panel shows for a provider (and Edit model), by n8n-workflow's own display rules. */
+function expectedPanel(node: string, provider: Provider, set: string[] = [], model?: string): { parameters: string[]; options: string[] } {
 	const desc = description(node);
-	const values = NodeHelpers.getNodeParameters(desc.properties, { provider }, true, false, null, desc) ?? {};
+	const values = NodeHelpers.getNodeParameters(desc.properties, { provider, ...(model ? { model } : {}) }, true, false, null, desc) ?? {};
 	const shown = (p: INodeProperties, nodeValues: Record<string, unknown>) =>
 		NodeHelpers.displayParameter(nodeValues as Record<string, NodeParameterValue>, p, null, desc, values as Record<string, NodeParameterValue>);
 	const parameters = desc.properties.filter((p) => p.name !== 'provider' && p.type !== 'notice' && shown(p, values));
@@ -73,15 +76,19 @@ function expectedPanel(node: string, provider: Provider, set: string[] = []): { 
 	return { parameters: parameters.map((p) => p.displayName), options: options.map((o) => o.displayName).sort() };
 }
 
-/** Labels of the entries that show a saved value of an option the provider does not take. */
-const NOT_AVAILABLE = / \(Not Available for This Provider\)$/;
+/** Labels of the entries that show a saved value of an option the provider (or the Edit model) does not take. */
+const NOT_AVAILABLE = / \(Not Available for This (Provider|Model)\)$/;
 
-/** The node's options the provider does not take, by n8n-workflow's display rules. */
+/** The node's options the provider does not take (on Edit, with its default model), by n8n-workflow's display rules. */
 function notTaken(node: string, provider: Provider): string[] {
 	const desc = description(node);
+	const values = (NodeHelpers.getNodeParameters(desc.properties, { provider }, true, false, null, desc) ?? {}) as Record<string, NodeParameterValue>;
 	const options = (desc.properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
 	const own = options.filter((o) => !NOT_AVAILABLE.test(o.displayName));
-	return own.filter((o) => !NodeHelpers.displayParameter({}, o, null, desc, { provider })).map((o) => o.displayName);
+	const shown = (o: INodeProperties) => NodeHelpers.displayParameter({}, o, null, desc, values);
+	// an option may have one entry per group of providers: it is lacking when none of them is shown
+	const taken = new Set(own.filter(shown).map((o) => o.displayName));
+	return [...new Set(own.filter((o) => !shown(o)).map((o) => o.displayName))].filter((name) => !taken.has(name));
 }
 
 /** The subtitle under the node's name on the canvas. */
@@ -217,7 +224,7 @@ describe('the Add Option list', () => {
 		await canvasNode(page, node).getByTestId('node-issues').waitFor({ timeout: 60_000 });
 		await shot(page, 'saved-seed-runware-run');
 		const opened = await openNode(page, node);
-		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Seed is not available on Runware for Edit');
+		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Seed is not available on Runware with Ideogram 3.0 (Inpainting) for Edit');
 		expect(await opened.getByTestId('node-error-description').innerText()).toMatch(/^Remove Seed from Options/);
 		await shot(page, 'saved-seed-runware-refused');
 		// refused before any request
@@ -256,11 +263,99 @@ describe('switching provider', () => {
 
 		// CometAPI answers synchronously: nothing to wait for
 		await pickCredential(page, 'cometApi');
-		expect(await providerNotice(ndv).innerText()).toMatch(/^Runs on CometAPI .*Not taken by CometAPI: Wait for Completion/);
+		expect(await providerNotice(ndv).innerText()).toMatch(/^Runs on CometAPI .*Not taken by CometAPI: .*Wait for Completion/);
 		const cometApi = await parameterLabels(ndv);
 		expect(cometApi).not.toContain('Wait for Completion');
 		expect(cometApi).toEqual(expect.arrayContaining(['Rendering Speed', 'Seed']));
 		await shot(page, 'switch-3-cometApi');
+	});
+});
+
+describe('models', () => {
+	const EDIT = 'Ideogram Edit';
+	const MODEL = { 'ideogram-3': 'Ideogram 3.0 (Inpainting)', 'ideogram-4.5': 'Ideogram 4.5 (Precise Edit)', 'ideogram-4.6': 'Ideogram 4.6 (Precise Edit)' };
+	/** Options only Ideogram 3.0 takes, and options only Precise Edit takes. */
+	const INPAINT_OPTIONS = ['Rendering Speed', 'Style Codes', 'Style Preset', 'Style Reference Image Fields', 'Style Type'];
+	const PRECISE_OPTIONS = ['Quality', 'Reference Image Fields', 'Edit Region', 'Edit Region Box'];
+	const MASK_SOURCES = ['Binary Property', 'URL', 'Regions'];
+
+	test.each<Provider>(['ideogram', 'runware'])(
+		'Ideogram Edit on %s: 3.0 shows Rendering Speed and the style options, Mask Source without None; switching Model to 4.6 shows Quality, references, Edit Region and None instead',
+		async (provider) => {
+			await page.goto(`/workflow/${await createWorkflow(page, nodeWorkflow(EDIT, provider))}`);
+			const ndv = await openNode(page, EDIT);
+			// a node saved without a model is 3.0, as every workflow saved before the Model field
+			expect(await dropdownValue(ndv, 'model')).toBe(MODEL['ideogram-3']);
+			expect(await dropdownLabels(page, ndv, 'model', `model-${provider}-1-models`)).toEqual(Object.values(MODEL));
+			expect(await dropdownLabels(page, ndv, 'maskSource', `model-${provider}-1-ideogram-3-mask-source`)).toEqual(MASK_SOURCES);
+			const inpaint = await addOptionLabels(page, ndv, `model-${provider}-1-ideogram-3-options`);
+			expect(inpaint).toContain('Rendering Speed');
+			expect(inpaint.filter((o) => o.startsWith('Style')).length).toBeGreaterThan(0);
+			expect(inpaint.filter((o) => PRECISE_OPTIONS.includes(o))).toEqual([]);
+			expect(inpaint.sort()).toEqual(expectedPanel(EDIT, provider, [], 'ideogram-3').options);
+			await shot(page, `model-${provider}-1-ideogram-3`);
+
+			await pickDropdown(page, ndv, 'model', MODEL['ideogram-4.6']);
+			expect(await dropdownValue(ndv, 'model')).toBe(MODEL['ideogram-4.6']);
+			expect(await dropdownValue(ndv, 'maskSource')).toBe('Binary Property');
+			expect(await dropdownLabels(page, ndv, 'maskSource', `model-${provider}-2-ideogram-4-6-mask-source`)).toEqual([...MASK_SOURCES, 'None']);
+			const precise = await addOptionLabels(page, ndv, `model-${provider}-2-ideogram-4-6-options`);
+			expect(precise).toEqual(expect.arrayContaining(PRECISE_OPTIONS));
+			expect(precise.filter((o) => INPAINT_OPTIONS.includes(o))).toEqual([]);
+			expect(precise.filter((o) => o.includes('(Not Available for This'))).toEqual([]);
+			expect(precise.sort()).toEqual(expectedPanel(EDIT, provider, [], 'ideogram-4.6').options);
+			expect(await ndv.getByTestId('parameter-issues').count()).toBe(0);
+			await shot(page, `model-${provider}-2-ideogram-4-6`);
+
+			await pickDropdown(page, ndv, 'model', MODEL['ideogram-4.5']);
+			const older = await addOptionLabels(page, ndv, `model-${provider}-3-ideogram-4-5-options`);
+			expect(older).toEqual(expect.arrayContaining(['Quality', 'Reference Image Fields']));
+			// Runware's 4.5 Precise Edit has no edit region (its 4.6 adds settings.editRegion)
+			if (provider === 'runware') expect(older.filter((o) => o.startsWith('Edit Region'))).toEqual([]);
+			expect(older.sort()).toEqual(expectedPanel(EDIT, provider, [], 'ideogram-4.5').options);
+			await shot(page, `model-${provider}-3-ideogram-4-5`);
+
+			await pickDropdown(page, ndv, 'model', MODEL['ideogram-3']);
+			expect(await dropdownLabels(page, ndv, 'maskSource')).toEqual(MASK_SOURCES);
+			expect((await addOptionLabels(page, ndv)).sort()).toEqual(inpaint);
+			await shot(page, `model-${provider}-4-back-to-ideogram-3`);
+		},
+	);
+
+	test.each<Provider>(['runComfy', 'cometApi'])('Ideogram Edit on %s: the Model field offers Ideogram 3.0 only', async (provider) => {
+		await page.goto(`/workflow/${await createWorkflow(page, nodeWorkflow(EDIT, provider))}`);
+		const ndv = await openNode(page, EDIT);
+		expect(await parameterLabels(ndv)).toContain('Model');
+		expect(await dropdownValue(ndv, 'model')).toBe(MODEL['ideogram-3']);
+		expect(await dropdownLabels(page, ndv, 'model', `model-${provider}-only-3`)).toEqual([MODEL['ideogram-3']]);
+		expect(await dropdownLabels(page, ndv, 'maskSource')).toEqual(MASK_SOURCES);
+	});
+
+	test('a saved 3.0-only option on a 4.6 node stays shown as not available for the model, is not offered again, and the node refuses it', async () => {
+		const id = await createWorkflow(page, nodeWorkflow(EDIT, 'ideogram', { model: 'ideogram-4.6', maskSource: 'none', options: { renderingSpeed: 'TURBO' } }));
+		await page.goto(`/workflow/${id}`);
+		const ndv = await openNode(page, EDIT);
+		expect(await dropdownValue(ndv, 'model')).toBe(MODEL['ideogram-4.6']);
+		const labels = await parameterLabels(ndv);
+		expect(labels).toContain('Rendering Speed (Not Available for This Model)');
+		expect(labels).not.toContain('Rendering Speed');
+		expect(await dropdownValue(ndv, 'renderingSpeed')).toBe('Turbo');
+		const offered = await addOptionLabels(page, ndv, 'add-option-saved-rendering-speed-4-6');
+		expect(offered).not.toContain('Rendering Speed');
+		expect(offered.filter((label) => label.includes('(Not Available for This'))).toEqual([]);
+		expect(offered).toEqual(expect.arrayContaining(PRECISE_OPTIONS));
+		await shot(ndv, 'saved-rendering-speed-4-6-panel');
+
+		const submitted = editor.fakes.ideogram.requests.length;
+		await closeNode(page);
+		await page.getByTestId('execute-workflow-button').click();
+		await canvasNode(page, EDIT).getByTestId('node-issues').waitFor({ timeout: 60_000 });
+		const opened = await openNode(page, EDIT);
+		expect(await opened.getByTestId('node-error-message').innerText()).toContain('Rendering Speed is not available on Ideogram with Ideogram 4.6 (Precise Edit) for Edit');
+		await shot(page, 'saved-rendering-speed-4-6-refused');
+		// refused before any request
+		expect(editor.fakes.ideogram.requests.length).toBe(submitted);
+		expect((await savedNode(page, id, EDIT)).parameters).toEqual({ provider: 'ideogram', prompt: 'a red balloon', model: 'ideogram-4.6', maskSource: 'none', options: { renderingSpeed: 'TURBO' } });
 	});
 });
 

@@ -147,3 +147,27 @@ export async function parameterLabels(ndv: Locator): Promise<string[]> {
 export function providerNotice(ndv: Locator): Locator {
 	return ndv.getByText(/^Runs on .+ \(the credential's type\)/);
 }
+
+/** Labels a parameter's dropdown (type options) offers, read from the open list (saved as `<screenshot>.png` if named). */
+export async function dropdownLabels(page: Page, ndv: Locator, parameter: string, screenshot?: string): Promise<string[]> {
+	await ndv.getByTestId(`parameter-input-${parameter}`).click();
+	const items = page.locator('.el-select-dropdown__item').filter({ visible: true });
+	await items.first().waitFor();
+	const labels = (await items.allInnerTexts()).map((l) => l.split('\n')[0].trim());
+	if (screenshot) await shot(page, screenshot);
+	await page.keyboard.press('Escape');
+	await items.first().waitFor({ state: 'hidden' });
+	return labels;
+}
+
+/** Picks a label in a parameter's dropdown. */
+export async function pickDropdown(page: Page, ndv: Locator, parameter: string, label: string): Promise<void> {
+	await ndv.getByTestId(`parameter-input-${parameter}`).click();
+	await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: label }).first().click();
+	await ndv.getByTestId(`parameter-input-${parameter}`).locator('input').filter({ visible: true }).first().waitFor();
+}
+
+/** The label a dropdown parameter shows. */
+export async function dropdownValue(ndv: Locator, parameter: string): Promise<string> {
+	return await ndv.getByTestId(`parameter-input-${parameter}`).locator('input').first().inputValue();
+}
