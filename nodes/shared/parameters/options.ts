@@ -591,7 +591,7 @@ function parseCollection<S extends Specs>(specs: S, raw: unknown, available: (sp
 		// Empty asks for nothing, and the panel shows such an option only while it has a value
 		// (`notTakenEntry`): refusing an empty one would name something the user cannot see.
 		if (refusal && (value === '' || value === null || value === undefined)) continue;
-		if (refusal) throw new InputError(refusal, `Remove ${spec.property.displayName} from Options, or choose a provider that takes it (see the support matrix in the README).`, name);
+		if (refusal) throw new InputError(refusal, `Remove ${spec.property.displayName} from Options, or choose a provider (and, on Ideogram Edit, a model) that takes it (see the support matrix in the README).`, name);
 		const parsed = parseValue(spec, value);
 		if (parsed !== undefined) values[name] = parsed;
 	}
