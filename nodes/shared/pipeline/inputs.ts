@@ -147,20 +147,21 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 		linked && 'image' in linked ? linked : await readImage(execution, itemIndex, plan, itemImage(plan, linked?.wholeFile));
 	const loaded: LoadedInputs = { image, downscaledFrom, orientationApplied, editRegion: resolveEditRegion(plan, info, scaledTo) };
 	if (plan.mask) {
+		const { source } = plan.mask;
 		const maskBytes =
-			plan.mask.kind === 'regions'
+			source.kind === 'regions'
 				? undefined
-				: (await readSource(execution, itemIndex, plan.mask, 'mask', plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
+				: (await readSource(execution, itemIndex, source, 'mask', source.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
 		const prepared = await prepareMask({
 			imageWidth: info.width,
 			imageHeight: info.height,
 			mask: maskBytes,
-			regions: plan.mask.kind === 'regions' ? plan.mask.regions : undefined,
-			editColor: plan.maskEditColor,
-			providerEditColor: plan.providerMaskColor,
-			threshold: plan.maskThreshold,
-			onSizeMismatch: plan.maskSizeMismatch,
-			maskParameter: plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
+			regions: source.kind === 'regions' ? source.regions : undefined,
+			editColor: plan.mask.userEditColor,
+			providerEditColor: plan.mask.providerEditColor,
+			threshold: plan.mask.threshold,
+			onSizeMismatch: plan.mask.sizeMismatch,
+			maskParameter: source.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
 			scaledTo,
 		});
 		loaded.mask = {

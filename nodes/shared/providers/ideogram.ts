@@ -324,7 +324,7 @@ export const ideogramAdapter: ProviderAdapter = {
 	credentialType: 'ideogramApi',
 	queued: true,
 	// Black marks the region to repaint (the v2 inpaint page).
-	maskEditColor: 'black',
+	maskConvention: 'black',
 	limits: {
 		maxImageBytes: 25 * MB, // per image on the v2 pages
 		maxImagesPerJob: 8, // num_images 1–8

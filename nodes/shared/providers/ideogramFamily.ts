@@ -328,7 +328,7 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		credentialType: config.credentialType,
 		queued: false,
 		// Ideogram repaints the black area of the mask (docs/providers/ideogram.md); CometAPI passes it through.
-		maskEditColor: 'black',
+		maskConvention: 'black',
 		limits: config.limits,
 		fetchesImageUrls: false, // multipart uploads: the file's bytes
 		defaultConcurrency: config.defaultConcurrency,

@@ -307,7 +307,7 @@ export const runComfyAdapter: ProviderAdapter = {
 	queued: true,
 	// Undocumented (docs/providers/runcomfy.md). RunComfy runs ComfyUI, whose masks mark the area to
 	// repaint in white; the Edit node offers a flip option if a user finds otherwise.
-	maskEditColor: 'white',
+	maskConvention: 'white',
 	limits: {
 		maxImageBytes: 50 * 1024 * 1024, // RunComfy's "recommended limit: images ≤ 50 MB (~4K)"
 		maxImagesPerJob: 1, // no num_images: the pipeline submits one job per image, each with its own seed

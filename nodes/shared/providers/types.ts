@@ -96,7 +96,7 @@ export interface JobRequest {
 	/** Edit only; absent means Ideogram 3.0. */
 	model?: EditModel;
 	image: ImageInput | LinkedImage;
-	/** Edit only: already converted to the provider's mask convention (`ProviderAdapter.maskEditColor`). */
+	/** Edit only: already converted to the provider's mask convention (`ProviderAdapter.maskConvention`). */
 	mask?: ImageInput;
 	prompt?: string;
 	/** Reframe only. */
@@ -242,8 +242,8 @@ export interface ProviderAdapter {
 	credentialType: 'runComfyApi' | 'runwareApi' | 'cometApi' | 'ideogramApi';
 	/** Queued providers return a job id at submit; the others answer with the images. */
 	queued: boolean;
-	/** The colour of the area to repaint, as this provider reads masks. */
-	maskEditColor: MaskColor;
+	/** The provider's mask convention: the colour it reads as the area to repaint. */
+	maskConvention: MaskColor;
 	limits: ProviderLimits;
 	/**
 	 * Sends an image given by URL as that URL (the provider downloads it), so the node reads only

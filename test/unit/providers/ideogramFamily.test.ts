@@ -197,7 +197,7 @@ describe.each([['CometAPI', cometApiAdapter, 'https://api.provider.test/ideogram
 	});
 
 	it('reads mask polarity and limits', () => {
-		expect(adapter.maskEditColor).toBe('black');
+		expect(adapter.maskConvention).toBe('black');
 		expect(adapter.queued).toBe(false);
 		expect(adapter.limits.maxImageBytes).toBe(10 * 1024 * 1024);
 		expect(adapter.limits.maxImagesPerJob).toBe(8);

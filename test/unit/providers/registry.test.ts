@@ -11,7 +11,7 @@ describe('registry', () => {
 	});
 
 	it('pairs each provider with its credential and job model', () => {
-		expect(Object.fromEntries(PROVIDERS.map((p) => [p.name, [p.credentialType, p.queued, p.maskEditColor]]))).toEqual({
+		expect(Object.fromEntries(PROVIDERS.map((p) => [p.name, [p.credentialType, p.queued, p.maskConvention]]))).toEqual({
 			runComfy: ['runComfyApi', true, 'white'],
 			runware: ['runwareApi', true, 'white'],
 			cometApi: ['cometApi', false, 'black'],
