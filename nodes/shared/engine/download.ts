@@ -3,7 +3,8 @@
  * goes to a download host. Retries transient failures, caps size and time, and trusts the bytes,
  * not the Content-Type header, to say what the file is.
  */
-import { settle, systemClock, type Clock } from './clock';
+import { settle } from './abort';
+import { systemClock, type Clock } from './clock';
 import { DownloadError, isAbortError } from './errors';
 import { TransportError, urlForLogs, type Transport, type TransportOptions } from './http';
 import { createHttpClient } from './retry';

@@ -3,7 +3,8 @@
  * (http.ts), exponential backoff with jitter, `Retry-After`, a per-attempt timeout lowered to
  * what is left of the job's deadline, and prompt abort when the execution stops.
  */
-import { linkedSignal, raceAbort, settle, systemClock, type Clock } from './clock';
+import { raceAbort, settle } from './abort';
+import { linkedSignal, systemClock, type Clock } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import {
 	NETWORK_ERRORS,
