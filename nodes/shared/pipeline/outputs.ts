@@ -9,7 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
 import { readImageInfo } from '../mask';
 import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderAdapter } from '../providers/types';
-import type { Execution } from './execution';
+import type { NodeRunContext } from './nodeRunContext';
 import { getJobState, type ProviderConnection } from './jobs';
 
 /** Result images are a few MB; a cap stops a wrong URL from filling memory. */
@@ -31,7 +31,7 @@ export interface OutputSettings {
 
 /** How result images are downloaded: within the item's deadline, and from whom a fresh link can be read. */
 export interface Download {
-	execution: Execution;
+	runContext: NodeRunContext;
 	deadline: number;
 	/** The provider that keeps the jobs, to read one again when its result link expired. */
 	rereadFrom?: ProviderConnection;
@@ -69,10 +69,10 @@ export async function downloadResult(
 ): Promise<Buffer> {
 	const remaining = Math.max(1_000, download.deadline - Date.now());
 	const downloaded = await settle(
-		downloadImage(download.execution.download, url, {
+		downloadImage(download.runContext.download, url, {
 			maxBytes: MAX_RESULT_BYTES,
 			timeoutMs: Math.min(RESULT_DOWNLOAD_TIMEOUT_MS, remaining),
-			signal: download.execution.signal,
+			signal: download.runContext.signal,
 		}),
 	);
 	if (downloaded.ok) return downloaded.value.data;
@@ -130,7 +130,7 @@ export async function buildImageItems(download: Download, settings: OutputSettin
 				json.resolution ??= size;
 				const fileName = `${settings.operation}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 				item.binary = {
-					[settings.outputBinaryProperty]: await download.execution.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
+					[settings.outputBinaryProperty]: await download.runContext.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
 				};
 			}
 			items.push(item);
