@@ -149,7 +149,7 @@ describe('RunComfy adapter: submit', () => {
 		expect(adapter).toMatchObject({
 			name: 'runComfy',
 			queued: true,
-			maskEditColor: 'white',
+			maskConvention: 'white',
 			defaultConcurrency: 20,
 			limits: { maxImagesPerJob: 1, maxImageBytes: 50 * 1024 * 1024 },
 		});
