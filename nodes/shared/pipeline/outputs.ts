@@ -20,7 +20,8 @@ const RESULT_DOWNLOAD_TIMEOUT_MS = 60_000;
 export interface OutputSettings {
 	itemIndex: number;
 	adapter: ProviderAdapter;
-	operation: OperationName;
+	/** Absent where nobody knows it (Poll Result given an item without `operation`): the items leave it out. */
+	operation?: OperationName;
 	downloadImages: boolean;
 	outputBinaryProperty: string;
 	/** The size asked for (Reframe): the items say it even where the provider does not. */
@@ -37,10 +38,13 @@ export interface Download {
 	rereadFrom?: ProviderConnection;
 }
 
+/** The `operation` field of an item, left out where the operation is not known. */
+const operationOf = ({ operation }: OutputSettings) => (operation ? { operation } : {});
+
 function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImage, imageIndex: number): IDataObject {
 	const json: IDataObject = {
 		provider: settings.adapter.name,
-		operation: settings.operation,
+		...operationOf(settings),
 		requestId: job.requestId,
 		status: 'completed',
 		imageIndex,
@@ -65,7 +69,7 @@ function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImag
 export async function downloadResult(
 	download: Download,
 	url: string,
-	job: { adapter: ProviderAdapter; operation: OperationName; requestId: string },
+	job: { adapter: ProviderAdapter; operation?: OperationName; requestId: string },
 ): Promise<Buffer> {
 	const remaining = Math.max(1_000, download.deadline - Date.now());
 	const downloaded = await settle(
@@ -128,7 +132,7 @@ export async function buildImageItems(download: Download, settings: OutputSettin
 				const { data, info } = await resultImage(download, settings, job, image);
 				const size = `${info.width}x${info.height}`;
 				json.resolution ??= size;
-				const fileName = `${settings.operation}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
+				const fileName = `${settings.operation ?? 'image'}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 				item.binary = {
 					[settings.outputBinaryProperty]: await download.runContext.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
 				};
@@ -151,7 +155,7 @@ export function submittedItem(
 	return {
 		json: {
 			provider: settings.adapter.name,
-			operation: settings.operation,
+			...operationOf(settings),
 			requestId: job.requestId,
 			status: 'submitted',
 			numImages,
@@ -167,7 +171,7 @@ export function quoteItem(settings: OutputSettings, quotes: PriceQuote[]): INode
 	const bounded = quotes.some((q) => q.costUpperBoundUsd !== undefined);
 	const json: IDataObject = {
 		provider: settings.adapter.name,
-		operation: settings.operation,
+		...operationOf(settings),
 		dryRun: true,
 		costUsd: sum(quotes.map((q) => q.costUsd)),
 		...(bounded ? { costUpperBoundUsd: sum(quotes.map((q) => q.costUpperBoundUsd ?? q.costUsd)) } : {}),

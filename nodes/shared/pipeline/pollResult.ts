@@ -36,7 +36,9 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			}
 			if (operation === 'cancel') {
 				const outcome = await cancelJob(provider, job);
-				const json: IDataObject = { provider: providerName, requestId: job.requestId, status: outcome.status ?? 'unknown', cancelled: outcome.cancelled };
+				const json: IDataObject = { provider: providerName, requestId: job.requestId };
+				if (outcome.status) json.status = outcome.status;
+				json.cancelled = outcome.cancelled;
 				if (outcome.reason) json.reason = outcome.reason;
 				return [{ json, ...paired }];
 			}
@@ -46,7 +48,7 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			const settings = {
 				itemIndex: i,
 				adapter,
-				operation: job.operation ?? 'edit',
+				operation: job.operation,
 				downloadImages: options.downloadImages ?? true,
 				outputBinaryProperty: options.outputBinaryProperty ?? 'data',
 			};

@@ -227,7 +227,6 @@ const ACCEPTS: ProviderAccepts = {
 	styleTypes: IDEOGRAM_STYLE_TYPES,
 	maxStyleCodes: Infinity,
 	maxStyleReferenceImages: 0,
-	maxCharacterReferenceImages: 0,
 };
 
 function requestPath(id: string, action: 'status' | 'result' | 'cancel'): string {

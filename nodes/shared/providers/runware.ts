@@ -476,7 +476,6 @@ const ACCEPTS: ProviderAccepts = {
 	styleTypes: RUNWARE_STYLE_TYPES,
 	maxStyleCodes: 1, // `styleCode` is one string
 	maxStyleReferenceImages: 4,
-	maxCharacterReferenceImages: 1,
 	maxPromptLength: 2000,
 	refusesCombination,
 	preciseEdit: {

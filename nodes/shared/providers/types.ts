@@ -183,7 +183,6 @@ export interface ProviderAccepts {
 	styleTypes: readonly StyleType[];
 	maxStyleCodes: number;
 	maxStyleReferenceImages: number;
-	maxCharacterReferenceImages: number;
 	maxPromptLength?: number;
 	/** Total size of the style reference images, in bytes, where the provider caps it. */
 	maxStyleReferenceBytes?: number;
@@ -268,6 +267,11 @@ export interface ProviderAdapter {
 	getState?(ctx: ProviderContext, job: JobRef): Promise<JobState>;
 	/** Providers with a free dry run: the price of exactly this request, nothing generated. */
 	quote?(ctx: ProviderContext, request: JobRequest): Promise<PriceQuote>;
-	/** Queued providers with a cancel endpoint. `cancelled: false` with a reason otherwise. */
+	/** Without a cancel: why, for the cancel's answer (else "<provider> has no way to cancel a job"). */
+	noCancelReason?: string;
+	/**
+	 * Only where the provider has a cancel endpoint: asks it to cancel the job, and answers the
+	 * job's status. A provider without one has no `cancel` (the caller says so without a request).
+	 */
 	cancel?(ctx: ProviderContext, job: JobRef): Promise<{ status: JobStatus; cancelled: boolean; reason?: string }>;
 }
