@@ -88,7 +88,7 @@ export function isRetryableTransportError(error: TransportError, kind: RequestKi
  * The wait a `Retry-After` (or `retry-after-ms`) header asks for, in ms: delta-seconds or an
  * HTTP date (relative to `now`). Undefined when absent or unreadable.
  */
-export function parseRetryAfter(headers: Record<string, string>, now: number): number | undefined {
+function parseRetryAfter(headers: Record<string, string>, now: number): number | undefined {
 	const ms = headers['retry-after-ms']?.trim();
 	if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
 	const value = headers['retry-after']?.trim();

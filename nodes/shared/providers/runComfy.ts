@@ -147,7 +147,7 @@ const STATUSES: Record<string, JobStatus> = {
  * it is not terminal as far as we know, and the poll's timeout still bounds the wait, whereas
  * failing would abandon a job that may be about to complete (and is billed either way).
  */
-export function mapRunComfyStatus(raw: string): JobStatus {
+function mapRunComfyStatus(raw: string): JobStatus {
 	return STATUSES[raw.trim().toLowerCase()] ?? 'running';
 }
 
