@@ -19,7 +19,7 @@ import { InputError } from '../inputError';
 import { COLOR_HEX_PATTERN, COLOR_PALETTE_PRESETS, STYLE_CODE_PATTERN, titleCase } from '../providers/enums';
 import { PROVIDERS } from '../providers/registry';
 import { stylePresetOptions } from '../providers/stylePresets';
-import type { MaskRegion } from '../mask';
+import type { MaskRegion } from '../image';
 import type { Capability, ColorPalette, EditModel, OperationName, ProviderAdapter, StyleType } from '../providers/types';
 import { REGION_FIELDS, rectangleReader } from './mask';
 import { DEFAULT_EDIT_MODEL, EDIT_MODELS, modelLabel, takesCapability } from './model';

@@ -5,7 +5,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
-import { boxInImage, type MaskEditColor, type MaskRegion } from '../mask';
+import { boxInImage, type MaskEditColor, type MaskRegion } from '../image';
 import type {
 	EditModel,
 	EditRegion,

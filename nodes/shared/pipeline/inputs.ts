@@ -9,8 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
-import { fitToLimit, prepareMask, readImageInfo, uprightImage, withinLimit } from '../mask';
-import type { FittedImage, ImageInfo } from '../mask';
+import { fitToLimit, prepareMask, readImageInfo, uprightImage, withinLimit } from '../image';
+import type { FittedImage, ImageInfo } from '../image';
 import type { EditRegion, ImageInput, JobRequest, LinkedImage } from '../providers/types';
 import { resolveEditRegion, type ItemPlan, type SourceSpec } from '../parameters/plan';
 import { withBytes } from '../providers/requests';

@@ -7,7 +7,7 @@ import { fieldOf, messageOf } from '../unknownValues';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
-import { readImageInfo } from '../mask';
+import { readImageInfo } from '../image';
 import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderAdapter } from '../providers/types';
 import type { NodeRunContext } from './nodeRunContext';
 import { getJobState, type ProviderConnection } from './jobs';
