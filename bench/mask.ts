@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 
-import { prepareMask } from '../nodes/shared/mask';
+import { prepareMask } from '../nodes/shared/image';
 import { percentile, round } from './lib/common';
 
 export interface MaskResult {

@@ -129,7 +129,7 @@ interface BodyModules {
 
 /** One step of the package alone, on the built code, for the breakdown of the Edit's peak. */
 function stepTask(mode: NonNullable<MemoryChildInput['mode']>, image: string, mask: string): Task {
-	const { readImageInfo, prepareMask, fitToLimit } = distModule<MaskModule>('mask/index.js');
+	const { readImageInfo, prepareMask, fitToLimit } = distModule<MaskModule>('image/index.js');
 	return async () => {
 		const data = fs.readFileSync(mode === 'mask' ? mask : image);
 		const info = await readImageInfo(data);

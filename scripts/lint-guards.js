@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Project rules no ESLint rule says, run by `npm run lint` (scripts/node24.js) after ESLint:
 // - layers: a file of nodes/ imports only its own folder and the layers below it
-//   (docs/architecture.md), and the engine and the mask module through their index;
+//   (docs/architecture.md), and the engine and the image module through their index;
 // - casts: every `as` cast in nodes/ and credentials/ says why (`// Cast: …`), and they stay few;
 // - no private fields of dependencies (`x._field`): they change in any release without notice;
 // - the repository explains itself: nothing cites notes outside it, and every docs/ page named exists.
@@ -36,14 +36,14 @@ const LAYERS = [
 	['parameters', ['nodes/shared/parameters/']],
 	['providers', ['nodes/shared/providers/']],
 	['engine', ['nodes/shared/engine/']],
-	['mask module', ['nodes/shared/mask/']],
+	['image module', ['nodes/shared/image/']],
 	['shared helpers', ['nodes/shared/inputError.ts', 'nodes/shared/unknownValues.ts', 'nodes/shared/n8nCompatibility.ts', 'credentials/']],
 ];
-/** Engine and mask module are side by side: neither knows the other. */
-const RANK = { 'node files': 5, pipeline: 4, parameters: 3, providers: 2, engine: 1, 'mask module': 1, 'shared helpers': 0 };
+/** Engine and image module are side by side: neither knows the other. */
+const RANK = { 'node files': 5, pipeline: 4, parameters: 3, providers: 2, engine: 1, 'image module': 1, 'shared helpers': 0 };
 const layerOf = (file) => LAYERS.find(([, prefixes]) => prefixes.some((p) => rel(file).startsWith(p)))?.[0];
 /** Imported through their index only, so what they offer is what the index exports. */
-const INDEXED = ['nodes/shared/engine', 'nodes/shared/mask'];
+const INDEXED = ['nodes/shared/engine', 'nodes/shared/image'];
 
 for (const file of product) {
 	const from = layerOf(file);

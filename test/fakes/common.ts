@@ -28,8 +28,8 @@ export interface FakeOptions {
 	jobDurationMs?: number | (() => number);
 	/** Part of the job spent queued (RunComfy `in_queue`, cancellable). Default 0. */
 	queueMs?: number;
-	/** Mask colour that marks the area to repaint (ideogram/cometApi 'black', runComfy/runware 'white'). */
-	maskEditColor?: MaskColor;
+	/** The provider's mask convention: the colour that marks the area to repaint (ideogram/cometApi 'black', runComfy/runware 'white'). */
+	maskConvention?: MaskColor;
 	/** Result URL lifetime. Default 1 h (Runware: `ttl` of the task when given). */
 	resultTtlMs?: number;
 	/** Ideogram/CometAPI in-flight limit, counted in images. Default 10. */
@@ -202,7 +202,7 @@ export interface Job<M = unknown> {
 
 export interface ProviderSpec<M = unknown> {
 	provider: ProviderName;
-	maskEditColor: MaskColor;
+	maskConvention: MaskColor;
 	/** This provider's own defaults for FakeOptions (e.g. its upload limit). */
 	defaults?: Partial<FakeOptions>;
 	/** Path prefix of result images; requests under it are downloads (no auth). */
@@ -475,7 +475,7 @@ export class FakeCore<M = unknown> implements FakeServer {
 			apiKey: `test-key-${spec.provider}`,
 			jobDurationMs: 10,
 			queueMs: 0,
-			maskEditColor: spec.maskEditColor,
+			maskConvention: spec.maskConvention,
 			resultTtlMs: 3_600_000,
 			maxInflightImages: 10,
 			acceptDataUris: true,

@@ -188,7 +188,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramMeta>, f: Ide
 	const { params, image, mask } = readForm(req, operation, core.options.maxImageBytes);
 	const size = await imageSize(image).catch((e: Error) => bad(`image: ${e.message}`));
 	const edit = mask
-		? await analyzeMask(size, mask, core.options.maskEditColor).catch((e: Error) => bad(`Invalid mask: ${e.message}`))
+		? await analyzeMask(size, mask, core.options.maskConvention).catch((e: Error) => bad(`Invalid mask: ${e.message}`))
 		: undefined;
 	const n = (params.num_images as number | undefined) ?? 1;
 	if (core.inflightImages() + n > core.options.maxInflightImages)
@@ -202,7 +202,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramMeta>, f: Ide
 	const job = core.createJob({
 		operation,
 		params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)),
-		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image, mask: mask && { bytes: mask, editColor: core.options.maskEditColor } })),
+		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image, mask: mask && { bytes: mask, editColor: core.options.maskConvention } })),
 		image: size,
 		edit,
 		meta: {
@@ -235,7 +235,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramMeta>, f: Ide
 export function ideogramLikeSpec(f: IdeogramFlavour): ProviderSpec<IdeogramMeta> {
 	return {
 		provider: f.provider,
-		maskEditColor: 'black',
+		maskConvention: 'black',
 		downloadPrefix: '/api/images/ephemeral/',
 		resultPath: (id, ext) => `/api/images/ephemeral/${id}.${ext}`,
 		signedUrls: true,

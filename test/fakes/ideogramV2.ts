@@ -271,7 +271,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramV2Meta>): Pro
 	if (route === 'replaceBackground' && Math.max(size.width, size.height) > 3 * Math.min(size.width, size.height))
 		bad('The longer side of the image must be at most 3 times the shorter side');
 	const edit = mask
-		? await analyzeMask(size, mask, core.options.maskEditColor).catch((e: Error) => bad(`Invalid mask: ${e.message}`))
+		? await analyzeMask(size, mask, core.options.maskConvention).catch((e: Error) => bad(`Invalid mask: ${e.message}`))
 		: undefined;
 	if (isPreciseEdit(route)) {
 		if (Math.max(size.width, size.height) > PRECISE_MAX_SIDE) bad(`The image must be at most ${PRECISE_MAX_SIDE} pixels on each side`);
@@ -293,7 +293,7 @@ async function submit(req: RecordedRequest, core: FakeCore<IdeogramV2Meta>): Pro
 	const job = core.createJob({
 		operation: spec.operation,
 		params: { route: req.path, ...params },
-		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image, mask: mask && { bytes: mask, editColor: core.options.maskEditColor } })),
+		outputs: Array.from({ length: n }, () => ({ width: out.width, height: out.height, format: 'png' as const, source: image, mask: mask && { bytes: mask, editColor: core.options.maskConvention } })),
 		image: size,
 		edit,
 		meta: {
@@ -338,7 +338,7 @@ export function ideogramV2Spec(): ProviderSpec<IdeogramV2Meta> {
 	};
 	return {
 		provider: 'ideogram',
-		maskEditColor: 'black',
+		maskConvention: 'black',
 		defaults: { maxImageBytes: 25 * MB },
 		downloadPrefix: '/api/images/ephemeral/',
 		resultPath: (id, ext) => `/api/images/ephemeral/${id}.${ext}`,

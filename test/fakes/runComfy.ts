@@ -157,7 +157,7 @@ async function submit(req: RecordedRequest, core: FakeCore<null>): Promise<Reply
 	const mask = operation === 'edit' ? await loadInput('mask', body.mask as string, core) : undefined;
 	const edit =
 		mask
-			? await analyzeMask(size, mask, core.options.maskEditColor).catch(
+			? await analyzeMask(size, mask, core.options.maskConvention).catch(
 					(e: Error) => {
 						throw new ApiError(400, `Invalid mask: ${e.message}. The mask must be partial, full or missing masks are invalid.`, {
 							detail: { field: 'mask' },
@@ -171,7 +171,7 @@ async function submit(req: RecordedRequest, core: FakeCore<null>): Promise<Reply
 		operation,
 		params: { ...schema.defaults, ...body },
 		defaulted,
-		outputs: [{ width: out.width, height: out.height, format: 'png', source: image, mask: mask && { bytes: mask, editColor: core.options.maskEditColor } }],
+		outputs: [{ width: out.width, height: out.height, format: 'png', source: image, mask: mask && { bytes: mask, editColor: core.options.maskConvention } }],
 		image: size,
 		edit,
 		meta: null,
@@ -218,7 +218,7 @@ function result(job: Job<null>, core: FakeCore<null>): Record<string, unknown> {
 export function runComfySpec(): ProviderSpec<null> {
 	return {
 		provider: 'runComfy',
-		maskEditColor: 'white',
+		maskConvention: 'white',
 		downloadPrefix: '/storage/',
 		resultPath: (id, ext) => `/storage/${id}/out.${ext}`,
 		classify(req) {

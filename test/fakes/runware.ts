@@ -294,7 +294,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 		const mask = operation === 'edit' && maskRef !== undefined ? await loadRef(core, maskRef, 'inputs.maskImage') : undefined;
 		const edit =
 			mask
-				? await analyzeMask(size, mask, core.options.maskEditColor).catch((e: Error) => {
+				? await analyzeMask(size, mask, core.options.maskConvention).catch((e: Error) => {
 						throw e instanceof TaskError ? e : new TaskError('invalidMaskImage', `inputs.maskImage: ${e.message}`, 'inputs.maskImage');
 					})
 				: undefined;
@@ -321,7 +321,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 				quality: outputQuality,
 				ttlMs: outputType === 'URL' && ttl ? ttl * 1000 : undefined,
 				source: seed,
-				mask: mask && { bytes: mask, editColor: core.options.maskEditColor },
+				mask: mask && { bytes: mask, editColor: core.options.maskConvention },
 			})),
 			image: size,
 			edit,
@@ -421,7 +421,7 @@ export function runwareSpec(): ProviderSpec<RunwareMeta> {
 
 	return {
 		provider: 'runware',
-		maskEditColor: 'white',
+		maskConvention: 'white',
 		downloadPrefix: '/image/',
 		resultPath: (id, ext) => `/image/${id}.${ext}`,
 		classify(req) {

@@ -4,6 +4,7 @@
  */
 import { sleep as n8nSleep } from 'n8n-workflow';
 
+import { settle } from './abort';
 import { abortErrorFrom, throwIfAborted } from './errors';
 
 export interface Clock {
@@ -25,38 +26,6 @@ export const systemClock: Clock = {
 		if (!slept.ok) throw signal?.aborted ? abortErrorFrom(signal) : slept.error;
 	},
 };
-
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** The outcome of `promise` as a value (no try/catch at the call site). */
-export async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-	return await promise.then(
-		(value): Settled<T> => ({ ok: true, value }),
-		(error: unknown): Settled<T> => ({ ok: false, error }),
-	);
-}
-
-/**
- * Settles like `promise`, but rejects with an AbortError as soon as `signal` aborts. The work
- * behind `promise` is not stopped (give it the signal too); its late result is ignored.
- */
-export async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-	if (signal.aborted) {
-		promise.catch(() => undefined);
-		throw abortErrorFrom(signal);
-	}
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(abortErrorFrom(signal));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([promise, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-		promise.catch(() => undefined);
-	}
-}
 
 /**
  * An AbortSignal that aborts when any of `parents` does, or after `timeoutMs` on `clock`

@@ -3,7 +3,8 @@
  * goes to a download host. Retries transient failures, caps size and time, and trusts the bytes,
  * not the Content-Type header, to say what the file is.
  */
-import { settle, systemClock, type Clock } from './clock';
+import { settle } from './abort';
+import { systemClock, type Clock } from './clock';
 import { DownloadError, isAbortError } from './errors';
 import { TransportError, urlForLogs, type Transport, type TransportOptions } from './http';
 import { createHttpClient } from './retry';
@@ -33,7 +34,7 @@ export interface ImageType {
 }
 
 /** What the bytes are, from their magic numbers: PNG, JPEG or WebP; undefined otherwise. */
-export function sniffImageType(data: Buffer): ImageType | undefined {
+function sniffImageType(data: Buffer): ImageType | undefined {
 	if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
 		return { mimeType: 'image/png', fileExtension: 'png' };
 	}

@@ -1,5 +1,6 @@
 /** The poll/retry/download engine. It knows nothing of Ideogram or of any provider. */
 export * from './http';
+export * from './abort';
 export * from './clock';
 export * from './errors';
 export * from './redact';

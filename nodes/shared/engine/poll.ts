@@ -18,7 +18,8 @@
  * A job still queued (queuePosition ≥ 1) cannot be about to finish: it gets the normal gaps.
  * The request and latency targets the schedule is held to are in BENCHMARKS.md (bench/pollSim.ts).
  */
-import { linkedSignal, raceAbort, settle, systemClock, type Clock } from './clock';
+import { raceAbort, settle } from './abort';
+import { linkedSignal, systemClock, type Clock } from './clock';
 import { abortErrorFrom, isAbortError, PollTimeoutError, throwIfAborted } from './errors';
 
 export interface PollSchedule {

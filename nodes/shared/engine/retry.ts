@@ -3,7 +3,8 @@
  * (http.ts), exponential backoff with jitter, `Retry-After`, a per-attempt timeout lowered to
  * what is left of the job's deadline, and prompt abort when the execution stops.
  */
-import { linkedSignal, raceAbort, settle, systemClock, type Clock } from './clock';
+import { raceAbort, settle } from './abort';
+import { linkedSignal, systemClock, type Clock } from './clock';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import {
 	NETWORK_ERRORS,
@@ -87,7 +88,7 @@ export function isRetryableTransportError(error: TransportError, kind: RequestKi
  * The wait a `Retry-After` (or `retry-after-ms`) header asks for, in ms: delta-seconds or an
  * HTTP date (relative to `now`). Undefined when absent or unreadable.
  */
-export function parseRetryAfter(headers: Record<string, string>, now: number): number | undefined {
+function parseRetryAfter(headers: Record<string, string>, now: number): number | undefined {
 	const ms = headers['retry-after-ms']?.trim();
 	if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
 	const value = headers['retry-after']?.trim();

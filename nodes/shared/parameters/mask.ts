@@ -1,6 +1,6 @@
 /** Ideogram Edit's mask parameters, each its panel entry and its parser (names fixed: saved workflows use them). */
 import type { INodeProperties } from 'n8n-workflow';
-import type { MaskRegion } from '../mask';
+import type { MaskRegion } from '../image';
 import { z } from 'zod';
 
 import { INPAINT_ONLY, PRECISE_ONLY } from './model';

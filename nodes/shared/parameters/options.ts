@@ -19,8 +19,8 @@ import { InputError } from '../inputError';
 import { COLOR_HEX_PATTERN, COLOR_PALETTE_PRESETS, STYLE_CODE_PATTERN, titleCase } from '../providers/enums';
 import { PROVIDERS } from '../providers/registry';
 import { stylePresetOptions } from '../providers/stylePresets';
-import type { MaskRegion } from '../mask';
-import type { Capability, ColorPalette, EditModel, OperationName, ProviderAdapter } from '../providers/types';
+import type { MaskRegion } from '../image';
+import type { Capability, ColorPalette, EditModel, OperationName, ProviderAdapter, StyleType } from '../providers/types';
 import { REGION_FIELDS, rectangleReader } from './mask';
 import { DEFAULT_EDIT_MODEL, EDIT_MODELS, modelLabel, takesCapability } from './model';
 import { NOT_AVAILABLE } from './notice';
@@ -28,6 +28,48 @@ import { choice, flag, integer, list, optionalUrl, parseValue, shown, text, type
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 export const DEFAULT_MAX_IMAGES_PER_EXECUTION = 1000;
+
+// ---- Panel texts that state adapter data: made from the adapters (registry), so they follow them.
+
+/** "A", "A and B", "A, B and C". */
+const joinAnd = (words: readonly string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`);
+const namesOf = (adapters: readonly ProviderAdapter[]) => joinAnd(adapters.map((a) => a.displayName));
+/** The providers that take a capability, and on which operations. */
+const operationsTaking = (adapter: ProviderAdapter, capability: Capability) =>
+	(['edit', 'reframe', 'replaceBackground'] satisfies OperationName[]).filter((op) => adapter.accepts.options[op].includes(capability));
+const takers = (capability: Capability) => PROVIDERS.filter((a) => operationsTaking(a, capability).length > 0);
+
+const CONCURRENCY_DEFAULTS = PROVIDERS.map((a) => {
+	const inFlight = a.limits.maxImagesInFlight;
+	return inFlight ? `${a.displayName} ${inFlight} ÷ Number of Images (its limit counts ${inFlight} images in flight)` : `${a.displayName} ${a.defaultConcurrency}`;
+}).join(', ');
+
+const MASK_CONVENTIONS = `Black for ${namesOf(PROVIDERS.filter((a) => a.maskConvention === 'black'))}, white for ${namesOf(PROVIDERS.filter((a) => a.maskConvention === 'white'))}`;
+
+const STYLE_CODE_LIMITS = takers('styleCodes')
+	.filter((a) => Number.isFinite(a.accepts.maxStyleCodes))
+	.map((a) => `. ${a.displayName} takes ${a.accepts.maxStyleCodes === 1 ? 'one' : a.accepts.maxStyleCodes}`)
+	.join('');
+
+const STYLE_REFERENCE_LIMITS = takers('styleReferenceImages')
+	.map((a) => `${a.displayName} ${a.accepts.maxStyleReferenceImages}`)
+	.join(', ');
+
+const EDIT_ONLY_STYLE_TYPE = namesOf(takers('styleType').filter((a) => operationsTaking(a, 'styleType').join() === 'edit'));
+
+/** A Style Type not every provider takes: which do, and on which operations (a refused combination counts). */
+function styleTypeLabel(label: string, value: StyleType): string {
+	const where = takers('styleType').filter((a) => a.accepts.styleTypes.includes(value));
+	if (where.length === takers('styleType').length) return label;
+	const operations = new Set(
+		where.flatMap((a) =>
+			operationsTaking(a, 'styleType').filter(
+				(operation) => !a.accepts.refusesCombination?.({ operation, promptLength: 0, styleType: value, styleCodes: 0, styleReferenceImages: 0, characterReference: false }),
+			),
+		),
+	);
+	return `${label} (${namesOf(where)}${operations.size === 1 && operations.has('edit') ? ' Edit' : ''} Only)`;
+}
 
 interface OptionSpec<T> extends Parameter<T> {
 	/** The operations it belongs to (default: all three). */
@@ -244,7 +286,7 @@ export const OPERATION_OPTIONS = {
 		typeOptions: { minValue: 0, maxValue: 100 },
 		default: 0,
 		description:
-			"Input items processed at once. 0 uses the provider's default: RunComfy 20, Runware 4, Ideogram 10 ÷ Number of Images (its limit counts 10 images in flight), CometAPI 5.",
+			`Input items processed at once. 0 uses the provider's default: ${CONCURRENCY_DEFAULTS}.`,
 	}),
 	maxImagesPerExecution: count({
 		displayName: 'Max Images Per Execution',
@@ -316,7 +358,7 @@ export const OPERATION_OPTIONS = {
 				"Which colour the provider is sent for the area to repaint. RunComfy's and Runware's conventions are undocumented: switch this if the wrong area is repainted.",
 		},
 		[
-			{ name: 'Provider Default', value: 'auto', description: 'Black for Ideogram and CometAPI, white for RunComfy and Runware' },
+			{ name: 'Provider Default', value: 'auto', description: MASK_CONVENTIONS },
 			{ name: 'Black Marks the Edit Area', value: 'black' },
 			{ name: 'White Marks the Edit Area', value: 'white' },
 		],
@@ -349,7 +391,7 @@ export const OPERATION_OPTIONS = {
 			type: 'string',
 			default: '',
 			placeholder: 'AAFF5733, 0133FF57',
-			description: 'Comma-separated 8-character hex style codes. Cannot be combined with Style Type or style reference images. Runware takes one.',
+			description: `Comma-separated 8-character hex style codes. Cannot be combined with Style Type or style reference images${STYLE_CODE_LIMITS}.`,
 		},
 		styleCodes,
 		{ capability: 'styleCodes' },
@@ -366,16 +408,16 @@ export const OPERATION_OPTIONS = {
 			type: 'string',
 			default: '',
 			placeholder: 'style1, style2',
-			description: 'Comma-separated names of binary properties with style reference images (Runware takes up to 4)',
+			description: `Comma-separated names of binary properties with style reference images (at most: ${STYLE_REFERENCE_LIMITS})`,
 		},
 		fieldList,
 		{ capability: 'styleReferenceImages' },
 	),
 	styleType: oneOf(
-		{ displayName: 'Style Type', name: 'styleType', default: 'AUTO', description: 'The overall look. Ideogram and CometAPI take it for Edit only.' },
+		{ displayName: 'Style Type', name: 'styleType', default: 'AUTO', description: `The overall look. ${EDIT_ONLY_STYLE_TYPE} take it for Edit only.` },
 		[
-			{ name: '3D Render (Runware Edit Only)', value: 'RENDER_3D' },
-			{ name: 'Anime (Runware Edit Only)', value: 'ANIME' },
+			{ name: styleTypeLabel('3D Render', 'RENDER_3D'), value: 'RENDER_3D' },
+			{ name: styleTypeLabel('Anime', 'ANIME'), value: 'ANIME' },
 			{ name: 'Auto', value: 'AUTO' },
 			{ name: 'Design', value: 'DESIGN' },
 			{ name: 'Fiction', value: 'FICTION' },

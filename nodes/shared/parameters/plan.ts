@@ -5,7 +5,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../inputError';
-import { boxInImage, type MaskEditColor, type MaskRegion } from '../mask';
+import { boxInImage, type MaskEditColor, type MaskRegion } from '../image';
 import type {
 	EditModel,
 	EditRegion,
@@ -37,6 +37,16 @@ export type SourceSpec = { kind: 'binary'; property: string } | { kind: 'url'; u
 export type MaskSpec = SourceSpec | { kind: 'regions'; regions: MaskRegion[] };
 /** The Precise Edit's region as the user chose it; a box is made pixels of the image once it is loaded. */
 export type EditRegionSpec = { kind: 'auto' } | { kind: 'whole' } | { kind: 'box'; box: MaskRegion };
+/** Edit with a mask: where the mask comes from, how the user's mask reads, and what the provider is sent. */
+export interface MaskPlan {
+	source: MaskSpec;
+	/** The colour that marks the area to repaint in the user's mask (Mask Edit Color). */
+	userEditColor: MaskEditColor;
+	threshold: number;
+	sizeMismatch: 'resize' | 'error';
+	/** The colour the provider is sent for the area to repaint: its convention, or the user's override. */
+	providerEditColor: MaskColor;
+}
 
 export interface ItemPlan {
 	adapter: ProviderAdapter;
@@ -48,12 +58,8 @@ export interface ItemPlan {
 	/** The largest image the provider takes for this operation and model without a downscale. */
 	imageLimits: ImageLimits;
 	image: SourceSpec;
-	/** Edit: absent with Mask Source None (Precise Edit only). */
-	mask?: MaskSpec;
-	maskEditColor: MaskEditColor;
-	maskThreshold: number;
-	maskSizeMismatch: 'resize' | 'error';
-	providerMaskColor: MaskColor;
+	/** Edit only; absent with Mask Source None (Precise Edit only) and on the other operations. */
+	mask?: MaskPlan;
 	allowDownscale: boolean;
 	prompt?: string;
 	/** Reframe: Resolution, then the additional sizes; empty for the other operations. */
@@ -98,6 +104,20 @@ function readMaskSource(ctx: IExecuteFunctions, i: number, adapter: ProviderAdap
 	if (source === 'url') return { kind: 'url', url: readParameter(ctx, i, MASK_URL) };
 	if (source === 'region') return { kind: 'regions', regions: readParameter(ctx, i, MASK_REGIONS) };
 	return { kind: 'binary', property: readParameter(ctx, i, MASK_BINARY_PROPERTY) };
+}
+
+function readMaskPlan(ctx: IExecuteFunctions, i: number, adapter: ProviderAdapter, model: EditModel, o: OperationOptionValues): MaskPlan | undefined {
+	const source = readMaskSource(ctx, i, adapter, model);
+	// Read with Mask Source None too, so a bad value is refused whatever the source.
+	const userEditColor = readParameter(ctx, i, MASK_EDIT_COLOR);
+	if (!source) return undefined;
+	return {
+		source,
+		userEditColor,
+		threshold: o.maskThreshold ?? 128,
+		sizeMismatch: o.maskSizeMismatch ?? 'resize',
+		providerEditColor: o.providerMaskColor === 'black' || o.providerMaskColor === 'white' ? o.providerMaskColor : adapter.maskConvention,
+	};
 }
 
 function runwareOptionsOf(o: OperationOptionValues): RunwareOptions | undefined {
@@ -225,11 +245,7 @@ export function readItemPlan(ctx: IExecuteFunctions, operation: OperationName, i
 		precise,
 		imageLimits: precise?.limits ?? adapter.limits,
 		image: readImageSource(ctx, i),
-		mask: operation === 'edit' ? readMaskSource(ctx, i, adapter, model) : undefined,
-		maskEditColor: operation === 'edit' ? readParameter(ctx, i, MASK_EDIT_COLOR) : 'black',
-		maskThreshold: o.maskThreshold ?? 128,
-		maskSizeMismatch: o.maskSizeMismatch ?? 'resize',
-		providerMaskColor: o.providerMaskColor === 'black' || o.providerMaskColor === 'white' ? o.providerMaskColor : adapter.maskEditColor,
+		mask: operation === 'edit' ? readMaskPlan(ctx, i, adapter, model, o) : undefined,
 		allowDownscale: o.allowDownscale ?? true,
 		prompt: operation === 'reframe' ? undefined : readParameter(ctx, i, PROMPT),
 		sizes,

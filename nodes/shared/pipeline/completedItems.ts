@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemPlan } from '../parameters/plan';
-import type { Execution } from './execution';
+import type { NodeRunContext } from './nodeRunContext';
 import { downloadResult } from './outputs';
 import { nodeStateOf, type NodeState } from './processState';
 
@@ -77,7 +77,7 @@ export function rememberResult(run: NodeRun, itemIndex: number, plan: ItemPlan, 
 }
 
 /** The output items of an item that completed in this run, rebuilt from what is remembered. */
-export async function replayResult(execution: Execution, run: NodeRun, itemIndex: number, plan: ItemPlan): Promise<INodeExecutionData[] | undefined> {
+export async function replayResult(runContext: NodeRunContext, run: NodeRun, itemIndex: number, plan: ItemPlan): Promise<INodeExecutionData[] | undefined> {
 	const items = rememberedResult(run, itemIndex, plan);
 	if (!items) return undefined;
 	const deadline = Date.now() + plan.timeoutMs;
@@ -90,8 +90,8 @@ export async function replayResult(execution: Execution, run: NodeRun, itemIndex
 				if ('stored' in data) item.binary[name] = { ...data.stored };
 				else {
 					const job = { adapter: plan.adapter, operation: plan.operation, requestId: String(json.requestId) };
-					const bytes = await downloadResult({ execution, deadline }, String(json.imageUrl), job);
-					item.binary[name] = await execution.ctx.helpers.prepareBinaryData(bytes, data.downloadAgain.fileName, data.downloadAgain.mimeType);
+					const bytes = await downloadResult({ runContext, deadline }, String(json.imageUrl), job);
+					item.binary[name] = await runContext.ctx.helpers.prepareBinaryData(bytes, data.downloadAgain.fileName, data.downloadAgain.mimeType);
 				}
 			}
 			return item;

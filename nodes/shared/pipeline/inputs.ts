@@ -9,12 +9,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { downloadImage, downloadImageHead } from '../engine';
 import { InputError } from '../inputError';
-import { fitToLimit, prepareMask, readImageInfo, uprightImage, withinLimit } from '../mask';
-import type { FittedImage, ImageInfo } from '../mask';
+import { fitToLimit, prepareMask, readImageInfo, uprightImage, withinLimit } from '../image';
+import type { FittedImage, ImageInfo } from '../image';
 import type { EditRegion, ImageInput, JobRequest, LinkedImage } from '../providers/types';
 import { resolveEditRegion, type ItemPlan, type SourceSpec } from '../parameters/plan';
 import { withBytes } from '../providers/requests';
-import type { Execution } from './execution';
+import type { NodeRunContext } from './nodeRunContext';
 
 /** Largest input file the node reads or downloads, whatever the provider (its own limit applies after). */
 const MAX_INPUT_BYTES = 100 * 1024 * 1024;
@@ -42,17 +42,17 @@ interface LoadedInputs {
 }
 
 async function readSource(
-	execution: Execution,
+	runContext: NodeRunContext,
 	itemIndex: number,
 	source: SourceSpec,
 	what: string,
 	parameter: string,
 ): Promise<{ data: Buffer; fileName: string; url?: string }> {
 	if (source.kind === 'url') {
-		const downloaded = await downloadImage(execution.download, source.url, downloadOptions(execution)).catch(downloadFailed(what, source.url, parameter));
+		const downloaded = await downloadImage(runContext.download, source.url, downloadOptions(runContext)).catch(downloadFailed(what, source.url, parameter));
 		return { data: downloaded.data, fileName: fileNameOf(source.url, what), url: source.url };
 	}
-	const items = execution.ctx.getInputData();
+	const items = runContext.ctx.getInputData();
 	const binary = items[itemIndex]?.binary?.[source.property];
 	if (!binary) {
 		const available = Object.keys(items[itemIndex]?.binary ?? {});
@@ -64,11 +64,11 @@ async function readSource(
 			parameter,
 		);
 	}
-	const data = await execution.ctx.helpers.getBinaryDataBuffer(itemIndex, source.property);
+	const data = await runContext.ctx.helpers.getBinaryDataBuffer(itemIndex, source.property);
 	return { data, fileName: binary.fileName ?? what };
 }
 
-const downloadOptions = (execution: Execution) => ({ maxBytes: MAX_INPUT_BYTES, timeoutMs: INPUT_DOWNLOAD_TIMEOUT_MS, signal: execution.signal });
+const downloadOptions = (runContext: NodeRunContext) => ({ maxBytes: MAX_INPUT_BYTES, timeoutMs: INPUT_DOWNLOAD_TIMEOUT_MS, signal: runContext.signal });
 
 const downloadFailed = (what: string, url: string, parameter: string) => (error: Error) => {
 	throw new InputError(`Could not download the ${what} from ${url}: ${error.message}`, 'Check that the URL is public and points at a PNG, JPEG or WebP image.', parameter);
@@ -85,10 +85,10 @@ const fileNameOf = (url: string, what: string) => decodeURIComponent(new URL(url
  * and as the mask was drawn, so the node sends it upright as bytes instead). Then undefined, or
  * `wholeFile` when the first bytes were all of the file, so it is not downloaded again.
  */
-async function linkedImage(execution: Execution, plan: ItemPlan): Promise<LoadedImage | { wholeFile?: Buffer } | undefined> {
+async function linkedImage(runContext: NodeRunContext, plan: ItemPlan): Promise<LoadedImage | { wholeFile?: Buffer } | undefined> {
 	if (plan.image.kind !== 'url' || !plan.adapter.fetchesImageUrls) return undefined;
 	const { url } = plan.image;
-	const head = await downloadImageHead(execution.download, url, { ...downloadOptions(execution), headBytes: HEAD_BYTES }).catch(downloadFailed('image', url, 'imageUrl'));
+	const head = await downloadImageHead(runContext.download, url, { ...downloadOptions(runContext), headBytes: HEAD_BYTES }).catch(downloadFailed('image', url, 'imageUrl'));
 	if (!head) return undefined;
 	const header = await readImageInfo(head.head, 'image').catch(() => undefined);
 	if (!header) return undefined;
@@ -103,8 +103,8 @@ function toImageInput(data: Buffer, info: ImageInfo, fileName: string, url?: str
 	return { data, mimeType: info.mimeType, fileName, width: info.width, height: info.height, url };
 }
 
-async function loadReference(execution: Execution, itemIndex: number, property: string, what: string, parameter: string): Promise<ImageInput> {
-	const source = await readSource(execution, itemIndex, { kind: 'binary', property }, what, parameter);
+async function loadReference(runContext: NodeRunContext, itemIndex: number, property: string, what: string, parameter: string): Promise<ImageInput> {
+	const source = await readSource(runContext, itemIndex, { kind: 'binary', property }, what, parameter);
 	const upright = await uprightImage({ data: source.data, info: await readImageInfo(source.data, what) });
 	return toImageInput(upright.data, upright.info, source.fileName);
 }
@@ -127,11 +127,11 @@ const itemImage = (plan: ItemPlan, wholeFile?: Buffer): ImageToRead => ({
 });
 
 /** An image read whole, turned upright and fitted to the provider's limit: the item's image, or (Precise Edit) a reference image. */
-async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan, { spec, what, parameter, wholeFile }: ImageToRead): Promise<LoadedImage> {
+async function readImage(runContext: NodeRunContext, itemIndex: number, plan: ItemPlan, { spec, what, parameter, wholeFile }: ImageToRead): Promise<LoadedImage> {
 	const source =
 		wholeFile && spec.kind === 'url'
 			? { data: wholeFile, fileName: fileNameOf(spec.url, what), url: spec.url }
-			: await readSource(execution, itemIndex, spec, what, parameter);
+			: await readSource(runContext, itemIndex, spec, what, parameter);
 	const info = await readImageInfo(source.data, what);
 	const fitted = await fitToLimit({ data: source.data, info }, imageLimit(plan), plan.allowDownscale, plan.adapter.displayName);
 	// A turned or downscaled image is no longer the one at the user's URL: send its bytes instead.
@@ -140,27 +140,28 @@ async function readImage(execution: Execution, itemIndex: number, plan: ItemPlan
 	return { image: toImageInput(fitted.data, fitted.info, source.fileName, url), info, scaledTo, downscaledFrom, orientationApplied };
 }
 
-async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
+async function loadInputs(runContext: NodeRunContext, itemIndex: number, plan: ItemPlan): Promise<LoadedInputs> {
 	// The image first: its decode is the heaviest step, and the mask is then made at the size sent.
-	const linked = await linkedImage(execution, plan);
+	const linked = await linkedImage(runContext, plan);
 	const { image, info, scaledTo, downscaledFrom, orientationApplied } =
-		linked && 'image' in linked ? linked : await readImage(execution, itemIndex, plan, itemImage(plan, linked?.wholeFile));
+		linked && 'image' in linked ? linked : await readImage(runContext, itemIndex, plan, itemImage(plan, linked?.wholeFile));
 	const loaded: LoadedInputs = { image, downscaledFrom, orientationApplied, editRegion: resolveEditRegion(plan, info, scaledTo) };
 	if (plan.mask) {
+		const { source } = plan.mask;
 		const maskBytes =
-			plan.mask.kind === 'regions'
+			source.kind === 'regions'
 				? undefined
-				: (await readSource(execution, itemIndex, plan.mask, 'mask', plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
+				: (await readSource(runContext, itemIndex, source, 'mask', source.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty')).data;
 		const prepared = await prepareMask({
 			imageWidth: info.width,
 			imageHeight: info.height,
 			mask: maskBytes,
-			regions: plan.mask.kind === 'regions' ? plan.mask.regions : undefined,
-			editColor: plan.maskEditColor,
-			providerEditColor: plan.providerMaskColor,
-			threshold: plan.maskThreshold,
-			onSizeMismatch: plan.maskSizeMismatch,
-			maskParameter: plan.mask.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
+			regions: source.kind === 'regions' ? source.regions : undefined,
+			editColor: plan.mask.userEditColor,
+			providerEditColor: plan.mask.providerEditColor,
+			threshold: plan.mask.threshold,
+			onSizeMismatch: plan.mask.sizeMismatch,
+			maskParameter: source.kind === 'url' ? 'maskUrl' : 'maskBinaryProperty',
 			scaledTo,
 		});
 		loaded.mask = {
@@ -174,7 +175,7 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 	}
 	if (plan.styleReferenceProperties.length) {
 		loaded.styleReferenceImages = await Promise.all(
-			plan.styleReferenceProperties.map((p, n) => loadReference(execution, itemIndex, p, `style reference image ${n + 1}`, 'styleReferenceImages')),
+			plan.styleReferenceProperties.map((p, n) => loadReference(runContext, itemIndex, p, `style reference image ${n + 1}`, 'styleReferenceImages')),
 		);
 		const bytes = loaded.styleReferenceImages.reduce((sum, image) => sum + image.data.length, 0);
 		const max = plan.adapter.accepts.maxStyleReferenceBytes;
@@ -188,18 +189,18 @@ async function loadInputs(execution: Execution, itemIndex: number, plan: ItemPla
 	}
 	if (plan.referenceProperties.length) {
 		const references = plan.referenceProperties.map(
-			async (property, n) => (await readImage(execution, itemIndex, plan, { spec: { kind: 'binary', property }, what: `reference image ${n + 1}`, parameter: 'referenceImageFields' })).image,
+			async (property, n) => (await readImage(runContext, itemIndex, plan, { spec: { kind: 'binary', property }, what: `reference image ${n + 1}`, parameter: 'referenceImageFields' })).image,
 		);
 		loaded.referenceImages = (await Promise.all(references)).map(withBytes);
 	}
 	if (plan.characterReferenceProperty) {
 		loaded.characterReferenceImages = [
-			await loadReference(execution, itemIndex, plan.characterReferenceProperty, 'character reference image', 'characterReferenceImage'),
+			await loadReference(runContext, itemIndex, plan.characterReferenceProperty, 'character reference image', 'characterReferenceImage'),
 		];
 	}
 	if (plan.characterReferenceMaskProperty) {
 		loaded.characterReferenceMasks = [
-			await loadReference(execution, itemIndex, plan.characterReferenceMaskProperty, 'character reference mask', 'characterReferenceMask'),
+			await loadReference(runContext, itemIndex, plan.characterReferenceMaskProperty, 'character reference mask', 'characterReferenceMask'),
 		];
 	}
 	return loaded;
@@ -231,8 +232,8 @@ export interface ItemRequests {
 }
 
 /** The item's inputs loaded and made into its job requests. */
-export async function loadRequests(execution: Execution, itemIndex: number, plan: ItemPlan): Promise<ItemRequests> {
-	const inputs = await loadInputs(execution, itemIndex, plan);
+export async function loadRequests(runContext: NodeRunContext, itemIndex: number, plan: ItemPlan): Promise<ItemRequests> {
+	const inputs = await loadInputs(runContext, itemIndex, plan);
 	const seed = plan.seed ?? randomSeed();
 	const groups = (plan.sizes.length ? plan.sizes : [undefined]).map((resolution) =>
 		jobRequests(

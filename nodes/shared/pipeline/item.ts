@@ -11,7 +11,7 @@ import type { ItemPlan } from '../parameters/plan';
 import { sizeValue, type Size } from '../parameters/sizes';
 import type { JobRequest } from '../providers/types';
 import type { createLimiter } from './concurrency';
-import type { Execution } from './execution';
+import type { NodeRunContext } from './nodeRunContext';
 import { errorItem, withPaidJobs } from './failures';
 import type { ImageBudget } from './imageBudget';
 import { loadRequests, type ItemRequests } from './inputs';
@@ -34,7 +34,7 @@ function forSize(error: unknown, size: Size): unknown {
 	return error;
 }
 
-/** Logs a job the provider accepted (Execution.logSubmitted) with the item it belongs to. */
+/** Logs a job the provider accepted (NodeRunContext.logSubmitted) with the item it belongs to. */
 type LogSubmitted = (requestId: string, numImages: number) => void;
 
 /**
@@ -76,11 +76,11 @@ async function quote(provider: ProviderConnection, limits: JobLimits, { groups }
 	return [quoteItem(settings, quotes)];
 }
 
-export async function runItem(execution: Execution, limits: JobLimits, plan: ItemPlan, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function runItem(runContext: NodeRunContext, limits: JobLimits, plan: ItemPlan, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { sizes } = plan;
 	const deadline = Date.now() + plan.timeoutMs;
-	const provider = await execution.connect(plan.adapter);
-	const requests = await loadRequests(execution, itemIndex, plan);
+	const provider = await runContext.connect(plan.adapter);
+	const requests = await loadRequests(runContext, itemIndex, plan);
 	const settings = (size?: Size): OutputSettings => ({
 		itemIndex,
 		adapter: plan.adapter,
@@ -94,7 +94,7 @@ export async function runItem(execution: Execution, limits: JobLimits, plan: Ite
 
 	// How many images each job asks for, kept apart: the requests themselves are let go once sent.
 	const imagesPerJob = requests.groups.map((group) => group.map((request) => request?.options.numImages ?? 1));
-	const logSubmitted: LogSubmitted = (requestId, numImages) => execution.logSubmitted({ itemIndex, provider: plan.adapter.name, operation: plan.operation, numImages, requestId });
+	const logSubmitted: LogSubmitted = (requestId, numImages) => runContext.logSubmitted({ itemIndex, provider: plan.adapter.name, operation: plan.operation, numImages, requestId });
 	// The jobs of one group (size) run side by side; each is submitted once.
 	const outcomes = await Promise.all(
 		requests.groups.map(async (group, n) => {
@@ -108,20 +108,20 @@ export async function runItem(execution: Execution, limits: JobLimits, plan: Ite
 	// Several sizes with Continue On Fail: a failed size gives its error item, in its place among the
 	// items of the sizes that completed. Otherwise the first failure fails the item, listing what was paid.
 	const failed = outcomes.find((o) => o.error !== undefined);
-	if (failed && !(execution.continueOnFail && sizes.length > 1)) {
+	if (failed && !(runContext.continueOnFail && sizes.length > 1)) {
 		throw withPaidJobs(failed.error, outcomes.flatMap((o) => o.finished));
 	}
 	const perSize = await Promise.all(
 		outcomes.map(async ({ size, finished, error }, n) => {
 			if (error !== undefined) {
-				return [errorItem(withPaidJobs(error, finished), itemIndex, plan, execution.secrets(), { resolution: sizeValue(sizes[n]) })];
+				return [errorItem(withPaidJobs(error, finished), itemIndex, plan, runContext.secrets(), { resolution: sizeValue(sizes[n]) })];
 			}
 			const out = settings(sizes[n]);
 			if (!plan.waitForCompletion && plan.adapter.queued) {
 				return finished.map((job, j) => submittedItem(out, job, imagesPerJob[n][j], size !== undefined));
 			}
 			// A result link that expired before the download: the job is read again from the provider for fresh links.
-			return await buildImageItems({ execution, deadline, rereadFrom: provider }, out, finished);
+			return await buildImageItems({ runContext, deadline, rereadFrom: provider }, out, finished);
 		}),
 	);
 	return perSize.flat();

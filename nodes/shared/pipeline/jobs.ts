@@ -71,9 +71,16 @@ export async function getJobState(provider: ProviderConnection, job: JobRef, dea
 	return await provider.adapter.getState(context(provider, deadline), job);
 }
 
-export async function cancelJob(provider: ProviderConnection, job: JobRef) {
+/** What a cancel came to; `status` only where the provider was asked (one without a cancel is not). */
+export interface CancelOutcome {
+	status?: JobStatus;
+	cancelled: boolean;
+	reason?: string;
+}
+
+export async function cancelJob(provider: ProviderConnection, job: JobRef): Promise<CancelOutcome> {
 	if (!provider.adapter.cancel) {
-		return { status: undefined, cancelled: false, reason: `${provider.adapter.displayName} has no way to cancel a job` };
+		return { cancelled: false, reason: provider.adapter.noCancelReason ?? `${provider.adapter.displayName} has no way to cancel a job` };
 	}
 	const signal = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
 	const ctx = context(provider, Date.now() + CANCEL_TIMEOUT_MS, signal, provider.cleanupTransport);

@@ -7,9 +7,9 @@ import { fieldOf, messageOf } from '../unknownValues';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DownloadError, downloadImage, ProviderError, settle } from '../engine';
-import { readImageInfo } from '../mask';
+import { readImageInfo } from '../image';
 import type { GeneratedImage, JobState, OperationName, PriceQuote, ProviderAdapter } from '../providers/types';
-import type { Execution } from './execution';
+import type { NodeRunContext } from './nodeRunContext';
 import { getJobState, type ProviderConnection } from './jobs';
 
 /** Result images are a few MB; a cap stops a wrong URL from filling memory. */
@@ -20,7 +20,8 @@ const RESULT_DOWNLOAD_TIMEOUT_MS = 60_000;
 export interface OutputSettings {
 	itemIndex: number;
 	adapter: ProviderAdapter;
-	operation: OperationName;
+	/** Absent where nobody knows it (Poll Result given an item without `operation`): the items leave it out. */
+	operation?: OperationName;
 	downloadImages: boolean;
 	outputBinaryProperty: string;
 	/** The size asked for (Reframe): the items say it even where the provider does not. */
@@ -31,16 +32,19 @@ export interface OutputSettings {
 
 /** How result images are downloaded: within the item's deadline, and from whom a fresh link can be read. */
 export interface Download {
-	execution: Execution;
+	runContext: NodeRunContext;
 	deadline: number;
 	/** The provider that keeps the jobs, to read one again when its result link expired. */
 	rereadFrom?: ProviderConnection;
 }
 
+/** The `operation` field of an item, left out where the operation is not known. */
+const operationOf = ({ operation }: OutputSettings) => (operation ? { operation } : {});
+
 function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImage, imageIndex: number): IDataObject {
 	const json: IDataObject = {
 		provider: settings.adapter.name,
-		operation: settings.operation,
+		...operationOf(settings),
 		requestId: job.requestId,
 		status: 'completed',
 		imageIndex,
@@ -65,14 +69,14 @@ function imageJson(settings: OutputSettings, job: JobState, image: GeneratedImag
 export async function downloadResult(
 	download: Download,
 	url: string,
-	job: { adapter: ProviderAdapter; operation: OperationName; requestId: string },
+	job: { adapter: ProviderAdapter; operation?: OperationName; requestId: string },
 ): Promise<Buffer> {
 	const remaining = Math.max(1_000, download.deadline - Date.now());
 	const downloaded = await settle(
-		downloadImage(download.execution.download, url, {
+		downloadImage(download.runContext.download, url, {
 			maxBytes: MAX_RESULT_BYTES,
 			timeoutMs: Math.min(RESULT_DOWNLOAD_TIMEOUT_MS, remaining),
-			signal: download.execution.signal,
+			signal: download.runContext.signal,
 		}),
 	);
 	if (downloaded.ok) return downloaded.value.data;
@@ -128,9 +132,9 @@ export async function buildImageItems(download: Download, settings: OutputSettin
 				const { data, info } = await resultImage(download, settings, job, image);
 				const size = `${info.width}x${info.height}`;
 				json.resolution ??= size;
-				const fileName = `${settings.operation}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
+				const fileName = `${settings.operation ?? 'image'}-${size}-${imageIndex}.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 				item.binary = {
-					[settings.outputBinaryProperty]: await download.execution.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
+					[settings.outputBinaryProperty]: await download.runContext.ctx.helpers.prepareBinaryData(data, fileName, info.mimeType),
 				};
 			}
 			items.push(item);
@@ -151,7 +155,7 @@ export function submittedItem(
 	return {
 		json: {
 			provider: settings.adapter.name,
-			operation: settings.operation,
+			...operationOf(settings),
 			requestId: job.requestId,
 			status: 'submitted',
 			numImages,
@@ -167,7 +171,7 @@ export function quoteItem(settings: OutputSettings, quotes: PriceQuote[]): INode
 	const bounded = quotes.some((q) => q.costUpperBoundUsd !== undefined);
 	const json: IDataObject = {
 		provider: settings.adapter.name,
-		operation: settings.operation,
+		...operationOf(settings),
 		dryRun: true,
 		costUsd: sum(quotes.map((q) => q.costUsd)),
 		...(bounded ? { costUpperBoundUsd: sum(quotes.map((q) => q.costUpperBoundUsd ?? q.costUsd)) } : {}),

@@ -9,7 +9,7 @@ import { POLL_OPERATION, POLL_PROVIDER, readJobRef, submittedOperation } from '.
 import { readParameter } from '../parameters/parse';
 import type { JobRef, ProviderName } from '../providers/types';
 import { mapWithConcurrency } from './concurrency';
-import { executionOf } from './execution';
+import { nodeRunContextOf } from './nodeRunContext';
 import { errorItem, toNodeError } from './failures';
 import { cancelJob, getJobState, waitForJob } from './jobs';
 import { buildImageItems } from './outputs';
@@ -18,7 +18,7 @@ const POLL_CONCURRENCY = 10;
 
 export async function executePollResult(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const execution = executionOf(this);
+	const runContext = nodeRunContextOf(this);
 	const adapter = readParameter(this, 0, POLL_PROVIDER);
 	const providerName = adapter.name;
 
@@ -27,7 +27,7 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			const operation = readParameter(this, i, POLL_OPERATION);
 			const options = parsePollOptions(this.getNodeParameter('options', i, {}));
 			const job = readJobRef(this, i);
-			const provider = await execution.connect(adapter);
+			const provider = await runContext.connect(adapter);
 			const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
 			const paired = { pairedItem: { item: i } };
 			if (operation === 'getStatus') {
@@ -36,7 +36,9 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			}
 			if (operation === 'cancel') {
 				const outcome = await cancelJob(provider, job);
-				const json: IDataObject = { provider: providerName, requestId: job.requestId, status: outcome.status ?? 'unknown', cancelled: outcome.cancelled };
+				const json: IDataObject = { provider: providerName, requestId: job.requestId };
+				if (outcome.status) json.status = outcome.status;
+				json.cancelled = outcome.cancelled;
 				if (outcome.reason) json.reason = outcome.reason;
 				return [{ json, ...paired }];
 			}
@@ -46,16 +48,16 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			const settings = {
 				itemIndex: i,
 				adapter,
-				operation: job.operation ?? 'edit',
+				operation: job.operation,
 				downloadImages: options.downloadImages ?? true,
 				outputBinaryProperty: options.outputBinaryProperty ?? 'data',
 			};
 			// A result link that expired before the download: the job is read again for fresh links.
-			return await buildImageItems({ execution, deadline, rereadFrom: provider }, settings, [state]);
+			return await buildImageItems({ runContext, deadline, rereadFrom: provider }, settings, [state]);
 		} catch (error) {
 			const source = { adapter, operation: submittedOperation(items[i]?.json) };
-			if (execution.continueOnFail) return [errorItem(error, i, source, execution.secrets())];
-			throw toNodeError(this, error, i, execution.secrets(), source);
+			if (runContext.continueOnFail) return [errorItem(error, i, source, runContext.secrets())];
+			throw toNodeError(this, error, i, runContext.secrets(), source);
 		}
 	});
 	return [results.flat()];

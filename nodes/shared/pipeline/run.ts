@@ -9,7 +9,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { OperationName } from '../providers/types';
 import { nodeRunOf, rememberedResult, rememberResult, replayResult } from './completedItems';
 import { createLimiter, mapWithConcurrency } from './concurrency';
-import { executionOf } from './execution';
+import { nodeRunContextOf } from './nodeRunContext';
 import { errorItem, paidJobsOf, toNodeError, withFinishedItems, type FinishedItem } from './failures';
 import { imageBudget } from './imageBudget';
 import { runItem } from './item';
@@ -31,8 +31,8 @@ const imagesAsked = (plan: ItemPlan) => (plan.dryRun ? 0 : plan.generation.numIm
 
 export async function executeOperation(this: IExecuteFunctions, operation: OperationName): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const execution = executionOf(this);
-	const { continueOnFail } = execution;
+	const runContext = nodeRunContextOf(this);
+	const { continueOnFail } = runContext;
 	const nodeRun = nodeRunOf(this);
 
 	// Every item's parameters are checked before the first paid request.
@@ -40,7 +40,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		try {
 			return readItemPlan(this, operation, i);
 		} catch (error) {
-			if (!continueOnFail) throw toNodeError(this, error, i, execution.secrets());
+			if (!continueOnFail) throw toNodeError(this, error, i, runContext.secrets());
 			return error instanceof Error ? error : new Error(String(error));
 		}
 	});
@@ -58,7 +58,7 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		if (continueOnFail && !budget.fits(asked, planned)) plans[i] = budget.refusal(asked, planned);
 		else planned += asked;
 	});
-	if (!budget.fits(0, planned)) throw toNodeError(this, budget.refusal(planned), 0, execution.secrets());
+	if (!budget.fits(0, planned)) throw toNodeError(this, budget.refusal(planned), 0, runContext.secrets());
 
 	const limits = { budget, slot: createLimiter(concurrency) };
 	const finishedItems: FinishedItem[] = [];
@@ -69,27 +69,27 @@ export async function executeOperation(this: IExecuteFunctions, operation: Opera
 		if (failure) return undefined;
 		try {
 			if (plan instanceof Error) throw plan;
-			const cached = await replayResult(execution, nodeRun, i, plan);
+			const cached = await replayResult(runContext, nodeRun, i, plan);
 			if (cached) {
 				// Still paid results of this execution: a later failure lists them too.
 				finishedItems.push({ itemIndex: i, items: cached });
 				return cached;
 			}
-			const output = await runItem(execution, limits, plan, i);
+			const output = await runItem(runContext, limits, plan, i);
 			rememberResult(nodeRun, i, plan, output);
 			finishedItems.push({ itemIndex: i, items: output });
 			return output;
 		} catch (error) {
 			const paid = paidJobsOf(error);
 			if (paid.length) finishedItems.push({ itemIndex: i, items: paid });
-			if (continueOnFail) return [errorItem(error, i, plan instanceof Error ? undefined : plan, execution.secrets())];
+			if (continueOnFail) return [errorItem(error, i, plan instanceof Error ? undefined : plan, runContext.secrets())];
 			failure ??= { error, itemIndex: i };
 			return undefined;
 		}
 	});
 	if (failure) {
 		const failedPlan = plans[failure.itemIndex];
-		const nodeError = toNodeError(this, failure.error, failure.itemIndex, execution.secrets(), failedPlan instanceof Error ? undefined : failedPlan);
+		const nodeError = toNodeError(this, failure.error, failure.itemIndex, runContext.secrets(), failedPlan instanceof Error ? undefined : failedPlan);
 		throw finishedItems.length ? withFinishedItems(nodeError, finishedItems) : nodeError;
 	}
 	return [results.flatMap((r) => r ?? [])];

@@ -6,7 +6,7 @@
 import { isRetryableStatus } from '../engine';
 import {
 	IDEOGRAM_FIELD_LABELS,
-	createIdeogramFamilyAdapter,
+	createIdeogramV1CopyAdapter,
 	describeIdeogramError,
 	describeRejectReason,
 	type ErrorDescription,
@@ -88,7 +88,7 @@ export function describeCometApiTaskEnvelope(status: number, body: Body): ErrorD
 	};
 }
 
-export const cometApiAdapter = createIdeogramFamilyAdapter({
+export const cometApiAdapter = createIdeogramV1CopyAdapter({
 	name: 'cometApi',
 	displayName: 'CometAPI',
 	credentialType: 'cometApi',

@@ -241,7 +241,6 @@ const ACCEPTS: ProviderAccepts = {
 	styleTypes: IDEOGRAM_STYLE_TYPES,
 	maxStyleCodes: Infinity,
 	maxStyleReferenceImages: 10,
-	maxCharacterReferenceImages: 1,
 	maxPromptLength: 10_000,
 	refusesCombination,
 	preciseEdit: {
@@ -323,8 +322,10 @@ export const ideogramAdapter: ProviderAdapter = {
 	displayName: DISPLAY_NAME,
 	credentialType: 'ideogramApi',
 	queued: true,
+	// v2 documents no cancel for generations (docs/providers/ideogram.md).
+	noCancelReason: "Ideogram's API has no cancel for generations; a running one finishes and is billed",
 	// Black marks the region to repaint (the v2 inpaint page).
-	maskEditColor: 'black',
+	maskConvention: 'black',
 	limits: {
 		maxImageBytes: 25 * MB, // per image on the v2 pages
 		maxImagesPerJob: 8, // num_images 1–8
@@ -366,13 +367,4 @@ export const ideogramAdapter: ProviderAdapter = {
 		};
 	},
 
-	async cancel(ctx, job) {
-		// v2 documents no cancel for generations: say so, with the job's current status.
-		const state = await getState(ctx, job);
-		return {
-			status: state.status,
-			cancelled: false,
-			reason: "Ideogram's API has no cancel for generations; a running one finishes and is billed",
-		};
-	},
 };

@@ -1,9 +1,10 @@
 /**
  * The official Ideogram v1 API's wire form (docs/providers/ideogram.md): synchronous multipart POSTs to
- * `…/ideogram-v3/{edit|reframe|replace-background}` answered by `{created, data:[…]}`. CometAPI
- * serves a copy of it under another prefix (docs/providers/cometapi.md), so both adapters are made here from a small
- * config: path prefix, limits, and how to read the provider's error envelope. This is the only
- * file that knows Ideogram's field names.
+ * `…/ideogram-v3/{edit|reframe|replace-background}` answered by `{created, data:[…]}`, and the
+ * parts of it Ideogram's v2 API kept. CometAPI serves a copy of v1 under another prefix
+ * (docs/providers/cometapi.md): its adapter is made here from a small config (path prefix,
+ * limits, how to read its error envelope). ideogram.ts, the v2 adapter, reuses the multipart
+ * parts, image reading and error reading from here and adds v2's own fields.
  */
 import { isRetryableStatus, MultipartForm, type HttpResponse, type MultipartPart, type RetryRule } from '../engine';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,7 @@ import type {
 	ProviderAccepts,
 	ProviderAdapter,
 	ProviderLimits,
+	ProviderName,
 } from './types';
 import { joinUrl, withBytes } from './requests';
 import { type Body, isSuccess, parseWith, readBody, snippet, textOf } from './responses';
@@ -282,10 +284,11 @@ export function describeIdeogramError(status: number, body: Body, credentialName
 
 // ---------------------------------------------------------------- adapter
 
-export interface IdeogramFamilyConfig {
-	name: 'ideogram' | 'cometApi';
+/** A provider serving a copy of Ideogram's v1 API (today CometAPI; Ideogram's own API is v2, in ideogram.ts). */
+export interface IdeogramV1CopyConfig {
+	name: ProviderName;
 	displayName: string;
-	credentialType: 'ideogramApi' | 'cometApi';
+	credentialType: ProviderAdapter['credentialType'];
 	/** The credential's display name, for "check the API key in the … credential". */
 	credentialName: string;
 	/** The path before `edit`, `reframe`, `replace-background`. */
@@ -313,13 +316,11 @@ const ACCEPTS: ProviderAccepts = {
 	styleTypes: IDEOGRAM_STYLE_TYPES,
 	maxStyleCodes: Infinity,
 	maxStyleReferenceImages: 10,
-	// "currently only supports 1 character reference image"
-	maxCharacterReferenceImages: 1,
 	// The spec: "maximum total size 10MB across all style references".
 	maxStyleReferenceBytes: 10 * 1024 * 1024,
 };
 
-export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): ProviderAdapter {
+export function createIdeogramV1CopyAdapter(config: IdeogramV1CopyConfig): ProviderAdapter {
 	const { displayName } = config;
 
 	return {
@@ -327,8 +328,8 @@ export function createIdeogramFamilyAdapter(config: IdeogramFamilyConfig): Provi
 		displayName,
 		credentialType: config.credentialType,
 		queued: false,
-		// Ideogram repaints the black area of the mask (docs/providers/ideogram.md); CometAPI passes it through.
-		maskEditColor: 'black',
+		// Ideogram repaints the black area of the mask (docs/providers/ideogram.md); a copy passes the mask through.
+		maskConvention: 'black',
 		limits: config.limits,
 		fetchesImageUrls: false, // multipart uploads: the file's bytes
 		defaultConcurrency: config.defaultConcurrency,

@@ -58,7 +58,7 @@ function typeName(received: string): string {
 }
 
 /** One zod issue in words: "field `status` is missing", "field `data` should be an array, got object". */
-export function describeIssue(issue: z.ZodIssue): string {
+function describeIssue(issue: z.ZodIssue): string {
 	if (issue.code === 'invalid_union' && issue.unionErrors.length > 0) {
 		// The alternative that got furthest into the body is the most telling one.
 		const deepest = issue.unionErrors

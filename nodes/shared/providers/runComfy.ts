@@ -147,7 +147,7 @@ const STATUSES: Record<string, JobStatus> = {
  * it is not terminal as far as we know, and the poll's timeout still bounds the wait, whereas
  * failing would abandon a job that may be about to complete (and is billed either way).
  */
-export function mapRunComfyStatus(raw: string): JobStatus {
+function mapRunComfyStatus(raw: string): JobStatus {
 	return STATUSES[raw.trim().toLowerCase()] ?? 'running';
 }
 
@@ -227,7 +227,6 @@ const ACCEPTS: ProviderAccepts = {
 	styleTypes: IDEOGRAM_STYLE_TYPES,
 	maxStyleCodes: Infinity,
 	maxStyleReferenceImages: 0,
-	maxCharacterReferenceImages: 0,
 };
 
 function requestPath(id: string, action: 'status' | 'result' | 'cancel'): string {
@@ -307,7 +306,7 @@ export const runComfyAdapter: ProviderAdapter = {
 	queued: true,
 	// Undocumented (docs/providers/runcomfy.md). RunComfy runs ComfyUI, whose masks mark the area to
 	// repaint in white; the Edit node offers a flip option if a user finds otherwise.
-	maskEditColor: 'white',
+	maskConvention: 'white',
 	limits: {
 		maxImageBytes: 50 * 1024 * 1024, // RunComfy's "recommended limit: images ≤ 50 MB (~4K)"
 		maxImagesPerJob: 1, // no num_images: the pipeline submits one job per image, each with its own seed

@@ -476,7 +476,6 @@ const ACCEPTS: ProviderAccepts = {
 	styleTypes: RUNWARE_STYLE_TYPES,
 	maxStyleCodes: 1, // `styleCode` is one string
 	maxStyleReferenceImages: 4,
-	maxCharacterReferenceImages: 1,
 	maxPromptLength: 2000,
 	refusesCombination,
 	preciseEdit: {
@@ -578,7 +577,7 @@ export const runwareAdapter: ProviderAdapter = {
 	queued: true,
 	// Unconfirmed for ideogram:4@3 (docs/providers/runware.md): Runware's guides for its other masked
 	// models (Ideogram 4.5/4.6 Precise Edit, GPT-Image) say white marks the area to change.
-	maskEditColor: 'white',
+	maskConvention: 'white',
 	limits: {
 		maxImageBytes: 50 * 1024 * 1024, // no documented limit; the same bound as RunComfy's
 		maxImagesPerJob: 20, // numberResults 1–20

@@ -96,7 +96,7 @@ export interface JobRequest {
 	/** Edit only; absent means Ideogram 3.0. */
 	model?: EditModel;
 	image: ImageInput | LinkedImage;
-	/** Edit only: already converted to the provider's mask convention (`ProviderAdapter.maskEditColor`). */
+	/** Edit only: already converted to the provider's mask convention (`ProviderAdapter.maskConvention`). */
 	mask?: ImageInput;
 	prompt?: string;
 	/** Reframe only. */
@@ -183,7 +183,6 @@ export interface ProviderAccepts {
 	styleTypes: readonly StyleType[];
 	maxStyleCodes: number;
 	maxStyleReferenceImages: number;
-	maxCharacterReferenceImages: number;
 	maxPromptLength?: number;
 	/** Total size of the style reference images, in bytes, where the provider caps it. */
 	maxStyleReferenceBytes?: number;
@@ -242,8 +241,8 @@ export interface ProviderAdapter {
 	credentialType: 'runComfyApi' | 'runwareApi' | 'cometApi' | 'ideogramApi';
 	/** Queued providers return a job id at submit; the others answer with the images. */
 	queued: boolean;
-	/** The colour of the area to repaint, as this provider reads masks. */
-	maskEditColor: MaskColor;
+	/** The provider's mask convention: the colour it reads as the area to repaint. */
+	maskConvention: MaskColor;
 	limits: ProviderLimits;
 	/**
 	 * Sends an image given by URL as that URL (the provider downloads it), so the node reads only
@@ -268,6 +267,11 @@ export interface ProviderAdapter {
 	getState?(ctx: ProviderContext, job: JobRef): Promise<JobState>;
 	/** Providers with a free dry run: the price of exactly this request, nothing generated. */
 	quote?(ctx: ProviderContext, request: JobRequest): Promise<PriceQuote>;
-	/** Queued providers with a cancel endpoint. `cancelled: false` with a reason otherwise. */
+	/** Without a cancel: why, for the cancel's answer (else "<provider> has no way to cancel a job"). */
+	noCancelReason?: string;
+	/**
+	 * Only where the provider has a cancel endpoint: asks it to cancel the job, and answers the
+	 * job's status. A provider without one has no `cancel` (the caller says so without a request).
+	 */
 	cancel?(ctx: ProviderContext, job: JobRef): Promise<{ status: JobStatus; cancelled: boolean; reason?: string }>;
 }

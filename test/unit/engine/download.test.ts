@@ -1,4 +1,4 @@
-import { DownloadError, downloadImage, downloadImageHead, isAbortError, sniffImageType, TransportError } from '../../../nodes/shared/engine';
+import { DownloadError, downloadImage, downloadImageHead, isAbortError, TransportError } from '../../../nodes/shared/engine';
 import { FakeClock } from './fakeClock';
 import { scriptedTransport, type Answer } from './fakeTransport';
 
@@ -32,19 +32,18 @@ async function failure(p: Promise<unknown>): Promise<DownloadError> {
 	throw new Error('expected a failure');
 }
 
-describe('sniffImageType', () => {
+describe('downloadImage: the type from the magic bytes', () => {
 	it.each([
 		[PNG, 'image/png', 'png'],
 		[JPEG, 'image/jpeg', 'jpg'],
 		[WEBP, 'image/webp', 'webp'],
-	])('reads the magic bytes (%#)', (data, mimeType, fileExtension) => {
-		expect(sniffImageType(data)).toEqual({ mimeType, fileExtension });
+	])('reads the magic bytes (%#)', async (body, mimeType, fileExtension) => {
+		const { download } = setup([{ status: 200, body }]);
+		expect(await download()).toEqual({ data: body, mimeType, fileExtension });
 	});
-	it('knows nothing else', () => {
-		expect(sniffImageType(Buffer.from('<!DOCTYPE html><html>'))).toBeUndefined();
-		expect(sniffImageType(Buffer.from('GIF89a......'))).toBeUndefined();
-		expect(sniffImageType(Buffer.alloc(0))).toBeUndefined();
-		expect(sniffImageType(Buffer.from('RIFF0000WAVE'))).toBeUndefined();
+	it.each([['<!DOCTYPE html><html>'], ['GIF89a......'], ['RIFF0000WAVE']])('knows nothing else: %s is refused', async (text) => {
+		const { download } = setup([{ status: 200, body: Buffer.from(text) }]);
+		expect((await failure(download())).message).toMatch(/is not a PNG, JPEG or WebP image/);
 	});
 });
 

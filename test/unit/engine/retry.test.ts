@@ -3,7 +3,6 @@ import {
 	createHttpClient,
 	isAbortError,
 	type HttpRequest,
-	parseRetryAfter,
 	TransportError,
 	type RequestKind,
 	type RetryInfo,
@@ -195,15 +194,23 @@ describe('createHttpClient: backoff, attempts, Retry-After', () => {
 		expect(transport.calls[1].at - transport.calls[0].at).toBe(12_000);
 	});
 
-	it('parseRetryAfter reads seconds, fractions, dates and retry-after-ms; ignores junk', () => {
-		const now = Date.UTC(2025, 0, 1, 12, 0, 0);
-		expect(parseRetryAfter({ 'retry-after': '3' }, now)).toBe(3000);
-		expect(parseRetryAfter({ 'retry-after': '1.5' }, now)).toBe(1500);
-		expect(parseRetryAfter({ 'retry-after': 'Wed, 01 Jan 2025 12:00:05 GMT' }, now)).toBe(5000);
-		expect(parseRetryAfter({ 'retry-after': 'Wed, 01 Jan 2025 11:00:00 GMT' }, now)).toBe(0);
-		expect(parseRetryAfter({ 'retry-after-ms': '250' }, now)).toBe(250);
-		expect(parseRetryAfter({ 'retry-after': 'soon' }, now)).toBeUndefined();
-		expect(parseRetryAfter({}, now)).toBeUndefined();
+	it.each([
+		[{ 'retry-after': '3' }, 3000, true],
+		[{ 'retry-after': '1.5' }, 1500, true],
+		[{ 'retry-after': 'Wed, 01 Jan 2025 12:00:05 GMT' }, 5000, true],
+		[{ 'retry-after': 'Wed, 01 Jan 2025 11:00:00 GMT' }, 0, true],
+		[{ 'retry-after-ms': '250' }, 250, true],
+		// Junk and no header: the usual backoff (750 ms for the first retry here).
+		[{ 'retry-after': 'soon' }, 750, false],
+		[{}, 750, false],
+	])('reads Retry-After seconds, fractions, dates and retry-after-ms; ignores junk (%j)', async (headers: Record<string, string>, delayMs, retryAfter) => {
+		const clock = new FakeClock(Date.UTC(2025, 0, 1, 12, 0, 0), () => 0.5);
+		const transport = scriptedTransport(clock, [{ status: 503, headers }, { status: 200 }]);
+		const retries: RetryInfo[] = [];
+		const client = createHttpClient(transport, { clock, signal: new AbortController().signal, onRetry: (info) => retries.push(info) });
+		await clock.run(client.send(POST, 'read'));
+		expect(retries).toMatchObject([{ delayMs, retryAfter }]);
+		expect(transport.calls[1].at - transport.calls[0].at).toBe(delayMs);
 	});
 
 	it('a Retry-After beyond the deadline: no wait, the answer is returned at once', async () => {

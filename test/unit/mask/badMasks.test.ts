@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 
 import { InputError } from '../../../nodes/shared/inputError';
-import { prepareMask } from '../../../nodes/shared/mask';
-import type { PrepareMaskInput } from '../../../nodes/shared/mask';
+import { prepareMask } from '../../../nodes/shared/image';
+import type { PrepareMaskInput } from '../../../nodes/shared/image';
 import { paintImage } from './helpers';
 
 const SIZE = { imageWidth: 32, imageHeight: 32 };

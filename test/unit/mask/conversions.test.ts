@@ -1,5 +1,5 @@
-import { prepareMask } from '../../../nodes/shared/mask';
-import type { MaskColor, MaskEditColor } from '../../../nodes/shared/mask';
+import { prepareMask } from '../../../nodes/shared/image';
+import type { MaskColor, MaskEditColor } from '../../../nodes/shared/image';
 import { decodeMask, differences, distinctValues, encodeRaw, expectedMask, paintImage, paintRaw, pixel, type Rect } from './helpers';
 
 const WIDTH = 64;

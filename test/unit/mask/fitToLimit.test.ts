@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 
 import { InputError } from '../../../nodes/shared/inputError';
-import { fitToLimit, prepareMask, readImageInfo } from '../../../nodes/shared/mask';
-import type { FittedImage, PreparedMask } from '../../../nodes/shared/mask';
+import { fitToLimit, prepareMask, readImageInfo } from '../../../nodes/shared/image';
+import type { FittedImage, PreparedMask } from '../../../nodes/shared/image';
 import { decodeMask, pixel } from './helpers';
 
 const MB = 1024 * 1024;

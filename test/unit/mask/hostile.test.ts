@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 
-import { prepareMask, readImageInfo } from '../../../nodes/shared/mask';
+import { prepareMask, readImageInfo } from '../../../nodes/shared/image';
 import { decodeMask, encodeRaw, paintRaw } from './helpers';
 
 /** One row per colour, one pixel wide: what each colour reads as at a threshold, edit being "black". */

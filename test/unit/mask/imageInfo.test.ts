@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 
 import { InputError } from '../../../nodes/shared/inputError';
-import { readImageInfo } from '../../../nodes/shared/mask';
+import { readImageInfo } from '../../../nodes/shared/image';
 
 function solid(width: number, height: number, channels: 3 | 4) {
 	return sharp({ create: { width, height, channels, background: { r: 10, g: 200, b: 30, alpha: 0.5 } } });

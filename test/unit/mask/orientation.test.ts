@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 
-import { fitToLimit, prepareMask, readImageInfo, uprightImage } from '../../../nodes/shared/mask';
+import { fitToLimit, prepareMask, readImageInfo, uprightImage } from '../../../nodes/shared/image';
 import { editBox, markerBox, phonePhoto, scaleRect, storedOrientation, storedTurned, type PhoneOrientation, type Rect } from '../../harness/phonePhoto';
 import { paintImage } from './helpers';
 

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 
-import { fitToLimit, prepareMask, readImageInfo } from '../../../nodes/shared/mask';
+import { fitToLimit, prepareMask, readImageInfo } from '../../../nodes/shared/image';
 import { decodeMask } from './helpers';
 
 const MB = 1024 * 1024;

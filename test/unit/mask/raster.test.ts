@@ -1,4 +1,4 @@
-import { countWhitePixels, resizeNearest } from '../../../nodes/shared/mask/raster';
+import { countWhitePixels, resizeNearest } from '../../../nodes/shared/image/raster';
 
 describe('raster helpers', () => {
 	it('counts 255 bytes at any alignment and length', () => {

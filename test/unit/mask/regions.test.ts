@@ -1,6 +1,6 @@
 import { InputError } from '../../../nodes/shared/inputError';
-import { prepareMask } from '../../../nodes/shared/mask';
-import type { MaskRegion } from '../../../nodes/shared/mask';
+import { prepareMask } from '../../../nodes/shared/image';
+import type { MaskRegion } from '../../../nodes/shared/image';
 import { decodeMask, differences, expectedMask } from './helpers';
 
 const WIDTH = 200;

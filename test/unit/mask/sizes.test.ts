@@ -1,6 +1,6 @@
 import { InputError } from '../../../nodes/shared/inputError';
-import { prepareMask } from '../../../nodes/shared/mask';
-import { resizeNearest } from '../../../nodes/shared/mask/raster';
+import { prepareMask } from '../../../nodes/shared/image';
+import { resizeNearest } from '../../../nodes/shared/image/raster';
 import { decodeMask, distinctValues, encodeRaw, paintImage, pixel } from './helpers';
 
 describe('prepareMask: a mask of another size than the image', () => {

@@ -4,9 +4,9 @@
  */
 import sharp from 'sharp';
 
-import { binaryMask, countWhiteBits, providerMaskPng } from '../../../nodes/shared/mask/binaryPng';
-import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from '../../../nodes/shared/mask/classify';
-import { readImageHeader } from '../../../nodes/shared/mask/imageInfo';
+import { binaryMask, countWhiteBits, providerMaskPng } from '../../../nodes/shared/image/binaryPng';
+import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from '../../../nodes/shared/image/classify';
+import { readImageHeader } from '../../../nodes/shared/image/imageInfo';
 import { decodeMask, encodeRaw } from './helpers';
 
 const WIDTH = 61; // not a multiple of 8: the 1-bit rows end in padding bits

@@ -136,15 +136,6 @@ describe('Ideogram v2 adapter: generations, quotes, cancel', () => {
 		expect(quote).toEqual({ costUsd: 0.12, costUpperBoundUsd: 0.18, qualifier: 'estimate', billingIdentifier: 'ideogram_v3_inpaint', quantity: 2 });
 	});
 
-	it('answers a cancel with cancelled: false and why', async () => {
-		const http = new RecordingHttp().json(200, { generation_id: 'gen/1', status: 'pending' });
-		expect(await ideogramAdapter.cancel!(context(http), ref)).toEqual({
-			status: 'running',
-			cancelled: false,
-			reason: expect.stringMatching(/no cancel/),
-		});
-	});
-
 	it('reads an error carried in a 2xx body', async () => {
 		const http = new RecordingHttp().json(200, { error: 'upstream failed', status_code: 503 });
 		const error = await providerErrorOf(ideogramAdapter.submit(context(http), jobRequest()));

@@ -192,12 +192,12 @@ describe.each([['CometAPI', cometApiAdapter, 'https://api.provider.test/ideogram
 	});
 
 	it('declares what Ideogram 3.0 takes', () => {
-		expect(adapter.accepts).toMatchObject({ styleTypes: ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'], maxCharacterReferenceImages: 1, maxStyleReferenceImages: 10 });
+		expect(adapter.accepts).toMatchObject({ styleTypes: ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'], maxStyleReferenceImages: 10 });
 		expect(adapter.accepts.maxStyleReferenceBytes).toBe(10 * 1024 * 1024);
 	});
 
 	it('reads mask polarity and limits', () => {
-		expect(adapter.maskEditColor).toBe('black');
+		expect(adapter.maskConvention).toBe('black');
 		expect(adapter.queued).toBe(false);
 		expect(adapter.limits.maxImageBytes).toBe(10 * 1024 * 1024);
 		expect(adapter.limits.maxImagesPerJob).toBe(8);

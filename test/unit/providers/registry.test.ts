@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROVIDERS } from '../../../nodes/shared/providers/registry';
 import type { OperationName, ProviderName } from '../../../nodes/shared/providers/types';
 import { joinUrl } from '../../../nodes/shared/providers/requests';
-import { describeIssue, parseWith, snippet } from '../../../nodes/shared/providers/responses';
+import { parseWith, snippet } from '../../../nodes/shared/providers/responses';
 
 describe('registry', () => {
 	it('finds every provider by its fixed name', () => {
@@ -11,7 +11,7 @@ describe('registry', () => {
 	});
 
 	it('pairs each provider with its credential and job model', () => {
-		expect(Object.fromEntries(PROVIDERS.map((p) => [p.name, [p.credentialType, p.queued, p.maskEditColor]]))).toEqual({
+		expect(Object.fromEntries(PROVIDERS.map((p) => [p.name, [p.credentialType, p.queued, p.maskConvention]]))).toEqual({
 			runComfy: ['runComfyApi', true, 'white'],
 			runware: ['runwareApi', true, 'white'],
 			cometApi: ['cometApi', false, 'black'],
@@ -35,15 +35,17 @@ describe('request and response helpers', () => {
 		expect(joinUrl('https://a.test/proxy//', 'v1/x')).toBe('https://a.test/proxy/v1/x');
 	});
 
-	it('describes zod issues by field path', () => {
+	it('describes a body that does not fit by field path', () => {
 		const schema = z.object({ data: z.array(z.object({ status: z.string(), kind: z.enum(['a', 'b']) })) });
-		const issue = (value: unknown) => describeIssue(schema.safeParse(value).error!.issues[0]);
-		expect(issue({})).toBe('field `data` is missing');
-		expect(issue({ data: {} })).toBe('field `data` should be an array, got object');
-		expect(issue({ data: [{ kind: 'a' }] })).toBe('field `data[0].status` is missing');
-		expect(issue({ data: [{ status: null, kind: 'a' }] })).toBe('field `data[0].status` is null');
-		expect(issue({ data: [{ status: 's', kind: 'c' }] })).toBe('field `data[0].kind` is "c", expected one of a, b');
-		expect(issue([])).toBe('the body should be an object, got array');
+		const where = { provider: 'X', endpoint: 'GET /y' };
+		const refusal = (json: unknown) => () => parseWith(schema, { text: JSON.stringify(json), json }, where, 200);
+		const said = (issue: string) => `X returned an unexpected response from GET /y: ${issue}`;
+		expect(refusal({})).toThrow(said('field `data` is missing'));
+		expect(refusal({ data: {} })).toThrow(said('field `data` should be an array, got object'));
+		expect(refusal({ data: [{ kind: 'a' }] })).toThrow(said('field `data[0].status` is missing'));
+		expect(refusal({ data: [{ status: null, kind: 'a' }] })).toThrow(said('field `data[0].status` is null'));
+		expect(refusal({ data: [{ status: 's', kind: 'c' }] })).toThrow(said('field `data[0].kind` is "c", expected one of a, b'));
+		expect(refusal([])).toThrow(said('the body should be an object, got array'));
 	});
 
 	it('never lets a parse failure escape as a TypeError', () => {

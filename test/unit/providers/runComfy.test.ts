@@ -1,4 +1,4 @@
-import { runComfyAdapter as adapter, mapRunComfyStatus } from '../../../nodes/shared/providers/runComfy';
+import { runComfyAdapter as adapter } from '../../../nodes/shared/providers/runComfy';
 import { Base64Text } from '../../../nodes/shared/engine/jsonBody';
 import { RecordingHttp, context, image, jobRequest, providerErrorOf, sentJson } from './helpers';
 
@@ -149,7 +149,7 @@ describe('RunComfy adapter: submit', () => {
 		expect(adapter).toMatchObject({
 			name: 'runComfy',
 			queued: true,
-			maskEditColor: 'white',
+			maskConvention: 'white',
 			defaultConcurrency: 20,
 			limits: { maxImagesPerJob: 1, maxImageBytes: 50 * 1024 * 1024 },
 		});
@@ -343,14 +343,17 @@ describe('RunComfy adapter: job lifecycle', () => {
 		expect(await adapter.cancel!(context(http), job)).toMatchObject({ status: 'completed', cancelled: false });
 	});
 
-	it('maps every documented and client-known status word', () => {
-		expect(mapRunComfyStatus('in_queue')).toBe('queued');
-		expect(mapRunComfyStatus('in_progress')).toBe('running');
-		expect(mapRunComfyStatus('completed')).toBe('completed');
-		expect(mapRunComfyStatus('succeeded')).toBe('completed');
-		expect(mapRunComfyStatus('failed')).toBe('failed');
-		expect(mapRunComfyStatus('cancelled')).toBe('cancelled');
-		expect(mapRunComfyStatus('canceled')).toBe('cancelled');
-		expect(mapRunComfyStatus('something_new')).toBe('running');
+	it.each([
+		['in_queue', 'queued'],
+		['in_progress', 'running'],
+		['completed', 'completed'],
+		['succeeded', 'completed'],
+		['failed', 'failed'],
+		['cancelled', 'cancelled'],
+		['canceled', 'cancelled'],
+		['something_new', 'running'],
+	])('reads the status word %s as %s (every documented and client-known word)', async (word, status) => {
+		const http = new RecordingHttp().json(200, { request_id: 'req 1/x', status: word, outcome: 'not_cancellable' });
+		expect((await adapter.cancel!(context(http), job)).status).toBe(status);
 	});
 });

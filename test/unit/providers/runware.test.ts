@@ -179,7 +179,7 @@ describe('Runware adapter: request building', () => {
 	});
 
 	it('declares what Runware takes', () => {
-		expect(adapter.accepts).toMatchObject({ maxStyleCodes: 1, maxStyleReferenceImages: 4, maxCharacterReferenceImages: 1, maxPromptLength: 2000 });
+		expect(adapter.accepts).toMatchObject({ maxStyleCodes: 1, maxStyleReferenceImages: 4, maxPromptLength: 2000 });
 		expect(adapter.accepts.styleTypes).toContain('ANIME');
 		expect(adapter.accepts.options.edit).not.toContain('colorPalette');
 		expect(adapter.accepts.options.edit).not.toContain('seed');
@@ -437,7 +437,7 @@ describe('Runware adapter: polling', () => {
 		expect(adapter).toMatchObject({
 			name: 'runware',
 			queued: true,
-			maskEditColor: 'white',
+			maskConvention: 'white',
 			defaultConcurrency: 4,
 			limits: { maxImagesPerJob: 20 },
 		});

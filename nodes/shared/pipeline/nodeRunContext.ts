@@ -1,5 +1,6 @@
 /**
- * One run of a node in an n8n execution, as the pipeline sees it: the n8n functions (input
+ * What one run of a node in an n8n execution gives the pipeline (its key for the remembered
+ * results is `NodeRun` in completedItems.ts): the n8n functions (input
  * items, binary data, logger), the cancel signal, the transport for downloads (no credentials),
  * the providers connected with their credentials, and the API keys to redact.
  */
@@ -10,7 +11,7 @@ import type { OperationName, ProviderAdapter, ProviderName } from '../providers/
 import type { ProviderConnection } from './jobs';
 import { isNewDeprecationNotice } from './processState';
 
-export interface Execution {
+export interface NodeRunContext {
 	ctx: IExecuteFunctions;
 	signal: AbortSignal;
 	continueOnFail: boolean;
@@ -51,7 +52,7 @@ function submittedJobLine(fields: { executionId: string; node: string } & Submit
 	return `${SUBMITTED_JOB_MESSAGE}: ${Object.entries(pairs).map(([key, value]) => `${key}=${token(value)}`).join(' ')}`;
 }
 
-export function executionOf(ctx: IExecuteFunctions): Execution {
+export function nodeRunContextOf(ctx: IExecuteFunctions): NodeRunContext {
 	// Logged once per process, and never fails a call: a deprecated route keeps working until the provider removes it.
 	const warn = ({ key, message }: DeprecationWarning) => {
 		if (isNewDeprecationNotice(key)) ctx.logger?.warn(message);

@@ -1,7 +1,7 @@
 /**
- * Masks for the Edit operation (and character-reference masks): decode, convert to a provider's
- * convention, resize, validate, rectangles; plus image header checks and fitting under a
- * provider's size limit. Knows nothing of HTTP or n8n.
+ * Images, for every operation: header checks (`readImageInfo`) and turning upright and fitting
+ * under a provider's size limit (`fitToLimit`); and the Edit's masks: decode, convert to a
+ * provider's convention, resize, validate, rectangles (`prepareMask`). Knows nothing of HTTP or n8n.
  */
 export { readImageInfo } from './imageInfo';
 export { prepareMask } from './prepare';
