@@ -16,7 +16,7 @@ const cache = path.join(process.env.N8N_IDEOGRAM_CACHE ?? path.join(os.homedir()
 // n8n gives a credential test function.
 const EXPECTED = {
 	'@n8n/community-nodes/no-runtime-dependencies': ['package.json'],
-	'@n8n/community-nodes/no-restricted-imports': [/^(dist\/)?nodes\/shared\/(mask|engine)\//],
+	'@n8n/community-nodes/no-restricted-imports': [/^(dist\/)?nodes\/shared\/(image|engine)\//],
 	'@n8n/community-nodes/no-deprecated-workflow-functions': [/^(dist\/)?nodes\/shared\/credentialTests\.(js|ts)$/],
 };
 
