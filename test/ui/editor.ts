@@ -150,8 +150,10 @@ export function providerNotice(ndv: Locator): Locator {
 
 /** Labels a parameter's dropdown (type options) offers, read from the open list (saved as `<screenshot>.png` if named). */
 export async function dropdownLabels(page: Page, ndv: Locator, parameter: string, screenshot?: string): Promise<string[]> {
-	await ndv.getByTestId(`parameter-input-${parameter}`).click();
 	const items = page.locator('.el-select-dropdown__item').filter({ visible: true });
+	// Another dropdown still closing would add its items to this one's.
+	await items.first().waitFor({ state: 'hidden' });
+	await ndv.getByTestId(`parameter-input-${parameter}`).click();
 	await items.first().waitFor();
 	const labels = (await items.allInnerTexts()).map((l) => l.split('\n')[0].trim());
 	if (screenshot) await shot(page, screenshot);
@@ -164,6 +166,8 @@ export async function dropdownLabels(page: Page, ndv: Locator, parameter: string
 export async function pickDropdown(page: Page, ndv: Locator, parameter: string, label: string): Promise<void> {
 	await ndv.getByTestId(`parameter-input-${parameter}`).click();
 	await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ hasText: label }).first().click();
+	// The list closes with an animation: the next dropdown read must not see this one's items.
+	await page.locator('.el-select-dropdown__item').filter({ visible: true }).first().waitFor({ state: 'hidden' });
 	await ndv.getByTestId(`parameter-input-${parameter}`).locator('input').filter({ visible: true }).first().waitFor();
 }
 
