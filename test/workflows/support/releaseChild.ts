@@ -37,7 +37,9 @@ async function main(): Promise<void> {
 	const credentials = { [CREDENTIAL_TYPE.runComfy]: { apiKey, baseUrl: url } };
 	const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 	// A warm-up run (modules, sharp, sockets), then the baseline.
-	await runWorkflow(warmUp, { credentials });
+	const warmUpResult = await runWorkflow(warmUp, { credentials });
+	const warmUpError = warmUpResult.run.data.resultData.error;
+	if (warmUpError) throw new Error(`the warm-up run failed: ${warmUpError.message} ${warmUpError.description ?? ''}`);
 	gc();
 	gc();
 	say({ baseline: process.memoryUsage().arrayBuffers, imageBytes });
@@ -57,7 +59,10 @@ async function main(): Promise<void> {
 	await run;
 	const result = await runWorkflow(measured, { credentials });
 	const out = result.output('Ideogram');
-	say({ done: true, ok: !result.run.data.resultData.error && out.length === 1 && out[0].binary !== undefined });
+	const error = result.run.data.resultData.error;
+	const ok = !error && out.length === 1 && out[0].binary !== undefined;
+	// A failed run says why (the node's error, or what came out), so a red test names its cause.
+	say({ done: true, ok, ...(ok ? {} : { why: error ? `${error.message} ${error.description ?? ''}` : JSON.stringify(out.map((item) => item.json)) }) });
 	process.exit(0);
 }
 
