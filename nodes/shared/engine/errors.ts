@@ -131,7 +131,7 @@ export class PollTimeoutError<T = unknown> extends Error {
 	}
 }
 
-export interface DownloadErrorDetails {
+interface DownloadErrorDetails {
 	/** The URL with its query string (signatures) removed. */
 	url: string;
 	/** The link answered 403, 404 or 410: it has expired or was removed. */

@@ -25,7 +25,7 @@ import { jsonBody } from './jsonBody';
 import { MultipartForm } from './multipart';
 import { NETWORK_ERRORS, TransportError, urlForLogs, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
-export interface N8nTransportOptions {
+interface N8nTransportOptions {
 	/**
 	 * Not tied to the execution's cancel signal: for the cancel request sent after a stop. Give
 	 * such requests their own short deadline (createHttpClient's `deadline`/`timeoutMs`).

@@ -19,7 +19,7 @@ import { quoteJob, submitJob, waitForJob, type ProviderConnection } from './jobs
 import { buildImageItems, quoteItem, submittedItem, type OutputSettings } from './outputs';
 
 /** What bounds the jobs of all items of one run of the node. */
-export interface JobLimits {
+interface JobLimits {
 	/** Images requested in this execution (Max Images Per Execution). */
 	budget: ImageBudget;
 	/** Size jobs in flight across all items, within the node's concurrency. */

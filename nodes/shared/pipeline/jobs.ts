@@ -72,7 +72,7 @@ export async function getJobState(provider: ProviderConnection, job: JobRef, dea
 }
 
 /** What a cancel came to; `status` only where the provider was asked (one without a cancel is not). */
-export interface CancelOutcome {
+interface CancelOutcome {
 	status?: JobStatus;
 	cancelled: boolean;
 	reason?: string;

@@ -26,7 +26,7 @@ export interface NodeRunContext {
 }
 
 /** A job the provider accepted: where it came from and how to find it again. */
-export interface SubmittedJob {
+interface SubmittedJob {
 	itemIndex: number;
 	provider: ProviderName;
 	operation: OperationName;

@@ -24,9 +24,9 @@ export const RUNCOMFY_RESOLUTION_LABELS = [
 	'576:1536 (3:8)', '576:1472 (9:23)', '576:1408 (9:22)', '512:1536 (1:3)',
 ] as const;
 
-export type RunComfyResolutionLabel = (typeof RUNCOMFY_RESOLUTION_LABELS)[number];
+type RunComfyResolutionLabel = (typeof RUNCOMFY_RESOLUTION_LABELS)[number];
 
-export interface Resolution {
+interface Resolution {
 	width: number;
 	height: number;
 	/** The official API's form and the node's parameter value, e.g. `1280x800`. */

@@ -67,7 +67,7 @@ export const STYLE_PRESETS = [
 	'WOODBLOCK_PRINT',
 ] as const;
 
-export type StylePreset = (typeof STYLE_PRESETS)[number];
+type StylePreset = (typeof STYLE_PRESETS)[number];
 
 export function isStylePreset(value: string): value is StylePreset {
 	return STYLE_PRESETS.some((preset) => preset === value);
