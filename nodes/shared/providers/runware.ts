@@ -190,7 +190,7 @@ const PARAMETER_LABELS: Record<string, string> = {
  * `src/errors.ts`, the same in runware-python; docs/providers/runware.md, "Errors"). Runware
  * says its codes vary between models and providers, so the class, not the code, decides.
  */
-export type RunwareErrorClass =
+type RunwareErrorClass =
 	| 'validation'
 	| 'auth'
 	| 'quota'
@@ -267,7 +267,7 @@ const VALIDATION_CODES = new Set([
 const VALIDATION_PREFIXES = ['invalid', 'missing', 'conflict', 'duplicate', 'unsupported', 'value', 'array', 'max'];
 
 /** A Runware error code's class, tested in the SDK's order (an `invalidApiKey` is auth before it is validation). */
-export function runwareErrorClass(code: string | undefined): RunwareErrorClass {
+function runwareErrorClass(code: string | undefined): RunwareErrorClass {
 	const c = code ?? '';
 	if (/Credits|Quota|Balance/.test(c) || c === 'quotaExceeded' || c === 'paymentRequired') return 'quota';
 	if (c.includes('RateLimit') || c === 'rateLimitExceeded') return 'rateLimit';
