@@ -58,7 +58,7 @@ function stringField(value: unknown, key: string): string | undefined {
  * A TransportError for a network failure somewhere in `error`'s cause chain, or undefined when
  * the error is something else (missing credential, SSRF block …), which is thrown as it is.
  */
-export function toTransportError(error: unknown, request: Pick<HttpRequest, 'method' | 'url'>): TransportError | undefined {
+function toTransportError(error: unknown, request: Pick<HttpRequest, 'method' | 'url'>): TransportError | undefined {
 	const links = chain(error);
 	const what = `${request.method} ${urlForLogs(request.url)}`;
 	for (const link of links) {
