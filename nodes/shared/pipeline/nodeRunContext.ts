@@ -17,7 +17,7 @@ export interface NodeRunContext {
 	continueOnFail: boolean;
 	/** No credentials: used for input URLs and result downloads. */
 	download: Transport;
-	/** The provider with this execution's credential, read once per provider. */
+	/** The connection to a provider with this execution's credential (its `connection`), made once per provider. */
 	connect(adapter: ProviderAdapter): Promise<ProviderConnection>;
 	/** API keys seen so far, to redact from anything shown to the user. */
 	secrets(): string[];

@@ -34,7 +34,7 @@ export interface OutputSettings {
 interface Download {
 	runContext: NodeRunContext;
 	deadline: number;
-	/** The provider that keeps the jobs, to read one again when its result link expired. */
+	/** The connection to the provider that keeps the jobs, to read one again when its result link expired. */
 	rereadFrom?: ProviderConnection;
 }
 
