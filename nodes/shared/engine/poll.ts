@@ -51,7 +51,7 @@ interface PollSchedule {
 	batchTailFactor: number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
+const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 	firstDelayMs: 500,
 	baseDelayMs: 1_300,
 	growth: 0.3,
@@ -68,7 +68,7 @@ export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 };
 
 /** When a job of this kind usually completes, in ms after the start. */
-export interface ExpectedDuration {
+interface ExpectedDuration {
 	lowMs: number;
 	highMs: number;
 }
@@ -94,7 +94,7 @@ interface NextPollOptions {
  * The wait before check number `attempt` (0 = the first), `elapsedMs` after the start.
  * `random` gives uniform numbers in [0, 1) for the jitter.
  */
-export function nextPollDelay(attempt: number, elapsedMs: number, random: () => number, options: NextPollOptions = {}): number {
+function nextPollDelay(attempt: number, elapsedMs: number, random: () => number, options: NextPollOptions = {}): number {
 	const s = { ...DEFAULT_POLL_SCHEDULE, ...options.schedule };
 	const t = Math.max(0, elapsedMs);
 	const gapAt = (ms: number) => Math.min(s.maxDelayMs, s.baseDelayMs + s.growth * ms);
