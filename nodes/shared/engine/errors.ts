@@ -90,7 +90,7 @@ function describe(d: ProviderErrorDetails): string {
  * The execution was stopped (or a signal given to the engine aborted). `name` is `AbortError`,
  * like the DOMException Node throws, so `isAbortError` recognises both.
  */
-export class AbortError extends Error {
+class AbortError extends Error {
 	readonly code = 'ABORT_ERR';
 
 	constructor(message = 'The operation was aborted because the execution was stopped', options?: { cause?: unknown }) {

@@ -18,7 +18,7 @@ import {
 	type TransportOptions,
 } from './http';
 
-export interface RetryInfo {
+interface RetryInfo {
 	/** The attempt that failed, from 1. */
 	attempt: number;
 	/** How long the client waits before the next attempt. */
