@@ -4,6 +4,8 @@
 //   (docs/architecture.md), and the engine and the image module through their index;
 // - casts: every `as` cast in nodes/ and credentials/ says why (`// Cast: …`), and they stay few;
 // - no private fields of dependencies (`x._field`): they change in any release without notice;
+// - nothing exported for tests alone: what a file of nodes/shared/ exports, another file of nodes/ or
+//   credentials/ imports;
 // - the repository explains itself: nothing cites notes outside it, and every docs/ page named exists.
 // Prints each offence and exits 1 when there is any.
 'use strict';
@@ -96,6 +98,47 @@ for (const file of product) {
 	for (const line of code.split('\n')) {
 		if (PRIVATE_ACCESS.some((p) => p.test(line))) offences.push(`${rel(file)}: a private field of a dependency: ${line.trim()}`);
 	}
+}
+
+// ───────────── nothing exported for tests alone ─────────────
+
+/** Exported for a script of the repository, not for the nodes: the README's support matrix is written from them (scripts/supportMatrix.ts). */
+const EXPORTED_FOR_SCRIPTS = new Set(['nodes/shared/parameters/options.ts OPERATION_LABELS', 'nodes/shared/parameters/options.ts providersTaking']);
+/** Exported for the benchmarks' memory child (bench/memoryChild.ts), which measures them alone. */
+const EXPORTED_FOR_BENCH = new Set(['nodes/shared/providers/runComfy.ts buildRunComfyInput', 'nodes/shared/engine/n8nTransport.ts buildRequestOptions']);
+const resolveImport = (file, spec) => {
+	const target = path.resolve(path.dirname(file), spec);
+	return rel(fs.existsSync(`${target}.ts`) ? `${target}.ts` : path.join(target, 'index.ts'));
+};
+/** "file name" for each name a file imports from another; "file name" (or "file *") for what an index forwards. */
+const imported = new Set();
+const forwarded = new Set();
+const exportedBy = [];
+for (const file of product) {
+	const isIndex = rel(file).startsWith('nodes/shared/') && file.endsWith('index.ts');
+	const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest, true);
+	for (const statement of source.statements) {
+		const spec = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+		if (spec?.startsWith('.')) {
+			const from = resolveImport(file, spec);
+			const clause = ts.isImportDeclaration(statement) ? statement.importClause : statement;
+			const bindings = ts.isImportDeclaration(statement) ? clause?.namedBindings : statement.exportClause;
+			// Named: those names; `* as x` and `export *`: all of them; `import './x'` (for its effect): none.
+			const names = !clause ? [] : bindings && (ts.isNamedImports(bindings) || ts.isNamedExports(bindings)) ? bindings.elements.map((e) => (e.propertyName ?? e.name).text) : ['*'];
+			for (const name of names) (isIndex ? forwarded : imported).add(`${from} ${name}`);
+		}
+		const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+		if (!exported || !rel(file).startsWith('nodes/shared/') || isIndex) continue;
+		const names = ts.isVariableStatement(statement) ? statement.declarationList.declarations.map((d) => d.name.getText()) : [statement.name?.getText()];
+		for (const name of names) if (name) exportedBy.push([rel(file), name]);
+	}
+}
+for (const [file, name] of exportedBy) {
+	const index = `${path.posix.dirname(file)}/index.ts`;
+	const throughIndex = (forwarded.has(`${file} ${name}`) || forwarded.has(`${file} *`)) && imported.has(`${index} ${name}`);
+	if (imported.has(`${file} ${name}`) || imported.has(`${file} *`) || throughIndex) continue;
+	if (EXPORTED_FOR_SCRIPTS.has(`${file} ${name}`) || EXPORTED_FOR_BENCH.has(`${file} ${name}`)) continue;
+	offences.push(`${file}: exports ${name}, which no other file of nodes/ or credentials/ imports (test it through what uses it; keep it local)`);
 }
 
 // ───────────── the repository explains itself ─────────────

@@ -9,7 +9,7 @@
  */
 import * as workflow from 'n8n-workflow';
 
-export const TOO_OLD_N8N =
+const TOO_OLD_N8N =
 	'n8n-nodes-ideogram-v3 needs n8n 2.41 or newer (tested with 2.41.1 and 2.41.3), and this n8n is older: ' +
 	'update n8n, or uninstall the package in Settings > Community nodes.';
 

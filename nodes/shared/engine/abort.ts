@@ -4,7 +4,7 @@
  */
 import { abortErrorFrom } from './errors';
 
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** The outcome of `promise` as a value (no try/catch at the call site). */
 export async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {

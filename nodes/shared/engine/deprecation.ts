@@ -8,7 +8,7 @@
 import { urlForLogs, type HttpResponse, type Transport } from './http';
 
 /** `<https://…/v2/x>; rel="successor-version", <…>; rel="deprecation"` → `https://…/v2/x`. */
-export function successorOf(link: string | undefined): string | undefined {
+function successorOf(link: string | undefined): string | undefined {
 	for (const part of (link ?? '').split(/,(?=\s*<)/)) {
 		const m = /^\s*<([^>]*)>(.*)$/.exec(part);
 		if (m && /;\s*rel="?[^";]*\bsuccessor-version\b/i.test(m[2])) return m[1];
@@ -36,7 +36,7 @@ export interface DeprecationWarning {
 }
 
 /** The warning for a response, or undefined when it says nothing about deprecation. */
-export function deprecationWarning(method: string, url: string, response: HttpResponse): DeprecationWarning | undefined {
+function deprecationWarning(method: string, url: string, response: HttpResponse): DeprecationWarning | undefined {
 	const deprecation = response.headers.deprecation;
 	const successor = successorOf(response.headers.link);
 	const notice = noticeOf(response);

@@ -9,7 +9,7 @@ import { DownloadError, isAbortError } from './errors';
 import { TransportError, urlForLogs, type Transport, type TransportOptions } from './http';
 import { createHttpClient } from './retry';
 
-export interface DownloadOptions {
+interface DownloadOptions {
 	/** Largest accepted body, in bytes. */
 	maxBytes: number;
 	/** Time for the whole download, retries included. */
@@ -22,13 +22,13 @@ export interface DownloadOptions {
 	baseDelayMs?: number;
 }
 
-export interface DownloadedImage {
+interface DownloadedImage {
 	data: Buffer;
 	mimeType: string;
 	fileExtension: string;
 }
 
-export interface ImageType {
+interface ImageType {
 	mimeType: string;
 	fileExtension: string;
 }
@@ -81,7 +81,7 @@ export async function downloadImage(transport: Transport, url: string, opts: Dow
 }
 
 /** The start of an image file and the size of the whole, without downloading it. */
-export interface ImageHead extends ImageType {
+interface ImageHead extends ImageType {
 	/** The first bytes of the file: enough to read its header. */
 	head: Buffer;
 	/** The whole file's size, from the Content-Length header. */

@@ -90,7 +90,7 @@ function describe(d: ProviderErrorDetails): string {
  * The execution was stopped (or a signal given to the engine aborted). `name` is `AbortError`,
  * like the DOMException Node throws, so `isAbortError` recognises both.
  */
-export class AbortError extends Error {
+class AbortError extends Error {
 	readonly code = 'ABORT_ERR';
 
 	constructor(message = 'The operation was aborted because the execution was stopped', options?: { cause?: unknown }) {
@@ -131,7 +131,7 @@ export class PollTimeoutError<T = unknown> extends Error {
 	}
 }
 
-export interface DownloadErrorDetails {
+interface DownloadErrorDetails {
 	/** The URL with its query string (signatures) removed. */
 	url: string;
 	/** The link answered 403, 404 or 410: it has expired or was removed. */

@@ -162,7 +162,7 @@ function* chunks(pieces: Piece[]): Generator<Buffer> {
 }
 
 /** `JSON.stringify(value)` as bytes, ready to be rendered as one Buffer or as a stream. */
-export interface JsonBody {
+interface JsonBody {
 	/** Its length in bytes (for Content-Length). */
 	length: number;
 	/** Every Base64Text's base64 written straight into the one Buffer returned, slice by slice. */

@@ -25,7 +25,7 @@ import { jsonBody } from './jsonBody';
 import { MultipartForm } from './multipart';
 import { NETWORK_ERRORS, TransportError, urlForLogs, type HttpRequest, type HttpResponse, type Transport, type TransportOptions } from './http';
 
-export interface N8nTransportOptions {
+interface N8nTransportOptions {
 	/**
 	 * Not tied to the execution's cancel signal: for the cancel request sent after a stop. Give
 	 * such requests their own short deadline (createHttpClient's `deadline`/`timeoutMs`).
@@ -58,7 +58,7 @@ function stringField(value: unknown, key: string): string | undefined {
  * A TransportError for a network failure somewhere in `error`'s cause chain, or undefined when
  * the error is something else (missing credential, SSRF block …), which is thrown as it is.
  */
-export function toTransportError(error: unknown, request: Pick<HttpRequest, 'method' | 'url'>): TransportError | undefined {
+function toTransportError(error: unknown, request: Pick<HttpRequest, 'method' | 'url'>): TransportError | undefined {
 	const links = chain(error);
 	const what = `${request.method} ${urlForLogs(request.url)}`;
 	for (const link of links) {

@@ -22,7 +22,7 @@ import { raceAbort, settle } from './abort';
 import { linkedSignal, systemClock, type Clock } from './clock';
 import { abortErrorFrom, isAbortError, PollTimeoutError, throwIfAborted } from './errors';
 
-export interface PollSchedule {
+interface PollSchedule {
 	/** First check, after the start (submit). */
 	firstDelayMs: number;
 	/** Gap after the first check… */
@@ -51,7 +51,7 @@ export interface PollSchedule {
 	batchTailFactor: number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
+const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 	firstDelayMs: 500,
 	baseDelayMs: 1_300,
 	growth: 0.3,
@@ -68,12 +68,12 @@ export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = {
 };
 
 /** When a job of this kind usually completes, in ms after the start. */
-export interface ExpectedDuration {
+interface ExpectedDuration {
 	lowMs: number;
 	highMs: number;
 }
 
-export interface NextPollOptions {
+interface NextPollOptions {
 	schedule?: Partial<PollSchedule>;
 	expected?: ExpectedDuration;
 	/** `expected` comes from the job's own batch (its first finished jobs), not from earlier ones. */
@@ -94,7 +94,7 @@ export interface NextPollOptions {
  * The wait before check number `attempt` (0 = the first), `elapsedMs` after the start.
  * `random` gives uniform numbers in [0, 1) for the jitter.
  */
-export function nextPollDelay(attempt: number, elapsedMs: number, random: () => number, options: NextPollOptions = {}): number {
+function nextPollDelay(attempt: number, elapsedMs: number, random: () => number, options: NextPollOptions = {}): number {
 	const s = { ...DEFAULT_POLL_SCHEDULE, ...options.schedule };
 	const t = Math.max(0, elapsedMs);
 	const gapAt = (ms: number) => Math.min(s.maxDelayMs, s.baseDelayMs + s.growth * ms);
@@ -124,7 +124,7 @@ export function nextPollDelay(attempt: number, elapsedMs: number, random: () => 
 	return Math.max(s.minDelayMs, Math.round(delay * factor));
 }
 
-export interface PollCheckResult<T> {
+interface PollCheckResult<T> {
 	done: boolean;
 	value: T;
 	/** The provider's queue position while queued (1 = next). */
@@ -133,7 +133,7 @@ export interface PollCheckResult<T> {
 	failed?: boolean;
 }
 
-export interface PollOptions {
+interface PollOptions {
 	clock?: Clock;
 	/** The execution's cancel signal: polling stops at once with an AbortError. */
 	signal: AbortSignal;
@@ -275,7 +275,7 @@ async function checkBefore<R>(
 }
 
 /** A finished job: it was still running at lowMs (0: already done at the first check) and done at highMs. */
-export interface DurationSample extends ExpectedDuration {
+interface DurationSample extends ExpectedDuration {
 	/** Found done long after the previous check, by a schedule without a window: lowMs may be long before the end. */
 	vague?: boolean;
 }

@@ -3,7 +3,7 @@
  * values themselves, and the values of credential headers and fields wherever they appear.
  */
 
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 type Replacer = (match: string, ...groups: string[]) => string;
 

@@ -18,7 +18,7 @@ import {
 	type TransportOptions,
 } from './http';
 
-export interface RetryInfo {
+interface RetryInfo {
 	/** The attempt that failed, from 1. */
 	attempt: number;
 	/** How long the client waits before the next attempt. */
@@ -34,7 +34,7 @@ export interface RetryInfo {
 	retryAfter: boolean;
 }
 
-export interface HttpClientOptions {
+interface HttpClientOptions {
 	clock?: Clock;
 	/** The execution's cancel signal: aborting it stops the client at once (AbortError). */
 	signal: AbortSignal;
@@ -60,7 +60,7 @@ export interface HttpClientOptions {
 	onRetry?: (info: RetryInfo) => void;
 }
 
-export const RETRY_DEFAULTS = {
+const RETRY_DEFAULTS = {
 	maxAttempts: 4,
 	baseDelayMs: 1_000,
 	maxDelayMs: 20_000,
@@ -79,7 +79,7 @@ export function isRetryableStatus(status: number, kind: RequestKind): boolean {
 }
 
 /** Whether a network failure may be retried for a kind. */
-export function isRetryableTransportError(error: TransportError, kind: RequestKind): boolean {
+function isRetryableTransportError(error: TransportError, kind: RequestKind): boolean {
 	if (NETWORK_ERRORS[error.code]?.permanent) return false;
 	return kind !== 'submit' || !error.mayHaveRun;
 }
@@ -100,7 +100,7 @@ function parseRetryAfter(headers: Record<string, string>, now: number): number |
 }
 
 /** Exponential backoff with jitter: base·2^(attempt-1), capped, times a random factor in [0.5, 1]. */
-export function backoffDelay(attempt: number, random: number, baseDelayMs: number, maxDelayMs: number): number {
+function backoffDelay(attempt: number, random: number, baseDelayMs: number, maxDelayMs: number): number {
 	const exp = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt - 1));
 	return Math.round(exp * (0.5 + random / 2));
 }

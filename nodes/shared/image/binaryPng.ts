@@ -55,7 +55,7 @@ export async function providerMaskPng(mask: BinaryMask): Promise<Buffer> {
  * writes it), inflated and counted piece by piece: a print-size mask's rows (12 MB at
  * 12000×8000) are never held at once.
  */
-export async function countWhiteBits(png: Buffer, width: number, height: number): Promise<number> {
+async function countWhiteBits(png: Buffer, width: number, height: number): Promise<number> {
 	const chunks: Buffer[] = [];
 	let header: Buffer | undefined;
 	for (let offset = 8; offset + 8 <= png.length; ) {

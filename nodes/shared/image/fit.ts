@@ -136,7 +136,7 @@ function formatPixels(pixels: number): string {
 	return `${Number((pixels / 1e6).toFixed(1))} MP (${pixels} px)`;
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
 	const mb = bytes / (1024 * 1024);
 	if (mb >= 1) return `${Number(mb.toFixed(1))} MB`;
 	return `${Number((bytes / 1024).toFixed(1))} KB`;

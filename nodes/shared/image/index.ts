@@ -6,7 +6,7 @@
 export { readImageInfo } from './imageInfo';
 export { prepareMask } from './prepare';
 export { fitToLimit, uprightImage, withinLimit, type FittedImage } from './fit';
-export { boxInImage, type PixelBox } from './regions';
+export { boxInImage } from './regions';
 export type {
 	ImageInfo,
 	ImageLimit,

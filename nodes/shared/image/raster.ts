@@ -58,7 +58,7 @@ function nearestIndex(i: number, sourceLength: number, targetLength: number): nu
  * Counts the 255 bytes of a buffer holding only 0 and 255. Four bytes at a time: the low bit of
  * each byte is masked out and the multiply sums the four bits into the top byte.
  */
-export function countWhitePixels(data: Uint8Array): number {
+function countWhitePixels(data: Uint8Array): number {
 	let count = 0;
 	const unalignedHead = Math.min(data.length, (4 - (data.byteOffset & 3)) & 3);
 	for (let i = 0; i < unalignedHead; i++) count += data[i] & 1;

@@ -3,7 +3,7 @@ import { MASK_VALUE, type GreyRaster } from './raster';
 import type { MaskColor, MaskRegion } from './types';
 
 /** A rectangle in whole pixels, clipped to the image; `right` and `bottom` are exclusive. */
-export interface PixelRect {
+interface PixelRect {
 	left: number;
 	top: number;
 	right: number;
@@ -97,7 +97,7 @@ export function rasteriseRects(rects: PixelRect[], width: number, height: number
 }
 
 /** A box in whole pixels: its top-left corner and its size. */
-export interface PixelBox {
+interface PixelBox {
 	left: number;
 	top: number;
 	width: number;

@@ -17,11 +17,11 @@ export const EDIT_MODELS: ReadonlyArray<{ value: EditModel; name: string; descri
 	{ value: 'ideogram-4.6', name: 'Ideogram 4.6 (Precise Edit)', description: 'Precise Edit with sources up to 8192 px a side' },
 ];
 export const DEFAULT_EDIT_MODEL: EditModel = 'ideogram-3';
-export const PRECISE_EDIT_MODELS: readonly PreciseEditModel[] = ['ideogram-4.5', 'ideogram-4.6'];
+const PRECISE_EDIT_MODELS: readonly PreciseEditModel[] = ['ideogram-4.5', 'ideogram-4.6'];
 
 export const modelLabel = (model: EditModel) => EDIT_MODELS.find((m) => m.value === model)?.name ?? model;
 
-export const isPreciseEdit = (model: EditModel | undefined): model is PreciseEditModel => model !== undefined && model !== 'ideogram-3';
+const isPreciseEdit = (model: EditModel | undefined): model is PreciseEditModel => model !== undefined && model !== 'ideogram-3';
 
 /** What the provider takes for the Precise Edit model, or undefined when it does not serve it. */
 export function preciseEditOf(adapter: ProviderAdapter, model: EditModel): PreciseEditAccepts | undefined {
@@ -67,7 +67,7 @@ export const MODEL = parameter(modelEntries()[0], choice(EDIT_MODELS.map((m) => 
 export const modelProperties = modelEntries();
 
 /** displayOptions that show a field only for these models. */
-export const forModels = (models: readonly EditModel[]) => ({ show: { model: [...models] } });
+const forModels = (models: readonly EditModel[]) => ({ show: { model: [...models] } });
 export const PRECISE_ONLY = forModels(PRECISE_EDIT_MODELS);
 export const INPAINT_ONLY = forModels(['ideogram-3']);
 

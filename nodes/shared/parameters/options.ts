@@ -486,7 +486,7 @@ export const OPERATION_OPTIONS = {
 	...runwareOptions,
 };
 
-export const POLL_OPTIONS = {
+const POLL_OPTIONS = {
 	...outputOptions,
 	onTimeout: oneOf(
 		{ displayName: 'On Timeout', name: 'onTimeout', default: 'error', description: 'What to do when the job has not finished within Timeout' },
@@ -499,9 +499,9 @@ export const POLL_OPTIONS = {
 
 type Specs = Record<string, OptionSpec<unknown>>;
 /** Parsed options: each present only when the user set it. */
-export type OptionValues<S extends Specs> = { [K in keyof S]?: Exclude<z.output<S[K]['parse']>, undefined> };
+type OptionValues<S extends Specs> = { [K in keyof S]?: Exclude<z.output<S[K]['parse']>, undefined> };
 export type OperationOptionValues = OptionValues<typeof OPERATION_OPTIONS>;
-export type PollOptionValues = OptionValues<typeof POLL_OPTIONS>;
+type PollOptionValues = OptionValues<typeof POLL_OPTIONS>;
 
 /** The providers that take the option for the operation (and, on Edit, the model: 3.0 unless given). */
 export function providersTaking(spec: OptionSpec<unknown>, operation: OperationName, model: EditModel = DEFAULT_EDIT_MODEL): readonly ProviderAdapter[] {

@@ -34,11 +34,11 @@ import { readParameter } from './parse';
 import { ADDITIONAL_RESOLUTIONS, RESOLUTION, reframeSizes, type Size } from './sizes';
 
 export type SourceSpec = { kind: 'binary'; property: string } | { kind: 'url'; url: string };
-export type MaskSpec = SourceSpec | { kind: 'regions'; regions: MaskRegion[] };
+type MaskSpec = SourceSpec | { kind: 'regions'; regions: MaskRegion[] };
 /** The Precise Edit's region as the user chose it; a box is made pixels of the image once it is loaded. */
-export type EditRegionSpec = { kind: 'auto' } | { kind: 'whole' } | { kind: 'box'; box: MaskRegion };
+type EditRegionSpec = { kind: 'auto' } | { kind: 'whole' } | { kind: 'box'; box: MaskRegion };
 /** Edit with a mask: where the mask comes from, how the user's mask reads, and what the provider is sent. */
-export interface MaskPlan {
+interface MaskPlan {
 	source: MaskSpec;
 	/** The colour that marks the area to repaint in the user's mask (Mask Edit Color). */
 	userEditColor: MaskEditColor;

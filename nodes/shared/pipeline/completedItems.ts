@@ -21,16 +21,16 @@ import { downloadResult } from './outputs';
 import { nodeStateOf, type NodeState } from './processState';
 
 /** Which run of the node, and the node's state in the execution. */
-export interface NodeRun {
+interface NodeRun {
 	state: NodeState;
 	runIndex: number;
 }
 
 /** n8n's reference to binary data it stored, or, for bytes it held inline, what makes them again. */
-export type RememberedBinary = { stored: IBinaryData } | { downloadAgain: { fileName?: string; mimeType: string } };
+type RememberedBinary = { stored: IBinaryData } | { downloadAgain: { fileName?: string; mimeType: string } };
 
 /** An output item as remembered: its JSON, and its binary data without inline bytes. */
-export interface RememberedItem {
+interface RememberedItem {
 	json: IDataObject;
 	binary?: Record<string, RememberedBinary>;
 }

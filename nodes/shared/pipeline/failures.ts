@@ -11,7 +11,7 @@ import { InputError } from '../inputError';
 import type { JobState, OperationName, ProviderAdapter } from '../providers/types';
 
 /** Where a failure happened, as far as it is known (Poll Result may not know the operation). */
-export interface FailureSource {
+interface FailureSource {
 	adapter: ProviderAdapter;
 	operation?: OperationName;
 }
@@ -128,7 +128,7 @@ export function withFinishedItems(error: NodeOperationError | NodeApiError, fini
 const paidJobsOfError = new WeakMap<Error, PaidJob[]>();
 
 /** A job's state, with the size it made when an item has several (Reframe). */
-export type PaidJob = JobState & { resolution?: string };
+type PaidJob = JobState & { resolution?: string };
 
 /**
  * Marks an item's error with the jobs of the same item that did complete (RunComfy makes one job

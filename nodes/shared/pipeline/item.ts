@@ -19,7 +19,7 @@ import { quoteJob, submitJob, waitForJob, type ProviderConnection } from './jobs
 import { buildImageItems, quoteItem, submittedItem, type OutputSettings } from './outputs';
 
 /** What bounds the jobs of all items of one run of the node. */
-export interface JobLimits {
+interface JobLimits {
 	/** Images requested in this execution (Max Images Per Execution). */
 	budget: ImageBudget;
 	/** Size jobs in flight across all items, within the node's concurrency. */
@@ -44,7 +44,7 @@ type LogSubmitted = (requestId: string, numImages: number) => void;
  * function: a local of runJob would stay in its frame while it waits for the job
  * (test/workflows/releasesInputs.test.ts).
  */
-async function submitOnce(provider: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: LogSubmitted) {
+async function submitOnce(connection: ProviderConnection, limits: JobLimits, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: LogSubmitted) {
 	const request = requests[j];
 	requests[j] = undefined;
 	if (!request) throw new Error(`job ${j} submitted twice`);
@@ -54,32 +54,32 @@ async function submitOnce(provider: ProviderConnection, limits: JobLimits, reque
 	const speed = precise ? `${request.model}/${request.options.quality ?? 'medium'}` : request.options.renderingSpeed;
 	limits.budget.take(numImages);
 	const submittedAt = Date.now();
-	const submitted = await submitJob(provider, request, deadline);
+	const submitted = await submitJob(connection, request, deadline);
 	// Logged before anything else can fail: a process that dies while waiting leaves the request id behind.
 	logSubmitted(submitted.requestId, numImages);
 	return { submitted, submittedAt, numImages, speed };
 }
 
 /** Submits request j, then waits for the job, unless the provider answered at once or the user asked only to submit. */
-async function runJob(provider: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: LogSubmitted) {
-	const { submitted, submittedAt, numImages, speed } = await submitOnce(provider, limits, requests, j, deadline, logSubmitted);
+async function runJob(connection: ProviderConnection, limits: JobLimits, plan: ItemPlan, requests: Array<JobRequest | undefined>, j: number, deadline: number, logSubmitted: LogSubmitted) {
+	const { submitted, submittedAt, numImages, speed } = await submitOnce(connection, limits, requests, j, deadline, logSubmitted);
 	if (submitted.status === 'completed' || !plan.waitForCompletion) return submitted;
 	const ref = { provider: plan.adapter.name, operation: plan.operation, requestId: submitted.requestId, numImages };
 	const durationKey = [plan.adapter.name, plan.operation, speed ?? 'DEFAULT', numImages].join(':');
-	return await waitForJob(provider, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
+	return await waitForJob(connection, ref, deadline, { submittedAt, durationKey, cancelWhenGivingUp: true });
 }
 
 /** Price Quote Only: the exact requests, priced; nothing is generated, so nothing counts against the image budget. */
-async function quote(provider: ProviderConnection, limits: JobLimits, { groups }: ItemRequests, settings: OutputSettings, deadline: number) {
+async function quote(connection: ProviderConnection, limits: JobLimits, { groups }: ItemRequests, settings: OutputSettings, deadline: number) {
 	const requests = groups.flat().filter((request): request is JobRequest => request !== undefined);
-	const quotes = await Promise.all(requests.map(async (request) => await limits.slot(async () => await quoteJob(provider, request, deadline))));
+	const quotes = await Promise.all(requests.map(async (request) => await limits.slot(async () => await quoteJob(connection, request, deadline))));
 	return [quoteItem(settings, quotes)];
 }
 
 export async function runItem(runContext: NodeRunContext, limits: JobLimits, plan: ItemPlan, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { sizes } = plan;
 	const deadline = Date.now() + plan.timeoutMs;
-	const provider = await runContext.connect(plan.adapter);
+	const connection = await runContext.connect(plan.adapter);
 	const requests = await loadRequests(runContext, itemIndex, plan);
 	const settings = (size?: Size): OutputSettings => ({
 		itemIndex,
@@ -90,7 +90,7 @@ export async function runItem(runContext: NodeRunContext, limits: JobLimits, pla
 		resolution: size && sizeValue(size),
 		extra: requests.extra,
 	});
-	if (plan.dryRun) return await quote(provider, limits, requests, settings(), deadline);
+	if (plan.dryRun) return await quote(connection, limits, requests, settings(), deadline);
 
 	// How many images each job asks for, kept apart: the requests themselves are let go once sent.
 	const imagesPerJob = requests.groups.map((group) => group.map((request) => request?.options.numImages ?? 1));
@@ -98,7 +98,7 @@ export async function runItem(runContext: NodeRunContext, limits: JobLimits, pla
 	// The jobs of one group (size) run side by side; each is submitted once.
 	const outcomes = await Promise.all(
 		requests.groups.map(async (group, n) => {
-			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(provider, limits, plan, group, j, deadline, logSubmitted))));
+			const settled = await limits.slot(async () => await Promise.allSettled(group.map((_, j) => runJob(connection, limits, plan, group, j, deadline, logSubmitted))));
 			const size = sizes.length > 1 ? sizes[n] : undefined;
 			const finished = settled.flatMap((s) => (s.status === 'fulfilled' ? [{ ...s.value, resolution: size && sizeValue(size) }] : []));
 			const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -121,7 +121,7 @@ export async function runItem(runContext: NodeRunContext, limits: JobLimits, pla
 				return finished.map((job, j) => submittedItem(out, job, imagesPerJob[n][j], size !== undefined));
 			}
 			// A result link that expired before the download: the job is read again from the provider for fresh links.
-			return await buildImageItems({ runContext, deadline, rereadFrom: provider }, out, finished);
+			return await buildImageItems({ runContext, deadline, rereadFrom: connection }, out, finished);
 		}),
 	);
 	return perSize.flat();

@@ -26,26 +26,26 @@ export interface ProviderConnection {
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-function context(provider: ProviderConnection, deadline: number, signal = provider.signal, transport = provider.transport): ProviderContext {
-	return { http: createHttpClient(transport, { signal, deadline }), baseUrl: provider.baseUrl, signal };
+function context(connection: ProviderConnection, deadline: number, signal = connection.signal, transport = connection.transport): ProviderContext {
+	return { http: createHttpClient(transport, { signal, deadline }), baseUrl: connection.baseUrl, signal };
 }
 
 /** Submits a job. Synchronous providers answer with the images; queued ones with a request id. */
-export async function submitJob(provider: ProviderConnection, request: JobRequest, deadline: number): Promise<JobState> {
-	const state = await provider.adapter.submit(context(provider, deadline), request);
-	return failIfTerminalError(provider, state, request.operation);
+export async function submitJob(connection: ProviderConnection, request: JobRequest, deadline: number): Promise<JobState> {
+	const state = await connection.adapter.submit(context(connection, deadline), request);
+	return failIfTerminalError(connection, state, request.operation);
 }
 
 /** Prices a request without running it (Price Quote Only). */
-export async function quoteJob(provider: ProviderConnection, request: JobRequest, deadline: number): Promise<PriceQuote> {
-	if (!provider.adapter.quote) throw new ProviderError({ provider: provider.adapter.displayName, operation: request.operation, message: 'This provider has no price quotes' });
-	return await provider.adapter.quote(context(provider, deadline), request);
+export async function quoteJob(connection: ProviderConnection, request: JobRequest, deadline: number): Promise<PriceQuote> {
+	if (!connection.adapter.quote) throw new ProviderError({ provider: connection.adapter.displayName, operation: request.operation, message: 'This provider has no price quotes' });
+	return await connection.adapter.quote(context(connection, deadline), request);
 }
 
-function failIfTerminalError(provider: ProviderConnection, state: JobState, operation?: string): JobState {
+function failIfTerminalError(connection: ProviderConnection, state: JobState, operation?: string): JobState {
 	if (state.status === 'failed' || state.status === 'cancelled') {
 		throw new ProviderError({
-			provider: provider.adapter.displayName,
+			provider: connection.adapter.displayName,
 			operation,
 			message: state.status === 'cancelled' ? 'The job was cancelled' : (state.error?.message ?? 'The job failed'),
 			providerCode: state.error?.code,
@@ -60,31 +60,31 @@ function failIfTerminalError(provider: ProviderConnection, state: JobState, oper
 	return state;
 }
 
-export async function getJobState(provider: ProviderConnection, job: JobRef, deadline: number): Promise<JobState> {
-	if (!provider.adapter.getState) {
+export async function getJobState(connection: ProviderConnection, job: JobRef, deadline: number): Promise<JobState> {
+	if (!connection.adapter.getState) {
 		throw new ProviderError({
-			provider: provider.adapter.displayName,
+			provider: connection.adapter.displayName,
 			message: 'This provider answers synchronously and keeps no jobs to look up',
 			requestId: job.requestId,
 		});
 	}
-	return await provider.adapter.getState(context(provider, deadline), job);
+	return await connection.adapter.getState(context(connection, deadline), job);
 }
 
 /** What a cancel came to; `status` only where the provider was asked (one without a cancel is not). */
-export interface CancelOutcome {
+interface CancelOutcome {
 	status?: JobStatus;
 	cancelled: boolean;
 	reason?: string;
 }
 
-export async function cancelJob(provider: ProviderConnection, job: JobRef): Promise<CancelOutcome> {
-	if (!provider.adapter.cancel) {
-		return { cancelled: false, reason: provider.adapter.noCancelReason ?? `${provider.adapter.displayName} has no way to cancel a job` };
+export async function cancelJob(connection: ProviderConnection, job: JobRef): Promise<CancelOutcome> {
+	if (!connection.adapter.cancel) {
+		return { cancelled: false, reason: connection.adapter.noCancelReason ?? `${connection.adapter.displayName} has no way to cancel a job` };
 	}
 	const signal = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
-	const ctx = context(provider, Date.now() + CANCEL_TIMEOUT_MS, signal, provider.cleanupTransport);
-	return await provider.adapter.cancel(ctx, job);
+	const ctx = context(connection, Date.now() + CANCEL_TIMEOUT_MS, signal, connection.cleanupTransport);
+	return await connection.adapter.cancel(ctx, job);
 }
 
 /**
@@ -92,7 +92,7 @@ export async function cancelJob(provider: ProviderConnection, job: JobRef): Prom
  * cancelled (it would otherwise run and bill later), and the error carries its request id.
  */
 export async function waitForJob(
-	provider: ProviderConnection,
+	connection: ProviderConnection,
 	job: JobRef,
 	deadline: number,
 	options: {
@@ -109,7 +109,7 @@ export async function waitForJob(
 	const polled = await settle(
 		pollUntilDone(
 			async () => {
-				const checked = await settle(getJobState(provider, job, deadline));
+				const checked = await settle(getJobState(connection, job, deadline));
 				if (!checked.ok) {
 					// A check that failed in a way that may pass (a truncated body, an outage that outlasted
 					// the client's retries) is not the job's end: check again on the schedule, a few times.
@@ -128,7 +128,7 @@ export async function waitForJob(
 				};
 			},
 			{
-				signal: provider.signal,
+				signal: connection.signal,
 				deadline,
 				startedAt: options.submittedAt,
 				// Jobs of the same kind take similar times: polling densely when recent ones finished
@@ -137,15 +137,15 @@ export async function waitForJob(
 			},
 		),
 	);
-	if (polled.ok) return failIfTerminalError(provider, polled.value, job.operation);
+	if (polled.ok) return failIfTerminalError(connection, polled.value, job.operation);
 	const timedOut = polled.error instanceof PollTimeoutError;
 	if (!timedOut && !isAbortError(polled.error)) throw polled.error;
 	if (timedOut && onTimeout === 'returnState' && last) return last;
 	const stillQueued = !last || last.status === 'queued' || last.status === 'submitted';
-	const cancelled = stillQueued && options.cancelWhenGivingUp && provider.adapter.cancel ? await settle(cancelJob(provider, job)) : undefined;
+	const cancelled = stillQueued && options.cancelWhenGivingUp && connection.adapter.cancel ? await settle(cancelJob(connection, job)) : undefined;
 	const cancelNote = cancelled?.ok && cancelled.value.cancelled ? ' It was still queued and has been cancelled.' : '';
 	throw new ProviderError({
-		provider: provider.adapter.displayName,
+		provider: connection.adapter.displayName,
 		operation: job.operation,
 		message: timedOut
 			? `The job did not finish within the timeout (last status: ${last?.status ?? 'unknown'}).${cancelNote}`

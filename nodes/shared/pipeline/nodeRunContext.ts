@@ -17,7 +17,7 @@ export interface NodeRunContext {
 	continueOnFail: boolean;
 	/** No credentials: used for input URLs and result downloads. */
 	download: Transport;
-	/** The provider with this execution's credential, read once per provider. */
+	/** The connection to a provider with this execution's credential (its `connection`), made once per provider. */
 	connect(adapter: ProviderAdapter): Promise<ProviderConnection>;
 	/** API keys seen so far, to redact from anything shown to the user. */
 	secrets(): string[];
@@ -26,7 +26,7 @@ export interface NodeRunContext {
 }
 
 /** A job the provider accepted: where it came from and how to find it again. */
-export interface SubmittedJob {
+interface SubmittedJob {
 	itemIndex: number;
 	provider: ProviderName;
 	operation: OperationName;

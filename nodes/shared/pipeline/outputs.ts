@@ -31,10 +31,10 @@ export interface OutputSettings {
 }
 
 /** How result images are downloaded: within the item's deadline, and from whom a fresh link can be read. */
-export interface Download {
+interface Download {
 	runContext: NodeRunContext;
 	deadline: number;
-	/** The provider that keeps the jobs, to read one again when its result link expired. */
+	/** The connection to the provider that keeps the jobs, to read one again when its result link expired. */
 	rereadFrom?: ProviderConnection;
 }
 

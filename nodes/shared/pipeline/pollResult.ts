@@ -27,15 +27,15 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 			const operation = readParameter(this, i, POLL_OPERATION);
 			const options = parsePollOptions(this.getNodeParameter('options', i, {}));
 			const job = readJobRef(this, i);
-			const provider = await runContext.connect(adapter);
+			const connection = await runContext.connect(adapter);
 			const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
 			const paired = { pairedItem: { item: i } };
 			if (operation === 'getStatus') {
-				const state = await getJobState(provider, job, deadline);
+				const state = await getJobState(connection, job, deadline);
 				return [{ json: statusJson(providerName, job, state), ...paired }];
 			}
 			if (operation === 'cancel') {
-				const outcome = await cancelJob(provider, job);
+				const outcome = await cancelJob(connection, job);
 				const json: IDataObject = { provider: providerName, requestId: job.requestId };
 				if (outcome.status) json.status = outcome.status;
 				json.cancelled = outcome.cancelled;
@@ -43,7 +43,7 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 				return [{ json, ...paired }];
 			}
 			const onTimeout = options.onTimeout === 'returnStatus' ? 'returnState' : 'error';
-			const state = await waitForJob(provider, job, deadline, { onTimeout });
+			const state = await waitForJob(connection, job, deadline, { onTimeout });
 			if (state.status !== 'completed') return [{ json: statusJson(providerName, job, state), ...paired }];
 			const settings = {
 				itemIndex: i,
@@ -53,7 +53,7 @@ export async function executePollResult(this: IExecuteFunctions): Promise<INodeE
 				outputBinaryProperty: options.outputBinaryProperty ?? 'data',
 			};
 			// A result link that expired before the download: the job is read again for fresh links.
-			return await buildImageItems({ runContext, deadline, rereadFrom: provider }, settings, [state]);
+			return await buildImageItems({ runContext, deadline, rereadFrom: connection }, settings, [state]);
 		} catch (error) {
 			const source = { adapter, operation: submittedOperation(items[i]?.json) };
 			if (runContext.continueOnFail) return [errorItem(error, i, source, runContext.secrets())];

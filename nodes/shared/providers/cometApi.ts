@@ -21,7 +21,7 @@ const BASE_URL_HINT =
 	'Check the base URL in the CometAPI credential (normally https://api.cometapi.com). CometAPI has at times removed its Ideogram routes.';
 
 /** CometAPI's envelope first; upstream Ideogram bodies may be passed through, so those next. */
-export function describeCometApiError(status: number, body: Body): ErrorDescription {
+function describeCometApiError(status: number, body: Body): ErrorDescription {
 	const json = isRecord(body.json) ? body.json : undefined;
 	if (json && isRecord(json.error)) {
 		const code = textOf(json.error.code) ?? textOf(json.error.type);
@@ -69,7 +69,7 @@ export function describeCometApiError(status: number, body: Body): ErrorDescript
  * {task_id, task_status}}`, answered instead of `{created, data: [images]}` (docs/providers/cometapi.md).
  * The call was accepted, so it may have been billed; CometAPI documents no route to fetch such a task.
  */
-export function describeCometApiTaskEnvelope(status: number, body: Body): ErrorDescription | undefined {
+function describeCometApiTaskEnvelope(status: number, body: Body): ErrorDescription | undefined {
 	const json = isRecord(body.json) ? body.json : undefined;
 	if (!json || !isRecord(json.data)) return undefined;
 	const taskId = textOf(json.data.task_id);

@@ -2,10 +2,7 @@
  * Provider-neutral value lists (docs/providers/ideogram.md, docs/providers/runware.md) and the few casing helpers the
  * adapters share. Each adapter decides which of these values it sends and how they are spelled.
  */
-import type { MagicPrompt, RenderingSpeed, StyleType } from './types';
-
-export const RENDERING_SPEEDS: readonly RenderingSpeed[] = ['TURBO', 'DEFAULT', 'QUALITY'];
-export const MAGIC_PROMPTS: readonly MagicPrompt[] = ['AUTO', 'ON', 'OFF'];
+import type { StyleType } from './types';
 
 /** Style types Ideogram 3.0 documents (official API, CometAPI, RunComfy). */
 export const IDEOGRAM_STYLE_TYPES: readonly StyleType[] = ['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'];
@@ -23,7 +20,7 @@ export const COLOR_PALETTE_PRESETS = [
 	'PASTEL',
 	'ULTRAMARINE',
 ] as const;
-export type ColorPalettePreset = (typeof COLOR_PALETTE_PRESETS)[number];
+type ColorPalettePreset = (typeof COLOR_PALETTE_PRESETS)[number];
 
 /** `EMBER` / `ember` / `Ember` → `EMBER`, or undefined when it is no preset. */
 export function normalizePalettePreset(name: string): ColorPalettePreset | undefined {

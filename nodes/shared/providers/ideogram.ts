@@ -83,7 +83,7 @@ const lower = (value: string) => value.toLowerCase();
  * number of images and rendering speed (it has no `async` field: it always answers with a
  * generation id, and no seed).
  */
-export function buildIdeogramV2Form(request: JobRequest): MultipartForm {
+function buildIdeogramV2Form(request: JobRequest): MultipartForm {
 	if (preciseModel(request)) return buildPreciseEditForm(request);
 	const o = request.options;
 	const op = request.operation;

@@ -29,7 +29,7 @@ import { type Body, isSuccess, parseWith, readBody, snippet, textOf } from './re
 import { type Where, parameterHint, providerError, statusHint, unexpectedResponse } from './providerErrors';
 import { isRecord } from '../unknownValues';
 
-export const IDEOGRAM_OPERATION_PATHS: Record<OperationName, string> = {
+const IDEOGRAM_OPERATION_PATHS: Record<OperationName, string> = {
 	edit: 'edit',
 	reframe: 'reframe',
 	replaceBackground: 'replace-background',
@@ -109,7 +109,7 @@ export function ideogramFormStart(request: JobRequest): { parts: MultipartPart[]
  * prompt/magic_prompt/style_type; only edit has style_type and character references. Lists
  * repeat their field once per value.
  */
-export function buildIdeogramForm(request: JobRequest): MultipartForm {
+function buildIdeogramForm(request: JobRequest): MultipartForm {
 	const o = request.options;
 	const op = request.operation;
 	const { parts, text, json } = ideogramFormStart(request);
@@ -217,7 +217,7 @@ const REJECT_REASONS: Record<string, { what: string; hint: string }> = {
 const INFLIGHT_LIMIT = 'inflight_limit';
 
 /** The reject reason of a body: Ideogram's `reject_reason`, or CometAPI's envelope `error.code` when it relays one. */
-export function rejectReasonOf(json: unknown): string | undefined {
+function rejectReasonOf(json: unknown): string | undefined {
 	if (!isRecord(json)) return undefined;
 	const own = textOf(json.reject_reason);
 	if (own) return own;
@@ -285,7 +285,7 @@ export function describeIdeogramError(status: number, body: Body, credentialName
 // ---------------------------------------------------------------- adapter
 
 /** A provider serving a copy of Ideogram's v1 API (today CometAPI; Ideogram's own API is v2, in ideogram.ts). */
-export interface IdeogramV1CopyConfig {
+interface IdeogramV1CopyConfig {
 	name: ProviderName;
 	displayName: string;
 	credentialType: ProviderAdapter['credentialType'];

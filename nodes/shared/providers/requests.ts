@@ -15,7 +15,7 @@ export function joinUrl(baseUrl: string, path: string): string {
  * data URI, and the transport writes its base64 straight into the request body, so no full-size
  * string of the image is ever built.
  */
-export function dataUri(image: ImageInput): Base64Text {
+function dataUri(image: ImageInput): Base64Text {
 	return new Base64Text(`data:${image.mimeType};base64,`, image.data);
 }
 

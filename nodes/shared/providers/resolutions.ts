@@ -7,7 +7,7 @@
  */
 
 /** RunComfy's `resolution` enum for ideogram-v3/reframe, in its order. Default: `1152:864 (4:3)`. */
-export const RUNCOMFY_RESOLUTION_LABELS = [
+const RUNCOMFY_RESOLUTION_LABELS = [
 	'1536:640 (12:5)', '1536:576 (8:3)', '1536:512 (3:1)', '1472:704 (23:11)', '1472:640 (23:10)',
 	'1472:576 (23:9)', '1408:704 (2:1)', '1408:640 (11:5)', '1408:576 (22:9)', '1344:768 (7:4)',
 	'1344:704 (21:11)', '1344:640 (21:10)', '1312:736 (41:23)', '1280:800 (8:5)', '1280:768 (5:3)',
@@ -24,9 +24,9 @@ export const RUNCOMFY_RESOLUTION_LABELS = [
 	'576:1536 (3:8)', '576:1472 (9:23)', '576:1408 (9:22)', '512:1536 (1:3)',
 ] as const;
 
-export type RunComfyResolutionLabel = (typeof RUNCOMFY_RESOLUTION_LABELS)[number];
+type RunComfyResolutionLabel = (typeof RUNCOMFY_RESOLUTION_LABELS)[number];
 
-export interface Resolution {
+interface Resolution {
 	width: number;
 	height: number;
 	/** The official API's form and the node's parameter value, e.g. `1280x800`. */
@@ -40,7 +40,7 @@ export interface Resolution {
 const LABEL_PATTERN = /^(\d+):(\d+) \((\d+:\d+)\)$/;
 
 /** All 69 sizes, in RunComfy's order. */
-export const RESOLUTIONS: readonly Resolution[] = RUNCOMFY_RESOLUTION_LABELS.map((label) => {
+const RESOLUTIONS: readonly Resolution[] = RUNCOMFY_RESOLUTION_LABELS.map((label) => {
 	const match = LABEL_PATTERN.exec(label);
 	if (!match) throw new Error(`Malformed resolution label ${label}`);
 	const width = Number(match[1]);
@@ -56,7 +56,7 @@ export function resolutionValue(size: { width: number; height: number }): string
 }
 
 /** One of the 69 sizes, or undefined. */
-export function findResolution(width: number, height: number): Resolution | undefined {
+function findResolution(width: number, height: number): Resolution | undefined {
 	return BY_VALUE.get(`${width}x${height}`);
 }
 
@@ -103,7 +103,7 @@ const FAMILIAR_RATIOS: ReadonlyArray<readonly [string, number]> = [
 ];
 
 /** The familiar ratio nearest to a size (compared on a log scale, so 2:1 and 1:2 are symmetric). */
-export function familiarRatio(size: { width: number; height: number }): { name: string; exact: boolean } {
+function familiarRatio(size: { width: number; height: number }): { name: string; exact: boolean } {
 	const actual = Math.log(size.width / size.height);
 	let best = FAMILIAR_RATIOS[0];
 	for (const candidate of FAMILIAR_RATIOS) {

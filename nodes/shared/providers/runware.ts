@@ -33,14 +33,14 @@ const CREDENTIAL_NAME = 'Runware API';
 const ENDPOINT = '/v1';
 
 /** Runware's AIR ids for the three Ideogram 3.0 editing models (docs/providers/runware.md). */
-export const RUNWARE_MODELS: Record<OperationName, string> = {
+const RUNWARE_MODELS: Record<OperationName, string> = {
 	edit: 'ideogram:4@3',
 	reframe: 'ideogram:4@4',
 	replaceBackground: 'ideogram:4@5',
 };
 
 /** Ideogram Edit with a Precise Edit model (docs/providers/runware.md, "Precise Edit"). */
-export const RUNWARE_PRECISE_EDIT_MODELS: Record<PreciseEditModel, string> = {
+const RUNWARE_PRECISE_EDIT_MODELS: Record<PreciseEditModel, string> = {
 	'ideogram-4.5': 'ideogram:4.5@precise-edit',
 	'ideogram-4.6': 'ideogram:4.6@precise-edit',
 };
@@ -85,7 +85,7 @@ function ideogramSettings(o: GenerationOptions, operation: OperationName): Recor
  * parameter (only "each result uses a different seed"), and Runware refuses unknown parameters
  * (`unknownParameter`), so the seed it reports per image is what the output carries.
  */
-export function buildRunwareTask(request: JobRequest, taskUUID: string): Record<string, unknown> {
+function buildRunwareTask(request: JobRequest, taskUUID: string): Record<string, unknown> {
 	const o = request.options;
 	const rw = o.runware ?? {};
 	const precise = preciseModel(request);
@@ -133,7 +133,7 @@ interface RunwareError {
 }
 
 /** Every error shape Runware uses (docs/providers/runware.md), read leniently: an error must never hide behind a parse error. */
-export function runwareErrors(json: unknown): RunwareError[] {
+function runwareErrors(json: unknown): RunwareError[] {
 	if (!isRecord(json)) return [];
 	const out: RunwareError[] = [];
 	if (Array.isArray(json.errors)) {
@@ -190,7 +190,7 @@ const PARAMETER_LABELS: Record<string, string> = {
  * `src/errors.ts`, the same in runware-python; docs/providers/runware.md, "Errors"). Runware
  * says its codes vary between models and providers, so the class, not the code, decides.
  */
-export type RunwareErrorClass =
+type RunwareErrorClass =
 	| 'validation'
 	| 'auth'
 	| 'quota'
@@ -267,7 +267,7 @@ const VALIDATION_CODES = new Set([
 const VALIDATION_PREFIXES = ['invalid', 'missing', 'conflict', 'duplicate', 'unsupported', 'value', 'array', 'max'];
 
 /** A Runware error code's class, tested in the SDK's order (an `invalidApiKey` is auth before it is validation). */
-export function runwareErrorClass(code: string | undefined): RunwareErrorClass {
+function runwareErrorClass(code: string | undefined): RunwareErrorClass {
 	const c = code ?? '';
 	if (/Credits|Quota|Balance/.test(c) || c === 'quotaExceeded' || c === 'paymentRequired') return 'quota';
 	if (c.includes('RateLimit') || c === 'rateLimitExceeded') return 'rateLimit';
@@ -449,7 +449,7 @@ function inlineBytes(item: Item): Buffer | undefined {
 }
 
 /** One generated image from a Runware result item (sync result or getResponse success item). */
-export function runwareImage(item: Item): GeneratedImage {
+function runwareImage(item: Item): GeneratedImage {
 	const image: GeneratedImage = {};
 	if (item.imageURL) image.url = item.imageURL;
 	const inline = inlineBytes(item);

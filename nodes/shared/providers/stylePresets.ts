@@ -2,7 +2,7 @@
  * Ideogram 3.0 style presets (official `StylePresetV3`, docs/providers/ideogram.md). Runware lists
  * the same 62; RunComfy's `style` object takes them as `style_preset` (docs/providers/runcomfy.md).
  */
-export const STYLE_PRESETS = [
+const STYLE_PRESETS = [
 	'80S_ILLUSTRATION',
 	'90S_NOSTALGIA',
 	'ABSTRACT_ORGANIC',
@@ -67,14 +67,10 @@ export const STYLE_PRESETS = [
 	'WOODBLOCK_PRINT',
 ] as const;
 
-export type StylePreset = (typeof STYLE_PRESETS)[number];
-
-export function isStylePreset(value: string): value is StylePreset {
-	return STYLE_PRESETS.some((preset) => preset === value);
-}
+type StylePreset = (typeof STYLE_PRESETS)[number];
 
 /** `80S_ILLUSTRATION` → `80s Illustration`, `GRAFFITI_II` → `Graffiti II`, `C4D_CARTOON` → `C4D Cartoon`. */
-export function stylePresetLabel(preset: string): string {
+function stylePresetLabel(preset: string): string {
 	return preset
 		.split('_')
 		.map((word) => {

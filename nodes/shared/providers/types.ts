@@ -10,7 +10,7 @@ export type OperationName = 'edit' | 'reframe' | 'replaceBackground';
 export type JobStatus = 'submitted' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export type RenderingSpeed = 'TURBO' | 'DEFAULT' | 'QUALITY';
-export type MagicPrompt = 'AUTO' | 'ON' | 'OFF';
+type MagicPrompt = 'AUTO' | 'ON' | 'OFF';
 export type StyleType = 'AUTO' | 'GENERAL' | 'REALISTIC' | 'DESIGN' | 'FICTION' | 'RENDER_3D' | 'ANIME';
 export type MaskColor = 'black' | 'white';
 

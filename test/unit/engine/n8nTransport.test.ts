@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import FormData from 'form-data';
 
-import { Base64Text, createN8nTransport, isAbortError, MultipartForm, toTransportError, TransportError } from '../../../nodes/shared/engine';
+import { Base64Text, createN8nTransport, isAbortError, MultipartForm, TransportError } from '../../../nodes/shared/engine';
 
 const node: INode = { id: '1', name: 'Ideogram Edit', type: 'n8n-nodes-ideogram-v3.ideogramEdit', typeVersion: 1, position: [0, 0], parameters: {} };
 
@@ -195,10 +195,28 @@ describe('createN8nTransport: errors', () => {
 		expect((error as Error & { cause?: unknown }).cause).toBeUndefined(); // the axios error (with headers) is dropped
 	});
 
-	it('socket hang up and axios timeouts are recognised by their messages', () => {
-		expect(toTransportError(new Error('socket hang up'), { method: 'GET', url: 'https://a' })).toMatchObject({ code: 'ECONNRESET', mayHaveRun: true });
-		expect(toTransportError({ cause: new Error('timeout of 5000ms exceeded') }, { method: 'GET', url: 'https://a' })).toMatchObject({ code: 'ETIMEDOUT' });
-		expect(toTransportError(new Error('unrelated'), { method: 'GET', url: 'https://a' })).toBeUndefined();
+	it.each([
+		['socket hang up', new Error('socket hang up'), { code: 'ECONNRESET', mayHaveRun: true }],
+		['an axios timeout as the cause', Object.assign(new Error('request failed'), { cause: new Error('timeout of 5000ms exceeded') }), { code: 'ETIMEDOUT' }],
+	])('%s is recognised by its message → TransportError', async (_, thrown, expected) => {
+		const { ctx } = fakeCtx({
+			auth: async () => {
+				throw thrown;
+			},
+		});
+		const error = await createN8nTransport(ctx, 'x')({ method: 'GET', url: 'https://api.test' }, signal()).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(TransportError);
+		expect(error).toMatchObject(expected);
+	});
+
+	it('an error with an unrelated message passes through unchanged', async () => {
+		const original = new Error('unrelated');
+		const { ctx } = fakeCtx({
+			auth: async () => {
+				throw original;
+			},
+		});
+		expect(await createN8nTransport(ctx, 'x')({ method: 'GET', url: 'https://api.test' }, signal()).catch((e: unknown) => e)).toBe(original);
 	});
 
 	it('a cancelled execution (axios CanceledError inside NodeApiError) → AbortError', async () => {

@@ -1,22 +1,30 @@
-import {
-	DEFAULT_POLL_SCHEDULE,
-	DurationTracker,
-	isAbortError,
-	nextPollDelay,
-	pollUntilDone,
-	PollTimeoutError,
-	type ExpectedDuration,
-} from '../../../nodes/shared/engine';
+import { DurationTracker, isAbortError, pollUntilDone, PollTimeoutError } from '../../../nodes/shared/engine';
 import { FakeClock, seededRandom } from './fakeClock';
+
+/**
+ * The schedule's numbers: the first check 500 ms after the submit, then a gap of 1.3 s plus 0.3 s
+ * per second waited, between 250 ms and 5 s, each ±10 % (jitter); inside an expected window, checks
+ * on a 500 ms grid until 10 % past its end; a window opening within 9 s is gone to straight.
+ */
+const SCHEDULE = {
+	firstDelayMs: 500,
+	baseDelayMs: 1_300,
+	growth: 0.3,
+	maxDelayMs: 5_000,
+	minDelayMs: 250,
+	jitter: 0.1,
+	denseDelayMs: 500,
+	directFirstMs: 9_000,
+	tailFactor: 1.1,
+};
+/** The gap after a check `t` ms after the submit, without jitter or window. */
+const normalGap = (t: number) => Math.min(SCHEDULE.maxDelayMs, SCHEDULE.baseDelayMs + SCHEDULE.growth * t);
 
 /** The schedule's targets (BENCHMARKS.md): median detection latency and status requests per job. */
 const latencyTargetMs = (jobMs: number) => (jobMs <= 10_000 ? 500 : 0.05 * jobMs);
 const requestBudget = (jobMs: number) => (jobMs <= 10_000 ? 2 + jobMs / 2_000 : 7 + jobMs / 5_000);
 /** A cold job is seen within one normal gap of its end (jitter included), however long it ran. */
-const maxColdLatencyMs = (jobMs: number) => {
-	const s = DEFAULT_POLL_SCHEDULE;
-	return (1 + s.jitter) * Math.min(s.maxDelayMs, s.baseDelayMs + s.firstDelayMs * s.growth + s.growth * jobMs * 1.1);
-};
+const maxColdLatencyMs = (jobMs: number) => (1 + SCHEDULE.jitter) * normalGap(SCHEDULE.firstDelayMs + jobMs * 1.1);
 const JOB_SECONDS = [1, 2, 3, 5, 10, 12, 30, 60, 120];
 
 interface JobRun {
@@ -67,101 +75,141 @@ async function runSeries(meanMs: number, spread: number, jobs: number, learn: bo
 	return { medianLatencyMs: Math.round(medianLatencyMs), meanRequests, maxRequests, maxLatencyMs };
 }
 
-describe('nextPollDelay', () => {
-	const mid = () => 0.5; // no jitter
-	const S = DEFAULT_POLL_SCHEDULE;
-	/** Elapsed times from the first check to well past the longest gap. */
-	const ELAPSED = Array.from({ length: 40 }, (_, i) => S.firstDelayMs + i * 1_500);
-	/** The schedule's gaps over ELAPSED, no jitter, no window. */
-	const gaps = (options: Parameters<typeof nextPollDelay>[3] = {}) => ELAPSED.map((t, i) => nextPollDelay(i + 1, t, mid, options));
-	const nonDecreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
+/** A job's check times through pollUntilDone on the fake clock, the window and queue position as given. */
+interface Watch {
+	/** The clock's random numbers (0.5: no jitter). */
+	random?: () => number;
+	expected?: { lowMs: number; highMs: number };
+	queuePosition?: number;
+	/** Polling starts this long after the submit. */
+	startedBeforeMs?: number;
+	/** Milliseconds past a whole second at which the job is submitted. */
+	offsetMs?: number;
+	schedule?: { firstDelayMs?: number };
+}
 
-	it('first check after the configured first delay; then gaps that grow with the time waited, up to the cap', () => {
-		expect(nextPollDelay(0, 0, mid)).toBe(S.firstDelayMs);
-		const g = gaps();
+/** When pollUntilDone checks a job that runs `untilMs` (ms after its submit), on the fake clock. */
+async function checkTimes(untilMs: number, watch: Watch = {}): Promise<number[]> {
+	const clock = new FakeClock(Date.UTC(2025, 0, 1) + (watch.offsetMs ?? 0), watch.random ?? (() => 0.5));
+	const start = clock.now() - (watch.startedBeforeMs ?? 0);
+	const times: number[] = [];
+	await clock.run(
+		pollUntilDone(
+			async () => {
+				times.push(clock.now() - start);
+				return { done: clock.now() - start >= untilMs, value: 0, queuePosition: watch.queuePosition };
+			},
+			{ clock, signal: new AbortController().signal, deadline: start + untilMs + 120_000, startedAt: start, expected: watch.expected, schedule: watch.schedule },
+		),
+	);
+	return times;
+}
+const gapsOf = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
+const nonDecreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
+
+describe('the poll schedule', () => {
+	const S = SCHEDULE;
+
+	it('first check after the first delay; then gaps that grow with the time waited, up to the cap', async () => {
+		const times = await checkTimes(60_000);
+		expect(times[0]).toBe(S.firstDelayMs);
+		const g = gapsOf(times);
 		expect(nonDecreasing(g)).toBe(true);
 		expect(g[g.length - 1]).toBeGreaterThan(g[0]);
 		expect(Math.max(...g)).toBe(S.maxDelayMs);
 		expect(Math.min(...g)).toBeGreaterThanOrEqual(S.minDelayMs);
+		times.slice(0, -1).forEach((t, i) => expect(g[i]).toBe(Math.round(normalGap(t))));
 	});
 
-	it('jitter stays within its share of the gap, and no gap is shorter than the minimum', () => {
-		for (const t of ELAPSED) {
-			const plain = nextPollDelay(3, t, mid);
-			for (const r of [0, 0.25, 0.75, 0.999999]) {
-				const d = nextPollDelay(3, t, () => r);
-				expect(d).toBeGreaterThanOrEqual(Math.floor(plain * (1 - S.jitter)));
-				expect(d).toBeLessThanOrEqual(Math.ceil(plain * (1 + S.jitter)));
-			}
+	it('jitter stays within its share of the gap, and no gap is shorter than the minimum', async () => {
+		for (const r of [0, 0.25, 0.75, 0.999999]) {
+			const times = await checkTimes(60_000, { random: () => r });
+			gapsOf(times).forEach((d, i) => {
+				expect(d).toBeGreaterThanOrEqual(Math.floor(normalGap(times[i]) * (1 - S.jitter)));
+				expect(d).toBeLessThanOrEqual(Math.ceil(normalGap(times[i]) * (1 + S.jitter)));
+			});
 		}
-		expect(nextPollDelay(0, 0, mid, { schedule: { firstDelayMs: 10 } })).toBe(S.minDelayMs);
+		expect((await checkTimes(1_000, { schedule: { firstDelayMs: 10 } }))[0]).toBe(S.minDelayMs);
 	});
 
-	it('counts the first delay from the submit when polling starts late', () => {
-		for (const late of [100, 300]) expect(late + nextPollDelay(0, late, mid)).toBe(Math.max(S.firstDelayMs, late + S.minDelayMs));
+	it('counts the first delay from the submit when polling starts late', async () => {
+		for (const late of [100, 300]) expect((await checkTimes(5_000, { startedBeforeMs: late }))[0]).toBe(Math.max(S.firstDelayMs, late + S.minDelayMs));
 		// Past the first delay, the first check comes one normal gap later.
-		expect(nextPollDelay(0, 2_000, mid)).toBe(nextPollDelay(1, 2_000, mid));
+		expect((await checkTimes(10_000, { startedBeforeMs: 2_000 }))[0]).toBe(2_000 + normalGap(2_000));
 	});
 
-	it('a phase moves the first check later through the first gap, never past it; later gaps are unchanged', () => {
-		const firsts = [0, 0.25, 0.5, 0.75, 0.999].map((phase) => nextPollDelay(0, 0, mid, { phase }));
-		expect(nonDecreasing(firsts)).toBe(true);
-		expect(firsts[0]).toBe(S.firstDelayMs);
-		expect(firsts[firsts.length - 1]).toBeLessThanOrEqual(S.firstDelayMs + nextPollDelay(1, S.firstDelayMs, mid));
-		expect(gaps({ phase: 0.5 })).toEqual(gaps());
-	});
-
-	it('given the time, dense checks fall on a grid shared by all jobs, at least half a step apart', () => {
+	it('dense checks fall on a grid shared by all jobs, at least half a step apart', async () => {
 		const expected = { lowMs: 2_000, highMs: 4_000 };
 		const grid = S.denseDelayMs;
-		for (const nowMs of [1_000_000, 1_000_123, 1_000_299, 1_000_301, 1_000_599]) {
-			const delay = nextPollDelay(3, 2_500, Math.random, { expected, nowMs });
-			expect((nowMs + delay) % grid).toBe(0);
-			expect(delay).toBeGreaterThanOrEqual(grid / 2);
-			expect(delay).toBeLessThan(grid * 1.5);
+		for (const offsetMs of [0, 123, 299, 301, 599]) {
+			const times = await checkTimes(4_000, { expected, offsetMs, random: Math.random });
+			const dense = times.slice(1).filter((_, i) => times[i] >= expected.lowMs - grid / 2);
+			expect(dense.length).toBeGreaterThanOrEqual(3);
+			times.slice(1).forEach((at, i) => {
+				if (times[i] < expected.lowMs - grid / 2) return;
+				expect((offsetMs + at) % grid).toBe(0);
+				expect(at - times[i]).toBeGreaterThanOrEqual(grid / 2);
+				expect(at - times[i]).toBeLessThan(grid * 1.5);
+			});
 		}
 	});
 
 	describe('with an expected window', () => {
-		const expected: ExpectedDuration = { lowMs: 14_000, highMs: 17_000 };
-		const normal = (attempt: number, t: number) => nextPollDelay(attempt, t, mid);
+		const expected = { lowMs: 14_000, highMs: 17_000 };
 
-		it('goes straight to a window that opens soon', () => {
+		it('goes straight to a window that opens soon', async () => {
 			const soon = { lowMs: S.directFirstMs - 1_000, highMs: S.directFirstMs + 1_000 };
-			expect(nextPollDelay(0, 0, mid, { expected: soon })).toBe(soon.lowMs);
+			expect((await checkTimes(soon.highMs, { expected: soon }))[0]).toBe(soon.lowMs);
 		});
 
-		it('approaches a later window in widening steps, fewer than the normal schedule makes, never past its start', () => {
-			let t = 0;
-			const steps: number[] = [];
-			while (t < expected.lowMs - S.denseDelayMs) {
-				const d = nextPollDelay(steps.length, t, mid, { expected });
-				expect(t + d).toBeLessThanOrEqual(expected.lowMs);
-				steps.push(d);
-				t += d;
-			}
-			expect(t).toBe(expected.lowMs);
+		it('approaches a later window in widening steps, fewer than the normal schedule makes, never past its start', async () => {
+			const times = await checkTimes(expected.highMs, { expected });
+			const reached = times.findIndex((t) => t >= expected.lowMs - S.denseDelayMs);
+			expect(times[reached]).toBe(expected.lowMs);
+			const steps = gapsOf([0, ...times.slice(0, reached + 1)]);
 			expect(nonDecreasing(steps.slice(0, -1))).toBe(true);
-			let normalChecks = 0;
-			for (let u = 0; u < expected.lowMs; normalChecks++) u += normal(normalChecks, u);
-			expect(steps.length).toBeLessThan(normalChecks);
+			const normal = await checkTimes(expected.highMs);
+			expect(steps.length).toBeLessThan(normal.findIndex((t) => t >= expected.lowMs) + 1);
 		});
 
-		it('checks more densely inside the window and a little past its end than the normal schedule; normally after that', () => {
+		it('checks more densely inside the window and a little past its end than the normal schedule; normally after that', async () => {
 			const w = { lowMs: 9_000, highMs: 12_000 };
-			for (const t of [9_000, 10_500, 12_000, 12_000 * S.tailFactor - 100]) {
-				const d = nextPollDelay(5, t, mid, { expected: w });
-				expect(d).toBeLessThan(normal(5, t));
+			const times = await checkTimes(40_000, { expected: w });
+			const g = gapsOf(times);
+			const inside = times.slice(0, -1).map((t, i) => [t, g[i]]);
+			const dense = inside.filter(([t]) => t >= w.lowMs && t < w.highMs * S.tailFactor);
+			expect(dense.map(([t]) => t)).toEqual(expect.arrayContaining([9_000, 10_500, 12_000]));
+			for (const [t, d] of dense) {
+				expect(d).toBeLessThan(normalGap(t));
 				expect(d).toBeGreaterThanOrEqual(S.denseDelayMs);
 			}
-			for (const t of [12_000 * S.tailFactor + 100, 19_000, 40_000]) expect(nextPollDelay(6, t, mid, { expected: w })).toBe(normal(6, t));
-			// A window from the job's own batch (its fastest jobs) is followed further past its end.
-			const t = 12_000 * S.tailFactor + 500;
-			expect(nextPollDelay(6, t, mid, { expected: w, expectedFromBatch: true })).toBeLessThan(normal(6, t));
+			const after = inside.filter(([t]) => t >= w.highMs * S.tailFactor);
+			expect(after.length).toBeGreaterThan(3);
+			for (const [t, d] of after) expect(d).toBe(Math.round(normalGap(t)));
 		});
 
-		it('a job still queued gets the normal gaps', () => {
-			expect(nextPollDelay(4, 14_000, mid, { expected, queuePosition: 3 })).toBe(normal(4, 14_000));
+		it('a window from the job\'s own batch (its fastest jobs) is followed further past its end', async () => {
+			const w = { lowMs: 9_000, highMs: 12_000 };
+			const clock = new FakeClock(undefined, () => 0.5);
+			const tracker = new DurationTracker();
+			const start = clock.now();
+			const times: number[] = [];
+			const job = pollUntilDone(
+				async () => {
+					times.push(clock.now() - start);
+					return { done: clock.now() - start >= 40_000, value: 0 };
+				},
+				{ clock, signal: new AbortController().signal, deadline: start + 160_000, durations: { tracker, key: 'k' } },
+			);
+			// The first job of the batch finishes while this one waits.
+			const firstOfBatch = clock.sleep(1_000).then(() => tracker.record('k', w));
+			await clock.run(Promise.all([job, firstOfBatch]));
+			const pastTail = times.slice(0, -1).filter((t, i) => t >= w.highMs * S.tailFactor && t < w.highMs * 1.5 - S.denseDelayMs && times[i + 1] - t < normalGap(t));
+			expect(pastTail.length).toBeGreaterThan(0);
+		});
+
+		it('a job still queued gets the normal gaps', async () => {
+			expect(await checkTimes(20_000, { expected, queuePosition: 3 })).toEqual(await checkTimes(20_000));
 		});
 	});
 });
@@ -444,10 +492,10 @@ describe('a batch of jobs of one kind, nothing learned yet', () => {
 		);
 		// The first job checks as a lone one would; the others spread over the first gap.
 		const sorted = firstChecks.sort((a, b) => a - b);
-		expect(sorted[0]).toBe(DEFAULT_POLL_SCHEDULE.firstDelayMs);
+		expect(sorted[0]).toBe(SCHEDULE.firstDelayMs);
 		expect(new Set(sorted).size).toBe(sorted.length);
-		const firstGap = nextPollDelay(1, DEFAULT_POLL_SCHEDULE.firstDelayMs, () => 0.5);
-		for (const at of sorted) expect(at).toBeLessThanOrEqual(DEFAULT_POLL_SCHEDULE.firstDelayMs + firstGap * (1 + DEFAULT_POLL_SCHEDULE.jitter));
+		// Spread over the first gap, never past it.
+		for (const at of sorted) expect(at).toBeLessThanOrEqual(SCHEDULE.firstDelayMs + normalGap(SCHEDULE.firstDelayMs) * (1 + SCHEDULE.jitter));
 		const alone = await runJob(new FakeClock(undefined, seededRandom(9)), 7_000);
 		const tracked = await runJob(new FakeClock(undefined, seededRandom(9)), 7_000, new DurationTracker());
 		expect(tracked).toEqual(alone);

@@ -1,13 +1,15 @@
-import { countWhitePixels, resizeNearest } from '../../../nodes/shared/image/raster';
+import { countEditPixels, resizeNearest } from '../../../nodes/shared/image/raster';
 
 describe('raster helpers', () => {
-	it('counts 255 bytes at any alignment and length', () => {
+	it('counts the edit pixels (255 bytes, or the others) at any alignment and length', () => {
 		const backing = Buffer.alloc(64);
 		for (let i = 0; i < 64; i += 3) backing[i] = 255;
 		for (let start = 0; start < 5; start++) {
 			for (const length of [0, 1, 3, 4, 7, 30, 59 - start]) {
 				const slice = backing.subarray(start, start + length);
-				expect(countWhitePixels(slice)).toBe([...slice].filter((value) => value === 255).length);
+				const white = [...slice].filter((value) => value === 255).length;
+				expect(countEditPixels({ data: slice, width: length, height: 1 }, 'white')).toBe(white);
+				expect(countEditPixels({ data: slice, width: length, height: 1 }, 'black')).toBe(length - white);
 			}
 		}
 	});

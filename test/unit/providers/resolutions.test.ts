@@ -1,13 +1,5 @@
-import {
-	RESOLUTIONS,
-	RUNCOMFY_RESOLUTION_LABELS,
-	familiarRatio,
-	findResolution,
-	parseResolution,
-	resolutionOptions,
-	runComfyResolutionLabel,
-} from '../../../nodes/shared/providers/resolutions';
-import { STYLE_PRESETS, isStylePreset, stylePresetLabel, stylePresetOptions } from '../../../nodes/shared/providers/stylePresets';
+import { parseResolution, resolutionOptions, runComfyResolutionLabel } from '../../../nodes/shared/providers/resolutions';
+import { stylePresetOptions } from '../../../nodes/shared/providers/stylePresets';
 
 /** Verbatim from RunComfy's model page (RunComfy ideogram-v3/reframe input schema, `resolution.enum`). */
 const SEED_RUNCOMFY_LABELS = [
@@ -34,16 +26,20 @@ const APPENDIX_A =
 	);
 
 describe('resolutions', () => {
-	it('holds RunComfy’s 69 labels verbatim, in its order', () => {
+	it('holds RunComfy’s 69 labels verbatim, one for each size offered', () => {
 		expect(SEED_RUNCOMFY_LABELS).toHaveLength(69);
-		expect([...RUNCOMFY_RESOLUTION_LABELS]).toEqual(SEED_RUNCOMFY_LABELS);
-		expect(RESOLUTIONS.map((r) => r.runComfyLabel)).toEqual(SEED_RUNCOMFY_LABELS);
+		const labels = resolutionOptions().map((o) => {
+			const [width, height] = o.value.split('x').map(Number);
+			return runComfyResolutionLabel({ width, height });
+		});
+		expect(labels.sort()).toEqual([...SEED_RUNCOMFY_LABELS].sort());
+		for (const label of SEED_RUNCOMFY_LABELS) expect(parseResolution(label)?.runComfyLabel).toBe(label);
 	});
 
 	it('gives the same 69 WxH sizes as the official API', () => {
 		expect(APPENDIX_A).toHaveLength(69);
-		expect(RESOLUTIONS.map((r) => r.value).sort()).toEqual([...APPENDIX_A].sort());
-		for (const r of RESOLUTIONS) expect(r.value).toBe(`${r.width}x${r.height}`);
+		expect(resolutionOptions().map((o) => o.value).sort()).toEqual([...APPENDIX_A].sort());
+		for (const value of APPENDIX_A) expect(parseResolution(value)).toMatchObject({ value, width: Number(value.split('x')[0]), height: Number(value.split('x')[1]) });
 	});
 
 	it('maps each size to its label without computing the ratio', () => {
@@ -51,7 +47,7 @@ describe('resolutions', () => {
 		expect(runComfyResolutionLabel({ width: 1312, height: 736 })).toBe('1312:736 (41:23)');
 		expect(runComfyResolutionLabel({ width: 1152, height: 864 })).toBe('1152:864 (4:3)');
 		expect(runComfyResolutionLabel({ width: 1000, height: 1000 })).toBeUndefined();
-		expect(findResolution(512, 1536)?.ratio).toBe('1:3');
+		expect(parseResolution('512x1536')?.ratio).toBe('1:3');
 	});
 
 	it('parses the forms users and providers write', () => {
@@ -89,25 +85,26 @@ describe('resolutions', () => {
 	});
 
 	it('reads ratios symmetrically', () => {
-		expect(familiarRatio({ width: 1408, height: 704 })).toEqual({ name: '2:1', exact: true });
-		expect(familiarRatio({ width: 704, height: 1408 })).toEqual({ name: '1:2', exact: true });
+		expect(resolutionOptions()).toContainEqual({ name: '2:1 — 1408x704 (2:1)', value: '1408x704' });
+		expect(resolutionOptions()).toContainEqual({ name: '1:2 — 704x1408 (1:2)', value: '704x1408' });
 	});
 });
 
 describe('style presets', () => {
 	it('lists the 62 presets', () => {
-		expect(STYLE_PRESETS).toHaveLength(62);
-		expect(new Set(STYLE_PRESETS).size).toBe(62);
-		expect(isStylePreset('BAUHAUS')).toBe(true);
-		expect(isStylePreset('bauhaus')).toBe(false);
+		const values = stylePresetOptions().map((o) => o.value);
+		expect(values).toHaveLength(62);
+		expect(new Set(values).size).toBe(62);
+		expect(values).toContain('BAUHAUS');
+		expect(values).not.toContain('bauhaus');
 	});
 
 	it('labels them readably', () => {
-		expect(stylePresetLabel('80S_ILLUSTRATION')).toBe('80s Illustration');
-		expect(stylePresetLabel('GRAFFITI_II')).toBe('Graffiti II');
-		expect(stylePresetLabel('C4D_CARTOON')).toBe('C4D Cartoon');
-		expect(stylePresetLabel('SPOTLIGHT_80S')).toBe('Spotlight 80s');
-		expect(stylePresetOptions()).toHaveLength(62);
-		expect(stylePresetOptions()).toContainEqual({ name: 'Magazine Editorial', value: 'MAGAZINE_EDITORIAL' });
+		const options = stylePresetOptions();
+		expect(options).toContainEqual({ name: '80s Illustration', value: '80S_ILLUSTRATION' });
+		expect(options).toContainEqual({ name: 'Graffiti II', value: 'GRAFFITI_II' });
+		expect(options).toContainEqual({ name: 'C4D Cartoon', value: 'C4D_CARTOON' });
+		expect(options).toContainEqual({ name: 'Spotlight 80s', value: 'SPOTLIGHT_80S' });
+		expect(options).toContainEqual({ name: 'Magazine Editorial', value: 'MAGAZINE_EDITORIAL' });
 	});
 });

@@ -1,5 +1,5 @@
-import type { HttpRequest } from '../../../nodes/shared/engine/http';
-import { runwareAdapter as adapter, runwareErrorClass, type RunwareErrorClass } from '../../../nodes/shared/providers/runware';
+import { ProviderError, type HttpRequest } from '../../../nodes/shared/engine';
+import { runwareAdapter as adapter } from '../../../nodes/shared/providers/runware';
 import type { JobRequest } from '../../../nodes/shared/providers/types';
 import seed from './fixtures/runware-doc-examples.json';
 import { RecordingHttp, context, image, jobRequest, providerErrorOf, sentJson } from './helpers';
@@ -355,8 +355,23 @@ describe('Runware adapter: polling', () => {
 		);
 	});
 
+	/** The hint each class of Runware error gives the user. */
+	const HINTS = {
+		auth: /^Check the API key in the Runware API credential\.$/,
+		quota: /balance is used up/,
+		rateLimit: /^Runware is busy/,
+		safety: /^A safety check refused/,
+		provider: /^The model provider behind Runware failed/,
+		timeout: /^The generation timed out at Runware/,
+		notFound: /^Runware has no such task or file/,
+		serverError: /^Runware had a temporary problem/,
+		validation: /^Runware refused the request as invalid/,
+		// A code the package does not know: the HTTP status (400 here) decides.
+		unknown: /^The provider refused the request as invalid/,
+	};
+
 	/** Codes named by Runware's SDKs (`src/errors.ts`), its errors page and its task-polling page, and where each lands. */
-	const CLASSES: Array<[string | undefined, RunwareErrorClass]> = [
+	const CLASSES: Array<[string | undefined, keyof typeof HINTS]> = [
 		['invalidApiKey', 'auth'],
 		['missingApiKey', 'auth'],
 		['authTimeout', 'auth'], // an auth code before it is a timeout
@@ -400,8 +415,11 @@ describe('Runware adapter: polling', () => {
 		[undefined, 'unknown'],
 	];
 
-	it.each(CLASSES)('classes %s as %s, in the order of Runware’s SDK', (code, expected) => {
-		expect(runwareErrorClass(code)).toBe(expected);
+	it.each(CLASSES)('classes %s as %s, in the order of Runware’s SDK (the hint the user sees)', async (code, expected) => {
+		// Read while polling: an error about the request is thrown, one about the generation ends the job failed.
+		const http = new RecordingHttp().json(400, { errors: [{ ...(code === undefined ? {} : { code }), message: 'm' }] });
+		const state = await adapter.getState!(context(http), job).catch((error: unknown) => ({ error: error instanceof ProviderError ? error.details : error }));
+		expect(state.error).toMatchObject({ hint: expect.stringMatching(HINTS[expected]) });
 	});
 
 	/** Whether each class is sent again on submit (same taskUUID) and read again while polling. */
