@@ -11,7 +11,7 @@
 import type { FakeServer, FaultSpec, ProviderName } from '../fakes';
 import { shutdownEngine } from '../harness/engine';
 import {
-	captureLogs,
+	captureLogsForFile,
 	closeFakes,
 	DISPLAY,
 	errorText,
@@ -29,12 +29,8 @@ import {
 
 jest.setTimeout(60_000);
 
-let restoreConsole: () => void;
-beforeAll(() => {
-	restoreConsole = captureLogs();
-});
+captureLogsForFile();
 afterAll(async () => {
-	restoreConsole();
 	await closeFakes();
 	await shutdownEngine();
 });

@@ -7,9 +7,9 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { shutdownEngine, testBinary } from '../harness/engine';
+import { testBinary } from '../harness/engine';
 import { imageItem, makeImage, makeMask } from '../harness/workflows';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName } from '../fakes';
+import { PROVIDERS, type ProviderName } from '../fakes';
 import {
 	NODE_OF,
 	OPERATION_PATH,
@@ -28,6 +28,7 @@ import {
 	startFileServer,
 	submits,
 } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 type Operation = 'edit' | 'reframe' | 'replaceBackground';
 const OPERATIONS: Operation[] = ['edit', 'reframe', 'replaceBackground'];
@@ -42,22 +43,13 @@ const PROMPT: Record<Operation, string | undefined> = {
 	replaceBackground: 'a beach at sunset',
 };
 
-let fakes: Record<ProviderName, FakeServer>;
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 let image: Buffer;
 let mask: Buffer;
 
 beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
 	image = await makeImage({ width: W, height: H });
 	mask = await makeMask(W, H, RECT, 'black');
-});
-beforeEach(() => {
-	for (const f of Object.values(fakes)) f.reset();
-});
-afterAll(async () => {
-	await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
-	await shutdownEngine();
 });
 
 /** `submitOnly`: queued providers only submit (for tests that look at the request alone). */
