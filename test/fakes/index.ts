@@ -28,9 +28,16 @@ const SPECS: Record<ProviderName, () => ProviderSpec<never>> = {
 	ideogram: ideogramV2Spec as () => ProviderSpec<never>,
 };
 
-export function startFake(provider: ProviderName, options: FakeOptions = {}): Promise<FakeServer> {
+/** A fake that does not listen yet: `start()` gives it its port and URL. */
+export type UnstartedFake = FakeServer & { start(): Promise<FakeServer> };
+
+export function createFake(provider: ProviderName, options: FakeOptions = {}): UnstartedFake {
 	if (!SPECS[provider]) throw new Error(`unknown provider ${provider}`);
-	return new FakeCore(SPECS[provider](), options).start();
+	return new FakeCore(SPECS[provider](), options);
+}
+
+export function startFake(provider: ProviderName, options: FakeOptions = {}): Promise<FakeServer> {
+	return createFake(provider, options).start();
 }
 
 export type AllFakes = Record<ProviderName, FakeServer> & {

@@ -5,23 +5,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { shutdownEngine } from '../harness/engine';
 import { imageItem, makeImage } from '../harness/workflows';
-import { startFake, type FakeServer, type ProviderName } from '../fakes';
+import { PROVIDERS } from '../fakes';
 import { BAD_INPUTS, RUN_IN_REAL_N8N, validParameters } from './support/badInputs';
 import { nodeError, oneNode, run, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
-let fakes: Record<ProviderName, FakeServer>;
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 let image: Buffer;
 beforeAll(async () => {
-	const started = await Promise.all((['runComfy', 'runware', 'cometApi', 'ideogram'] as const).map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = { runComfy: started[0], runware: started[1], cometApi: started[2], ideogram: started[3] };
 	image = await makeImage();
-});
-beforeEach(() => Object.values(fakes).forEach((f) => f.reset()));
-afterAll(async () => {
-	await Promise.all(Object.values(fakes).map((f) => f.close()));
-	await shutdownEngine();
 });
 
 const requestsAtAllFakes = () => Object.values(fakes).reduce((sum, f) => sum + f.requests.length, 0);

@@ -7,9 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { demoWorkflow, EDITED_BANNER, PRICE_TAG, productPhoto } from '../../scripts/demo';
-import { binaryBytes, shutdownEngine } from '../harness/engine';
-import { startFake, type FakeServer } from '../fakes';
+import { binaryBytes } from '../harness/engine';
 import { decodeDataUri, run, submits } from './support/engineTest';
+import { fakeForFile } from './support/fakes';
 
 interface Box {
 	left: number;
@@ -38,15 +38,7 @@ async function boxOf(image: Buffer, inside: (pixel: Buffer, corner: Buffer) => b
 	return box;
 }
 
-let fake: FakeServer;
-
-beforeAll(async () => {
-	fake = await startFake('runComfy', { jobDurationMs: 10 });
-});
-afterAll(async () => {
-	await fake.close();
-	await shutdownEngine();
-});
+const fake = fakeForFile('runComfy', { jobDurationMs: 10 });
 
 test("the Edit's mask lies over the price tag of the banner it edits", async () => {
 	const result = await run(demoWorkflow('runComfy', await productPhoto()), [fake]);

@@ -110,7 +110,7 @@ export function serialize(value: unknown): string {
  * which n8n-core's ErrorReporter writes to and which LoggerProxy forwards to once it exists) at
  * every level, debug included; LoggerProxy itself; console calls; and direct stream writes.
  */
-export function captureLogs(): () => void {
+function captureLogs(): () => void {
 	const line =
 		(level: string) =>
 		(message: string, metadata?: unknown) =>
@@ -143,6 +143,15 @@ export function captureLogs(): () => void {
 		spies.forEach((s) => s.mockRestore());
 		streams.forEach((restore) => restore());
 	};
+}
+
+/** `captureLogs` from before the test file's first test until after its last. */
+export function captureLogsForFile(): void {
+	let restore = () => {};
+	beforeAll(() => {
+		restore = captureLogs();
+	});
+	afterAll(() => restore());
 }
 
 /** Runs one node of `c.node` (default Replace Background) over tiny images against `server`. */

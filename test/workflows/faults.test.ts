@@ -11,7 +11,7 @@
 import type { FakeServer, FaultSpec, ProviderName } from '../fakes';
 import { shutdownEngine } from '../harness/engine';
 import {
-	captureLogs,
+	captureLogsForFile,
 	closeFakes,
 	DISPLAY,
 	errorText,
@@ -29,12 +29,8 @@ import {
 
 jest.setTimeout(60_000);
 
-let restoreConsole: () => void;
-beforeAll(() => {
-	restoreConsole = captureLogs();
-});
+captureLogsForFile();
 afterAll(async () => {
-	restoreConsole();
 	await closeFakes();
 	await shutdownEngine();
 });
@@ -101,6 +97,19 @@ const permanent = (status: number, advice: RegExp): Row => ({
 
 const MAY_HAVE_RUN = /may have run \(and been billed\)/;
 
+/**
+ * A connection reset on submit, `paid` jobs billed: the client cannot tell a reset before from one
+ * after the provider accepted the job (the body was sent either way), so only Runware, whose
+ * taskUUID makes a re-send harmless (a second one is answered conflictTaskUUID and polled),
+ * retries; the others say the job may have run.
+ */
+const resetOnSubmit = (paid: number): Record<ProviderName, Expected> => ({
+	runware: ok(2),
+	runComfy: fails(1, paid, /RunComfy/, MAY_HAVE_RUN),
+	cometApi: fails(1, paid, /CometAPI/, MAY_HAVE_RUN),
+	ideogram: fails(1, paid, /Ideogram/, MAY_HAVE_RUN),
+});
+
 /** Each fault the fakes can inject × each provider, and what must come of it. */
 const MATRIX: Row[] = [
 	// ── transient: success, exactly one paid job ──
@@ -156,14 +165,7 @@ const MATRIX: Row[] = [
 	{
 		name: 'connection reset before accept, on submit',
 		faults: onSubmit({ kind: 'resetBeforeAccept' }),
-		// The client cannot tell a reset before from one after the provider accepted the job (the
-		// body was sent either way): only Runware, whose taskUUID makes a re-send harmless, retries.
-		expect: {
-			runware: ok(2),
-			runComfy: fails(1, 0, /RunComfy/, MAY_HAVE_RUN),
-			cometApi: fails(1, 0, /CometAPI/, MAY_HAVE_RUN),
-			ideogram: fails(1, 0, /Ideogram/, MAY_HAVE_RUN),
-		},
+		expect: resetOnSubmit(0),
 	},
 	{
 		name: 'slow submit answer (1.5 s), within the timeout',
@@ -192,13 +194,7 @@ const MATRIX: Row[] = [
 	{
 		name: 'connection reset after accept, on submit (ambiguous)',
 		faults: onSubmit({ kind: 'resetAfterAccept' }),
-		expect: {
-			// Same taskUUID re-sent → conflictTaskUUID → polled → success.
-			runware: ok(2),
-			runComfy: fails(1, 1, /RunComfy/, MAY_HAVE_RUN),
-			cometApi: fails(1, 1, /CometAPI/, MAY_HAVE_RUN),
-			ideogram: fails(1, 1, /Ideogram/, MAY_HAVE_RUN),
-		},
+		expect: resetOnSubmit(1),
 		check: (p, f) => {
 			if (p !== 'runware') return;
 			const [first, second] = taskUuids(f);

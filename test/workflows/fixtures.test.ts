@@ -6,24 +6,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
-import { shutdownEngine, type WorkflowJson } from '../harness/engine';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName } from '../fakes';
+import type { WorkflowJson } from '../harness/engine';
+import { PROVIDERS } from '../fakes';
 import { checkImageBinary, maskMismatches, multipartFields, multipartFile, run, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 const DIR = path.join(__dirname, 'fixtures');
 
-let fakes: Record<ProviderName, FakeServer>;
-beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
-});
-beforeEach(() => {
-	for (const f of Object.values(fakes)) f.reset();
-});
-afterAll(async () => {
-	await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
-	await shutdownEngine();
-});
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 
 function load(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as WorkflowJson;

@@ -7,11 +7,10 @@
  */
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { startFake, type FakeServer } from '../fakes';
-import { shutdownEngine } from '../harness/engine';
 import { chain, imageItem, makeImage, makeMask, packageNode } from '../harness/workflows';
-import { captureLogs, seen } from './faults.kit';
+import { captureLogsForFile, seen } from './faults.kit';
 import { NODE_OF, checkImageBinary, downloads, maskMismatches, multipartFields, nodeError, oneNode, run, submits } from './support/engineTest';
+import { fakeForFile } from './support/fakes';
 
 type Operation = 'edit' | 'reframe' | 'replaceBackground';
 const W = 256;
@@ -23,27 +22,16 @@ const ROUTE: Record<Operation, string> = {
 	replaceBackground: '/v2/image/replace-background/ideogram-3',
 };
 
-let fake: FakeServer;
+captureLogsForFile();
+const fake = fakeForFile('ideogram', { jobDurationMs: 300, deprecationNotice: false });
 let image: Buffer;
 let mask: Buffer;
-let restoreConsole: () => void;
 
 jest.setTimeout(30_000);
 
 beforeAll(async () => {
-	restoreConsole = captureLogs();
-	fake = await startFake('ideogram', { jobDurationMs: 300 });
 	image = await makeImage({ width: W, height: H });
 	mask = await makeMask(W, H, RECT, 'black');
-});
-beforeEach(() => {
-	fake.reset();
-	fake.setOptions({ jobDurationMs: 300, deprecationNotice: false });
-});
-afterAll(async () => {
-	restoreConsole();
-	await fake.close();
-	await shutdownEngine();
 });
 
 function parameters(operation: Operation, options: IDataObject = {}, extra: IDataObject = {}): IDataObject {

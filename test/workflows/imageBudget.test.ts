@@ -5,20 +5,12 @@
  */
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { shutdownEngine, TEST_LOOP_NODE, type RunResult, type WorkflowJson } from '../harness/engine';
+import { TEST_LOOP_NODE, type RunResult, type WorkflowJson } from '../harness/engine';
 import { chain, imageItem, makeImage, packageNode } from '../harness/workflows';
-import { startFake, type FakeServer } from '../fakes';
 import { nodeError, oneNode, run, submits } from './support/engineTest';
+import { fakeForFile } from './support/fakes';
 
-let fake: FakeServer;
-beforeAll(async () => {
-	fake = await startFake('runComfy', { jobDurationMs: 50 });
-});
-beforeEach(() => fake.reset());
-afterAll(async () => {
-	await fake.close();
-	await shutdownEngine();
-});
+const fake = fakeForFile('runComfy', { jobDurationMs: 50 });
 
 const items = async (n: number) => {
 	const image = await makeImage();

@@ -9,9 +9,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { shutdownEngine, testBinary, type TestItem } from '../harness/engine';
+import { testBinary, type TestItem } from '../harness/engine';
 import { imageItem, makeImage, makeMask } from '../harness/workflows';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName, type RecordedRequest } from '../fakes';
+import { PROVIDERS, type ProviderName, type RecordedRequest } from '../fakes';
 import {
 	decodeDataUri,
 	makeTransparentMask,
@@ -25,6 +25,7 @@ import {
 	type FileServer,
 	type Rect,
 } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 const W = 256;
 const H = 192;
@@ -38,14 +39,12 @@ const DEFAULT_EDIT_COLOR: Record<ProviderName, 'black' | 'white'> = {
 	ideogram: 'black',
 };
 
-let fakes: Record<ProviderName, FakeServer>;
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 let files: FileServer;
 let image: Buffer;
 const masks: Record<string, Buffer> = {};
 
 beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
 	image = await makeImage({ width: W, height: H });
 	masks.black = await makeMask(W, H, RECT, 'black');
 	masks.white = await makeMask(W, H, RECT, 'white');
@@ -58,13 +57,8 @@ beforeAll(async () => {
 	masks.noAlpha = await sharp(masks.black).removeAlpha().png().toBuffer();
 	files = await startFileServer({ '/masks/black.png': { body: masks.black, type: 'image/png' } });
 });
-beforeEach(() => {
-	for (const f of Object.values(fakes)) f.reset();
-});
 afterAll(async () => {
-	await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
 	await files?.close();
-	await shutdownEngine();
 });
 
 /** Edit parameters; queued providers only submit (the mask is all these tests look at). */

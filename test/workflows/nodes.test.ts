@@ -6,9 +6,9 @@
  */
 import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { shutdownEngine, testBinary, type TestItem } from '../harness/engine';
+import { testBinary, type TestItem } from '../harness/engine';
 import { chain, imageItem, makeImage, makeMask, packageNode } from '../harness/workflows';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName, type RecordedRequest } from '../fakes';
+import { PROVIDERS, type ProviderName, type RecordedRequest } from '../fakes';
 import {
 	NODE_OF,
 	checkImageBinary,
@@ -25,6 +25,7 @@ import {
 	submits,
 	type FileServer,
 } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 type Operation = 'edit' | 'reframe' | 'replaceBackground';
 const OPERATIONS: Operation[] = ['edit', 'reframe', 'replaceBackground'];
@@ -34,15 +35,13 @@ const QUEUED: ProviderName[] = ['runComfy', 'runware', 'ideogram'];
 const BIN = { width: 256, height: 192, rect: { left: 64, top: 48, width: 96, height: 64 } };
 const URL_IMG = { width: 320, height: 240, rect: { left: 80, top: 60, width: 120, height: 80 } };
 
-let fakes: Record<ProviderName, FakeServer>;
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10, queueMs: 0 });
 let files: FileServer;
 let image: Buffer;
 let mask: Buffer;
 let urlImage: Buffer;
 
 beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
 	image = await makeImage(BIN);
 	mask = await makeMask(BIN.width, BIN.height, BIN.rect, 'black');
 	urlImage = await makeImage({ ...URL_IMG, format: 'jpeg', color: '#cc6633' });
@@ -52,16 +51,10 @@ beforeAll(async () => {
 	});
 });
 beforeEach(() => {
-	for (const f of Object.values(fakes)) {
-		f.reset();
-		f.setOptions({ jobDurationMs: 10, queueMs: 0 });
-	}
 	files.requests.length = 0;
 });
 afterAll(async () => {
-	await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
 	await files?.close();
-	await shutdownEngine();
 });
 
 function parameters(operation: Operation, provider: ProviderName, extra: IDataObject = {}, options: IDataObject = {}): IDataObject {

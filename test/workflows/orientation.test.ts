@@ -8,11 +8,12 @@
 import type { IDataObject } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { shutdownEngine, testBinary, type TestItem } from '../harness/engine';
+import { testBinary, type TestItem } from '../harness/engine';
 import { makeMask } from '../harness/workflows';
 import { editBox, markerBox, phonePhoto, storedOrientation, type PhoneOrientation, type Rect } from '../harness/phonePhoto';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName, type RecordedRequest } from '../fakes';
+import { PROVIDERS, type ProviderName, type RecordedRequest } from '../fakes';
 import { NODE_OF, decodeDataUri, multipartFile, oneNode, run, startFileServer, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 /** Seen upright; for 6 and 8 the file's own pixels are 400×300. */
 const SEEN = { 3: { width: 400, height: 300 }, 6: { width: 300, height: 400 }, 8: { width: 300, height: 400 } } as const;
@@ -20,19 +21,7 @@ const MARKER: Rect = { left: 40, top: 60, width: 80, height: 100 };
 const ORIENTATIONS: PhoneOrientation[] = [3, 6, 8];
 const PROVIDER_EDIT_COLOR: Record<ProviderName, 'black' | 'white'> = { runComfy: 'white', runware: 'white', cometApi: 'black', ideogram: 'black' };
 
-let fakes: Record<ProviderName, FakeServer>;
-
-beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
-});
-beforeEach(() => {
-	for (const f of Object.values(fakes)) f.reset();
-});
-afterAll(async () => {
-	await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
-	await shutdownEngine();
-});
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 
 /** What the fake received as the image and the mask: data URIs (RunComfy, Runware) or multipart files (CometAPI, Ideogram). */
 function received(provider: ProviderName, req: RecordedRequest): { image: unknown; mask?: Buffer } {

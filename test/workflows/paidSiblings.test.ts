@@ -3,20 +3,11 @@
  * When one of them fails, the other two still finish and are reported (not thrown away): in the
  * node's error without Continue On Fail, and in the error item's details with it.
  */
-import { shutdownEngine } from '../harness/engine';
 import { imageItem, makeImage } from '../harness/workflows';
-import { startFake, type FakeServer } from '../fakes';
 import { nodeError, oneNode, run } from './support/engineTest';
+import { fakeForFile } from './support/fakes';
 
-let fake: FakeServer;
-beforeAll(async () => {
-	fake = await startFake('runComfy', { jobDurationMs: 150 });
-});
-beforeEach(() => fake.reset());
-afterAll(async () => {
-	await fake.close();
-	await shutdownEngine();
-});
+const fake = fakeForFile('runComfy', { jobDurationMs: 150 });
 
 async function threeImagesOneFailing(settings?: { onError: 'continueRegularOutput' }) {
 	fake.inject({ on: 'any', kind: 'jobFailed' }); // the first job created fails

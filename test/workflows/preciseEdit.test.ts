@@ -8,16 +8,18 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startFake, type FakeServer, type RecordedRequest } from '../fakes';
-import { shutdownEngine, testBinary } from '../harness/engine';
+import type { RecordedRequest } from '../fakes';
+import { testBinary } from '../harness/engine';
 import { chain, makeImage, makeMask, packageNode } from '../harness/workflows';
-import { captureLogs } from './faults.kit';
+import { captureLogsForFile } from './faults.kit';
 import { checkImageBinary, decodeDataUri, imageMeta, maskMismatches, multipartFields, nodeError, oneNode, run, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 const W = 640;
 const H = 480;
 const RECT = { left: 160, top: 120, width: 192, height: 144 };
 type Provider = 'ideogram' | 'runware';
+const PROVIDERS: readonly Provider[] = ['ideogram', 'runware'];
 type Model = 'ideogram-4.5' | 'ideogram-4.6';
 const MODELS: Model[] = ['ideogram-4.5', 'ideogram-4.6'];
 
@@ -27,30 +29,21 @@ const RUNWARE_MODEL: Record<Model, string> = { 'ideogram-4.5': 'ideogram:4.5@pre
 /** The mask colour of the area to change, as each provider reads it. */
 const EDIT_COLOR: Record<Provider, 'black' | 'white'> = { ideogram: 'black', runware: 'white' };
 
-const fakes = {} as Record<Provider, FakeServer>;
+captureLogsForFile();
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 100 });
 let image: Buffer;
 let mask: Buffer;
 let logo: Buffer;
 let product: Buffer;
-let restoreConsole: () => void;
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-	restoreConsole = captureLogs();
-	fakes.ideogram = await startFake('ideogram', { jobDurationMs: 100 });
-	fakes.runware = await startFake('runware', { jobDurationMs: 100 });
 	image = await makeImage({ width: W, height: H });
 	// The user's mask: white marks the label to repaint, as most editors draw it.
 	mask = await makeMask(W, H, RECT, 'white');
 	logo = await makeImage({ width: 200, height: 120, color: '#cc2222' });
 	product = await makeImage({ width: 300, height: 300, format: 'jpeg', color: '#22aa44' });
-});
-beforeEach(() => Object.values(fakes).forEach((f) => f.reset()));
-afterAll(async () => {
-	restoreConsole();
-	await Promise.all(Object.values(fakes).map((f) => f.close()));
-	await shutdownEngine();
 });
 
 type MaskKind = 'binary' | 'regions' | 'none';

@@ -7,9 +7,9 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { shutdownEngine, testBinary } from '../harness/engine';
+import { testBinary } from '../harness/engine';
 import { imageItem, makeImage, makeMask } from '../harness/workflows';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName } from '../fakes';
+import { PROVIDERS, type ProviderName } from '../fakes';
 import {
 	NODE_OF,
 	OPERATION_PATH,
@@ -28,6 +28,7 @@ import {
 	startFileServer,
 	submits,
 } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 type Operation = 'edit' | 'reframe' | 'replaceBackground';
 const OPERATIONS: Operation[] = ['edit', 'reframe', 'replaceBackground'];
@@ -42,22 +43,13 @@ const PROMPT: Record<Operation, string | undefined> = {
 	replaceBackground: 'a beach at sunset',
 };
 
-let fakes: Record<ProviderName, FakeServer>;
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 let image: Buffer;
 let mask: Buffer;
 
 beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
 	image = await makeImage({ width: W, height: H });
 	mask = await makeMask(W, H, RECT, 'black');
-});
-beforeEach(() => {
-	for (const f of Object.values(fakes)) f.reset();
-});
-afterAll(async () => {
-	await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
-	await shutdownEngine();
 });
 
 /** `submitOnly`: queued providers only submit (for tests that look at the request alone). */
@@ -428,55 +420,26 @@ describe('options a provider does not take are refused, though the panel does no
 	 * the node, which refuses it with a NodeOperationError naming option and provider before any
 	 * request, rather than n8n dropping it unseen.
 	 */
-	const cases: Array<{
-		name: string;
-		provider: ProviderName;
-		operation: Operation;
-		options: IDataObject;
-		option: string;
-		words: string[];
-		extraBinary?: boolean;
-	}> = [
-		{ name: 'Color Palette on Runware', provider: 'runware', operation: 'edit', options: { colorPalette: 'EMBER' }, option: 'colorPalette', words: ['Color Palette', 'Runware'] },
-		{
-			name: 'style reference images on RunComfy',
-			provider: 'runComfy',
-			operation: 'replaceBackground',
-			options: { styleReferenceImages: 'style1' },
-			option: 'styleReferenceImages',
-			words: ['Style Reference', 'RunComfy'],
-			extraBinary: true,
-		},
-		{ name: 'Style Type on Ideogram reframe', provider: 'ideogram', operation: 'reframe', options: { styleType: 'REALISTIC' }, option: 'styleType', words: ['Style Type', 'Ideogram', 'Reframe'] },
-		{
-			name: 'Style Type on CometAPI replace background',
-			provider: 'cometApi',
-			operation: 'replaceBackground',
-			options: { styleType: 'GENERAL' },
-			option: 'styleType',
-			words: ['Style Type', 'CometAPI', 'Replace Background'],
-		},
-		{
-			name: 'character reference on RunComfy edit',
-			provider: 'runComfy',
-			operation: 'edit',
-			options: { characterReferenceImage: 'style1' },
-			option: 'characterReferenceImage',
-			words: ['Character Reference', 'RunComfy'],
-			extraBinary: true,
-		},
-		{ name: 'Magic Prompt on RunComfy reframe', provider: 'runComfy', operation: 'reframe', options: { magicPrompt: 'ON' }, option: 'magicPrompt', words: ['Magic Prompt', 'RunComfy'] },
-		{ name: 'Runware-only output format on Ideogram', provider: 'ideogram', operation: 'edit', options: { outputFormat: 'PNG' }, option: 'outputFormat', words: ['Runware', 'Ideogram'] },
-		{ name: 'Color Palette on Ideogram edit (v2 inpaint has none)', provider: 'ideogram', operation: 'edit', options: { colorPalette: 'EMBER' }, option: 'colorPalette', words: ['Color Palette', 'Ideogram', 'Edit'] },
-		{ name: 'Magic Prompt on Ideogram Replace Background (v2 has none)', provider: 'ideogram', operation: 'replaceBackground', options: { magicPrompt: 'ON' }, option: 'magicPrompt', words: ['Magic Prompt', 'Ideogram'] },
-		{ name: 'Seed on Ideogram Replace Background (v2 has none)', provider: 'ideogram', operation: 'replaceBackground', options: { seed: 7 }, option: 'seed', words: ['Seed', 'Ideogram'] },
-		{ name: 'Price Quote Only on RunComfy', provider: 'runComfy', operation: 'reframe', options: { dryRun: true }, option: 'dryRun', words: ['Price Quote Only', 'RunComfy'] },
+	/** `options`: the one option set; `extraBinary`: the item also has the binary field `style1` the option names. */
+	const cases: Array<{ name: string; provider: ProviderName; operation: Operation; options: IDataObject; words: string[]; extraBinary?: boolean }> = [
+		{ name: 'Color Palette on Runware', provider: 'runware', operation: 'edit', options: { colorPalette: 'EMBER' }, words: ['Color Palette', 'Runware'] },
+		{ name: 'style reference images on RunComfy', provider: 'runComfy', operation: 'replaceBackground', options: { styleReferenceImages: 'style1' }, words: ['Style Reference', 'RunComfy'], extraBinary: true },
+		{ name: 'Style Type on Ideogram reframe', provider: 'ideogram', operation: 'reframe', options: { styleType: 'REALISTIC' }, words: ['Style Type', 'Ideogram', 'Reframe'] },
+		{ name: 'Style Type on CometAPI replace background', provider: 'cometApi', operation: 'replaceBackground', options: { styleType: 'GENERAL' }, words: ['Style Type', 'CometAPI', 'Replace Background'] },
+		{ name: 'character reference on RunComfy edit', provider: 'runComfy', operation: 'edit', options: { characterReferenceImage: 'style1' }, words: ['Character Reference', 'RunComfy'], extraBinary: true },
+		{ name: 'Magic Prompt on RunComfy reframe', provider: 'runComfy', operation: 'reframe', options: { magicPrompt: 'ON' }, words: ['Magic Prompt', 'RunComfy'] },
+		{ name: 'Runware-only output format on Ideogram', provider: 'ideogram', operation: 'edit', options: { outputFormat: 'PNG' }, words: ['Runware', 'Ideogram'] },
+		{ name: 'Color Palette on Ideogram edit (v2 inpaint has none)', provider: 'ideogram', operation: 'edit', options: { colorPalette: 'EMBER' }, words: ['Color Palette', 'Ideogram', 'Edit'] },
+		{ name: 'Magic Prompt on Ideogram Replace Background (v2 has none)', provider: 'ideogram', operation: 'replaceBackground', options: { magicPrompt: 'ON' }, words: ['Magic Prompt', 'Ideogram'] },
+		{ name: 'Seed on Ideogram Replace Background (v2 has none)', provider: 'ideogram', operation: 'replaceBackground', options: { seed: 7 }, words: ['Seed', 'Ideogram'] },
+		{ name: 'Price Quote Only on RunComfy', provider: 'runComfy', operation: 'reframe', options: { dryRun: true }, words: ['Price Quote Only', 'RunComfy'] },
 	];
 
-	test.each(cases)('$name', async ({ provider, operation, options, option, words, extraBinary }) => {
+	test.each(cases)('$name', async ({ provider, operation, options, words, extraBinary }) => {
 		const item = imageItem(image, { mask });
 		if (extraBinary) item.binary!.style1 = testBinary(image, 'style.png', 'image/png');
 		const params = parameters(operation, provider, options, true);
+		const [option] = Object.keys(options);
 		expect(await optionReachesNode(NODE_OF[operation], params, option)).toBe(true);
 		const result = await run(oneNode(NODE_OF[operation], params, [item]), [fakes[provider]]);
 		const error = nodeError(result);

@@ -7,40 +7,26 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startFake, type FakeServer } from '../fakes';
-import { shutdownEngine } from '../harness/engine';
 import { imageItem, makeImage, makeMask } from '../harness/workflows';
-import { captureLogs } from './faults.kit';
+import { captureLogsForFile } from './faults.kit';
 import { NODE_OF, nodeError, oneNode, run, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 type Provider = 'ideogram' | 'cometApi';
 const PROVIDERS: readonly Provider[] = ['ideogram', 'cometApi'];
 const W = 256;
 const H = 192;
 
-let fakes: Record<Provider, FakeServer>;
+captureLogsForFile();
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 50, maxInflightImages: 10, taskEnvelope: false });
 let image: Buffer;
 let mask: Buffer;
-let restoreConsole: () => void;
 
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-	restoreConsole = captureLogs();
-	fakes = { ideogram: await startFake('ideogram', { jobDurationMs: 50 }), cometApi: await startFake('cometApi', { jobDurationMs: 50 }) };
 	image = await makeImage({ width: W, height: H });
 	mask = await makeMask(W, H, { left: 64, top: 48, width: 96, height: 64 }, 'black');
-});
-beforeEach(() => {
-	for (const fake of Object.values(fakes)) {
-		fake.reset();
-		fake.setOptions({ jobDurationMs: 50, maxInflightImages: 10, taskEnvelope: false });
-	}
-});
-afterAll(async () => {
-	restoreConsole();
-	await Promise.all(Object.values(fakes).map((f) => f.close()));
-	await shutdownEngine();
 });
 
 function edit(provider: Provider, options: IDataObject = {}, items = 1) {

@@ -4,10 +4,10 @@
  * additional sizes as given), each paired to its input item and saying its size; a failed size
  * does not lose the others.
  */
-import { shutdownEngine } from '../harness/engine';
 import { imageItem, makeImage } from '../harness/workflows';
-import { startFake, type FakeServer, type JobSnapshot, type ProviderName } from '../fakes';
+import type { JobSnapshot, ProviderName } from '../fakes';
 import { checkImageBinary, nodeError, oneNode, run, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 const MAIN = '1280x800';
 const ADDITIONAL = ['768x1344', '1024x1024'];
@@ -21,18 +21,8 @@ function askedSize(provider: ProviderName, job: JobSnapshot): string {
 	return provider === 'runComfy' ? text.replace(/^(\d+):(\d+) .*$/, '$1x$2') : text;
 }
 
-const fakes = new Map<ProviderName, FakeServer>();
 const PROVIDERS: ProviderName[] = ['runComfy', 'runware', 'ideogram', 'cometApi'];
-beforeAll(async () => {
-	for (const p of PROVIDERS) fakes.set(p, await startFake(p, { jobDurationMs: 100 }));
-});
-beforeEach(() => {
-	for (const f of fakes.values()) f.reset();
-});
-afterAll(async () => {
-	for (const f of fakes.values()) await f.close();
-	await shutdownEngine();
-});
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 100 });
 
 const reframe = (provider: ProviderName, extra: Record<string, unknown> = {}) => ({
 	provider,
@@ -44,7 +34,7 @@ const reframe = (provider: ProviderName, extra: Record<string, unknown> = {}) =>
 
 describe.each(PROVIDERS)('%s: three sizes from each of two items', (provider) => {
 	it('one job per size, items in order Resolution then the additional sizes, paired, each saying its size', async () => {
-		const fake = fakes.get(provider)!;
+		const fake = fakes[provider];
 		const items = [imageItem(await makeImage({ color: '#ff0000' })), imageItem(await makeImage({ color: '#00ff00' }))];
 		const result = await run(oneNode('ideogramReframe', reframe(provider), items), [fake]);
 		const out = result.output('Ideogram');
@@ -72,14 +62,14 @@ describe.each(PROVIDERS)('%s: three sizes from each of two items', (provider) =>
 });
 
 it('saved workflows without the parameter make one job and one item, as before', async () => {
-	const fake = fakes.get('runComfy')!;
+	const fake = fakes.runComfy;
 	const result = await run(oneNode('ideogramReframe', { provider: 'runComfy', resolution: MAIN, options: {} }, [imageItem(await makeImage())]), [fake]);
 	expect(result.output('Ideogram').map((i) => i.json.resolution)).toEqual([MAIN]);
 	expect(fake.jobs()).toHaveLength(1);
 });
 
 it('a size given twice (or the main one again) is made once', async () => {
-	const fake = fakes.get('runComfy')!;
+	const fake = fakes.runComfy;
 	const params = reframe('runComfy', { additionalResolutions: '768x1344, 1280x800, 768x1344' });
 	const result = await run(oneNode('ideogramReframe', params, [imageItem(await makeImage())]), [fake]);
 	expect(result.output('Ideogram').map((i) => i.json.resolution)).toEqual([MAIN, '768x1344']);
@@ -87,7 +77,7 @@ it('a size given twice (or the main one again) is made once', async () => {
 });
 
 it('a size that is not one of the 69 is refused before anything is sent', async () => {
-	const fake = fakes.get('runComfy')!;
+	const fake = fakes.runComfy;
 	const result = await run(oneNode('ideogramReframe', reframe('runComfy', { additionalResolutions: '768x1344, 1000x1000' }), [imageItem(await makeImage())]), [fake]);
 	expect(nodeError(result).message).toBe('Additional Resolutions has "1000x1000", which is not an Ideogram 3.0 size');
 	expect(fake.requests).toHaveLength(0);
@@ -95,7 +85,7 @@ it('a size that is not one of the 69 is refused before anything is sent', async 
 
 describe('a failed size', () => {
 	async function oneSizeFails(settings?: { onError: 'continueRegularOutput' }) {
-		const fake = fakes.get('runComfy')!;
+		const fake = fakes.runComfy;
 		fake.inject({ on: 'any', kind: 'jobFailed' }); // the first job the fake creates fails
 		const result = await run(oneNode('ideogramReframe', reframe('runComfy'), [imageItem(await makeImage())], settings), [fake]);
 		const jobs = fake.jobs();
@@ -136,7 +126,7 @@ describe('a failed size', () => {
 });
 
 it('without waiting, one submitted item per size, each saying its size', async () => {
-	const fake = fakes.get('runware')!;
+	const fake = fakes.runware;
 	const result = await run(oneNode('ideogramReframe', reframe('runware', { waitForCompletion: false }), [imageItem(await makeImage())]), [fake]);
 	const out = result.output('Ideogram');
 	expect(out.map((i) => [i.json.status, i.json.resolution])).toEqual(ALL.map((s) => ['submitted', s]));

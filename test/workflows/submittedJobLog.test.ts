@@ -4,31 +4,25 @@
  * URL (docs/n8n.md "Logging"); what the line says is enough for Ideogram Poll Result to fetch the
  * job's images in a new execution.
  */
-import { recordLogLines, shutdownEngine, type LogLine } from '../harness/engine';
+import { recordLogLines, type LogLine } from '../harness/engine';
 import { chain, imageItem, makeImage, packageNode } from '../harness/workflows';
-import { PROVIDERS, startFake, type FakeServer, type ProviderName } from '../fakes';
+import { PROVIDERS, type ProviderName } from '../fakes';
 import { run, submits } from './support/engineTest';
+import { fakesForFile } from './support/fakes';
 
 const NODE = 'Replace Background';
 /** The documented form of the line; its fields in this order. */
 const LINE = /^Ideogram job submitted: executionId=(\S+) node=("(?:[^"\\]|\\.)*"|\S+) itemIndex=(\d+) provider=(\S+) operation=(\S+) numImages=(\d+) requestId=(\S+)$/;
 
-let fakes: Record<ProviderName, FakeServer>;
+const fakes = fakesForFile(PROVIDERS, { jobDurationMs: 10 });
 let log: ReturnType<typeof recordLogLines>;
 let image: Buffer;
 
 beforeAll(async () => {
-	const started = await Promise.all(PROVIDERS.map((p) => startFake(p, { jobDurationMs: 10 })));
-	fakes = Object.fromEntries(started.map((f) => [f.provider, f])) as Record<ProviderName, FakeServer>;
 	image = await makeImage();
 	log = recordLogLines();
 });
-beforeEach(() => Object.values(fakes).forEach((f) => f.reset()));
-afterAll(async () => {
-	log.stop();
-	await Promise.all(Object.values(fakes).map((f) => f.close()));
-	await shutdownEngine();
-});
+afterAll(() => log.stop());
 
 /** The submitted-job lines logged while `body` runs, each read into its fields. */
 async function linesDuring<T>(body: () => Promise<T>): Promise<{ result: T; lines: LogLine[]; jobs: Array<Record<string, string>> }> {

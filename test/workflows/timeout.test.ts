@@ -4,23 +4,15 @@
  * sizes of two-second jobs, one at a time, do not fit in a Timeout of 7 seconds, though each job
  * alone would.
  */
-import { shutdownEngine } from '../harness/engine';
 import { imageItem, makeImage } from '../harness/workflows';
-import { startFake, type FakeServer } from '../fakes';
 import { nodeError, oneNode, run } from './support/engineTest';
+import { fakeForFile } from './support/fakes';
 
 const JOB_MS = 2_000;
 const TIMEOUT_SECONDS = 7;
 const SIZES = ['1280x800', '768x1344', '1024x1024', '1344x768', '800x1280', '1280x768'];
 
-let fake: FakeServer;
-beforeAll(async () => {
-	fake = await startFake('runComfy', { jobDurationMs: JOB_MS });
-});
-afterAll(async () => {
-	await fake.close();
-	await shutdownEngine();
-});
+const fake = fakeForFile('runComfy', { jobDurationMs: JOB_MS });
 
 it("counts all of an item's sizes, each waiting for its turn, against one Timeout", async () => {
 	const parameters = {

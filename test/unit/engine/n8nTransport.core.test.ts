@@ -75,6 +75,24 @@ function context() {
 	return { ctx, execution };
 }
 
+/** Over 3 MB in a pattern: a body that is streamed, where one byte out of place shows. */
+function largeImage(): Buffer {
+	const image = Buffer.alloc(3 * 1024 * 1024 + 1);
+	for (let i = 0; i < image.length; i++) image[i] = (i * 131) & 0xff;
+	return image;
+}
+
+/** A client whose first request the server answers with a 503 and the retry (sent at once) with a 200. */
+function clientRetriedOnce(ctx: IExecuteFunctions) {
+	let attempts = 0;
+	handler = (_req, res) => {
+		attempts++;
+		res.writeHead(attempts === 1 ? 503 : 200, { 'Content-Type': 'application/json' });
+		res.end('{}');
+	};
+	return createHttpClient(createN8nTransport(ctx, 'ideogramApi'), { signal: new AbortController().signal, baseDelayMs: 1, maxDelayMs: 1 });
+}
+
 describe('n8n transport through n8n-core', () => {
 	it('API call: credential applied, JSON body sent, error statuses answered with headers and bytes', async () => {
 		handler = (_req, res) => {
@@ -107,17 +125,8 @@ describe('n8n transport through n8n-core', () => {
 	});
 
 	it('a large JSON body (an inline image over 1 MB) is streamed with its length, byte for byte, afresh on every attempt', async () => {
-		let attempts = 0;
-		handler = (_req, res) => {
-			attempts++;
-			res.writeHead(attempts === 1 ? 503 : 200, { 'Content-Type': 'application/json' });
-			res.end('{}');
-		};
-		const { ctx } = context();
-		const image = Buffer.alloc(3 * 1024 * 1024 + 1, 0);
-		for (let i = 0; i < image.length; i++) image[i] = (i * 131) & 0xff;
-		const body = { image: new Base64Text('data:image/png;base64,', image), prompt: 'café' };
-		const client = createHttpClient(createN8nTransport(ctx, 'ideogramApi'), { signal: new AbortController().signal, baseDelayMs: 1, maxDelayMs: 1 });
+		const client = clientRetriedOnce(context().ctx);
+		const body = { image: new Base64Text('data:image/png;base64,', largeImage()), prompt: 'café' };
 		await client.send({ method: 'POST', url: `${base}/v1/edit`, body }, 'read');
 		expect(seen).toHaveLength(2);
 		for (const request of seen) {
@@ -129,15 +138,8 @@ describe('n8n transport through n8n-core', () => {
 	});
 
 	it('a multipart body goes as form-data: byte for byte with its Content-Length, a fresh form on the retry, the image written to the socket as the same Buffer', async () => {
-		let attempts = 0;
-		handler = (_req, res) => {
-			attempts++;
-			res.writeHead(attempts === 1 ? 503 : 200, { 'Content-Type': 'application/json' });
-			res.end('{}');
-		};
-		const { ctx } = context();
-		const image = Buffer.alloc(3 * 1024 * 1024 + 1);
-		for (let i = 0; i < image.length; i++) image[i] = (i * 131) & 0xff;
+		const client = clientRetriedOnce(context().ctx);
+		const image = largeImage();
 		const body = new MultipartForm([
 			{ name: 'image', data: image, fileName: 'photo.png', contentType: 'image/png' },
 			{ name: 'prompt', value: 'café' },
@@ -150,7 +152,6 @@ describe('n8n transport through n8n-core', () => {
 			return (write as (...a: unknown[]) => boolean).apply(this, args);
 		});
 		try {
-			const client = createHttpClient(createN8nTransport(ctx, 'ideogramApi'), { signal: new AbortController().signal, baseDelayMs: 1, maxDelayMs: 1 });
 			await client.send({ method: 'POST', url: `${base}/v2/image/reframe/ideogram-3`, body }, 'submit');
 		} finally {
 			spy.mockRestore();

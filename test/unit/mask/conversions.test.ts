@@ -83,25 +83,32 @@ describe('prepareMask: masks with an alpha channel', () => {
 		expect(prepared.editFraction).toBe(0.5);
 	});
 
-	it('reads a greyscale+alpha PNG and a 16-bit RGBA PNG', async () => {
-		const greyAlpha = paintRaw(WIDTH, HEIGHT, [200, 255], [{ rect: EDIT_AREA, color: [200, 0] }]);
-		const rgba = paintRaw(WIDTH, HEIGHT, [20, 20, 20, 255], [{ rect: EDIT_AREA, color: [20, 20, 20, 10] }]);
-		const sixteenBit = await (await import('sharp')).default(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).toColourspace('rgb16').png().toBuffer();
-		for (const mask of [await encodeRaw(greyAlpha, WIDTH, HEIGHT, 2), sixteenBit]) {
-			const prepared = await prepareMask({ imageWidth: WIDTH, imageHeight: HEIGHT, mask, editColor: 'transparent', providerEditColor: 'black' });
+	/** A mask's colours outside and inside the edit area. */
+	type Colours = { outside: number[]; inside: number[] };
+	// Each mask as a greyscale+alpha PNG and as a 16-bit RGBA PNG.
+	it.each<{ name: string; greyAlpha: Colours; rgba: Colours; editColor: MaskEditColor; providerEditColor: MaskColor }>([
+		{
+			name: 'reads a greyscale+alpha PNG and a 16-bit RGBA PNG',
+			greyAlpha: { outside: [200, 255], inside: [200, 0] },
+			rgba: { outside: [20, 20, 20, 255], inside: [20, 20, 20, 10] },
+			editColor: 'transparent',
+			providerEditColor: 'black',
+		},
+		{
+			name: 'reads greyscale+alpha and 16-bit RGBA masks as black = edit, transparent = keep',
+			greyAlpha: { outside: [0, 0], inside: [0, 255] },
+			rgba: { outside: [0, 0, 0, 0], inside: [0, 0, 0, 255] },
+			editColor: 'black',
+			providerEditColor: 'white',
+		},
+	])('$name', async ({ greyAlpha, rgba, editColor, providerEditColor }) => {
+		const greyAlphaPng = await encodeRaw(paintRaw(WIDTH, HEIGHT, greyAlpha.outside, [{ rect: EDIT_AREA, color: greyAlpha.inside }]), WIDTH, HEIGHT, 2);
+		const rgbaRaw = paintRaw(WIDTH, HEIGHT, rgba.outside, [{ rect: EDIT_AREA, color: rgba.inside }]);
+		const sixteenBit = await (await import('sharp')).default(rgbaRaw, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).toColourspace('rgb16').png().toBuffer();
+		for (const mask of [greyAlphaPng, sixteenBit]) {
+			const prepared = await prepareMask({ imageWidth: WIDTH, imageHeight: HEIGHT, mask, editColor, providerEditColor });
 			const decoded = await decodeMask(prepared.png);
-			expect(differences(decoded.data, expectedMask(WIDTH, HEIGHT, [EDIT_AREA], 0), WIDTH)).toEqual([]);
-		}
-	});
-
-	it('reads greyscale+alpha and 16-bit RGBA masks as black = edit, transparent = keep', async () => {
-		const greyAlpha = paintRaw(WIDTH, HEIGHT, [0, 0], [{ rect: EDIT_AREA, color: [0, 255] }]);
-		const rgba = paintRaw(WIDTH, HEIGHT, [0, 0, 0, 0], [{ rect: EDIT_AREA, color: [0, 0, 0, 255] }]);
-		const sixteenBit = await (await import('sharp')).default(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } }).toColourspace('rgb16').png().toBuffer();
-		for (const mask of [await encodeRaw(greyAlpha, WIDTH, HEIGHT, 2), sixteenBit]) {
-			const prepared = await prepareMask({ imageWidth: WIDTH, imageHeight: HEIGHT, mask, editColor: 'black', providerEditColor: 'white' });
-			const decoded = await decodeMask(prepared.png);
-			expect(differences(decoded.data, expectedMask(WIDTH, HEIGHT, [EDIT_AREA], 255), WIDTH)).toEqual([]);
+			expect(differences(decoded.data, expectedMask(WIDTH, HEIGHT, [EDIT_AREA], VALUE[providerEditColor]), WIDTH)).toEqual([]);
 		}
 	});
 

@@ -1,7 +1,7 @@
 import { InputError } from '../../../nodes/shared/inputError';
 import { prepareMask } from '../../../nodes/shared/image';
 import type { MaskRegion } from '../../../nodes/shared/image';
-import { decodeMask, differences, expectedMask } from './helpers';
+import { decodeMask, differences, expectedMask, type Rect } from './helpers';
 
 const WIDTH = 200;
 const HEIGHT = 100;
@@ -23,38 +23,43 @@ describe('prepareMask: rectangles instead of a mask image', () => {
 		}
 	});
 
-	it('measures percent regions against the image width (x, width) and height (y, height)', async () => {
-		const prepared = await fromRegions([{ x: 50, y: 25, width: 25, height: 50, unit: 'percent' }]);
+	/** `painted`: the rectangles of pixels the regions must mark (black: edit), and nothing else. */
+	it.each<{ name: string; regions: MaskRegion[]; painted: Rect[]; editFraction: number }>([
+		{
+			name: 'measures percent regions against the image width (x, width) and height (y, height)',
+			regions: [{ x: 50, y: 25, width: 25, height: 50, unit: 'percent' }],
+			painted: [{ left: 100, top: 25, width: 50, height: 50 }],
+			editFraction: 0.125,
+		},
+		{
+			name: 'takes the union of overlapping regions, mixing units',
+			regions: [
+				{ x: 0, y: 0, width: 100, height: 50, unit: 'px' },
+				{ x: 25, y: 25, width: 50, height: 50, unit: 'percent' }, // 50..150 × 25..75 px
+			],
+			painted: [
+				{ left: 0, top: 0, width: 100, height: 50 },
+				{ left: 50, top: 25, width: 100, height: 50 },
+			],
+			editFraction: (100 * 50 + 100 * 50 - 50 * 25) / (WIDTH * HEIGHT),
+		},
+		{
+			name: 'clips regions that reach outside the image',
+			regions: [
+				{ x: -20, y: -10, width: 50, height: 30, unit: 'px' },
+				{ x: 180, y: 90, width: 100, height: 100, unit: 'px' },
+			],
+			painted: [
+				{ left: 0, top: 0, width: 30, height: 20 },
+				{ left: 180, top: 90, width: 20, height: 10 },
+			],
+			editFraction: (30 * 20 + 20 * 10) / (WIDTH * HEIGHT),
+		},
+	])('$name', async ({ regions, painted, editFraction }) => {
+		const prepared = await fromRegions(regions);
 		const mask = await decodeMask(prepared.png);
-		expect(differences(mask.data, expectedMask(WIDTH, HEIGHT, [{ left: 100, top: 25, width: 50, height: 50 }], 0), WIDTH)).toEqual([]);
-		expect(prepared.editFraction).toBe(0.125);
-	});
-
-	it('takes the union of overlapping regions, mixing units', async () => {
-		const prepared = await fromRegions([
-			{ x: 0, y: 0, width: 100, height: 50, unit: 'px' },
-			{ x: 25, y: 25, width: 50, height: 50, unit: 'percent' }, // 50..150 × 25..75 px
-		]);
-		const mask = await decodeMask(prepared.png);
-		const expected = expectedMask(WIDTH, HEIGHT, [
-			{ left: 0, top: 0, width: 100, height: 50 },
-			{ left: 50, top: 25, width: 100, height: 50 },
-		], 0);
-		expect(differences(mask.data, expected, WIDTH)).toEqual([]);
-		expect(prepared.editFraction).toBe((100 * 50 + 100 * 50 - 50 * 25) / (WIDTH * HEIGHT));
-	});
-
-	it('clips regions that reach outside the image', async () => {
-		const prepared = await fromRegions([
-			{ x: -20, y: -10, width: 50, height: 30, unit: 'px' },
-			{ x: 180, y: 90, width: 100, height: 100, unit: 'px' },
-		]);
-		const mask = await decodeMask(prepared.png);
-		const expected = expectedMask(WIDTH, HEIGHT, [
-			{ left: 0, top: 0, width: 30, height: 20 },
-			{ left: 180, top: 90, width: 20, height: 10 },
-		], 0);
-		expect(differences(mask.data, expected, WIDTH)).toEqual([]);
+		expect(differences(mask.data, expectedMask(WIDTH, HEIGHT, painted, 0), WIDTH)).toEqual([]);
+		expect(prepared.editFraction).toBe(editFraction);
 	});
 
 	it.each([
