@@ -1,66 +1,47 @@
 /**
  * 1b. The batch in the real n8n 2.41.1: `n8n execute` of the package's node and of the all-items
- * loop against one RunComfy fake, the package installed as n8n installs community packages
- * (test/e2e/n8n.ts). Each `n8n execute` is a new process, so the package is cold. Wall time is
- * n8n's own (startedAt → stoppedAt of the execution it prints).
+ * loop against one RunComfy fake (the shortest batch case, Replace Background), the package
+ * installed as n8n installs community packages (test/e2e/n8n.ts). Each `n8n execute` is a new
+ * process, so the package is cold. Wall time is n8n's own (startedAt → stoppedAt).
  */
 import { credentialFixtures, credentialsFor } from '../test/e2e/fixtures';
 import { startN8nScratch, type WorkflowJson } from '../test/e2e/n8n';
 import type { WorkflowJson as HarnessWorkflow } from '../test/harness/engine';
 import { startFake } from '../test/fakes';
-import { batchRow, medianRun, roundTripMs, type BatchRow, type Contender } from './batch';
+import { batchRow, medianRun, roundTripMs, type BatchRow, type Case, type Contender } from './batch';
+import type { Settings } from './run';
 import { jobTimings, randomDuration } from './lib/common';
-import { allItemsLoop, packageWorkflow, PACKAGE_NODE_NAME, type ItemInputs, type Operation } from './lib/workflows';
+import { loopWorkflow, packageWorkflow, PACKAGE_NODE_NAME } from './lib/workflows';
 
-export interface RealN8nBatchConfig {
-	items: number;
-	meanMs: number;
-	spread: number;
-	repeats: number;
-	operation: Operation;
-	inputs: ItemInputs;
-	log: (line: string) => void;
-}
+type Printed = { startedAt?: string; stoppedAt?: string; data?: { resultData: { runData: Record<string, Array<{ data?: { main?: unknown[][] } }>> } } };
 
-interface Printed {
-	startedAt?: string;
-	stoppedAt?: string;
-	data?: { resultData: { runData: Record<string, Array<{ data?: { main?: unknown[][] } }>> } };
-}
-
-export async function benchBatchInRealN8n(config: RealN8nBatchConfig): Promise<BatchRow[]> {
-	const { items, meanMs, operation, inputs } = config;
-	const c = { provider: 'runComfy' as const, operation, meanMs, items, slots: items, rtt: await roundTripMs(operation, inputs) };
-	const fake = await startFake('runComfy', { jobDurationMs: randomDuration(meanMs, config.spread) });
+export async function benchBatchInRealN8n(s: Settings): Promise<BatchRow[]> {
+	const { items, inputs } = s;
+	const [operation, meanMs] = ['replaceBackground', s.batchMeansMs[0]] as const;
+	const c: Case = { provider: 'runComfy', operation, meanMs, items, slots: items, rtt: await roundTripMs(operation, inputs) };
+	const fake = await startFake('runComfy', { jobDurationMs: randomDuration(meanMs, s.spread) });
 	const scratch = await startN8nScratch({ credentials: credentialFixtures({ runComfy: fake }) });
 	try {
 		const pkg = packageWorkflow(operation, 'runComfy', items, inputs);
 		const contenders: Array<[Contender, WorkflowJson, string]> = [
 			// The package node with the e2e fixtures' credential (imported into the scratch n8n).
 			['package (cold)', forRealN8n({ ...pkg, nodes: pkg.nodes.map((n) => (n.name === PACKAGE_NODE_NAME ? { ...n, credentials: credentialsFor('runComfy') } : n)) }, 'Ideogram package'), PACKAGE_NODE_NAME],
-			['all-items loop', forRealN8n(allItemsLoop(operation, fake.url, fake.apiKey, items, inputs), 'All-items loop'), 'Download Image'],
+			['all-items loop', forRealN8n(loopWorkflow(operation, fake.url, fake.apiKey, items, inputs), 'All-items loop'), 'Download Image'],
 		];
 		const rows: BatchRow[] = [];
 		for (const [contender, workflow, outputNode] of contenders) {
 			const runs: BatchRow[] = [];
-			for (let r = 0; r < config.repeats; r++) {
+			for (let r = 0; r < s.repeats; r++) {
 				const since = Date.now();
 				const result = await scratch.execute(workflow, { timeoutMs: 180_000 });
 				const output = result.output as Printed | undefined;
-				const startedAt = Date.parse(output?.startedAt ?? '');
-				const stoppedAt = Date.parse(output?.stoppedAt ?? '');
+				const [startedAt, stoppedAt] = [Date.parse(output?.startedAt ?? ''), Date.parse(output?.stoppedAt ?? '')];
 				const failed = result.exitCode !== 0 || !(stoppedAt > startedAt);
-				runs.push(
-					batchRow(c, contender, {
-						wallMs: stoppedAt - startedAt,
-						jobs: jobTimings(fake).filter((job) => job.createdAt >= since),
-						endedAt: stoppedAt,
-						...(failed ? { error: `n8n execute exited ${result.exitCode}` } : {}),
-						outputItems: (output?.data?.resultData.runData[outputNode] ?? []).reduce((n, run) => n + (run.data?.main?.[0]?.length ?? 0), 0),
-					}),
-				);
+				const outputItems = (output?.data?.resultData.runData[outputNode] ?? []).reduce((n, run) => n + (run.data?.main?.[0]?.length ?? 0), 0);
+				const jobs = jobTimings(fake).filter((job) => job.createdAt >= since);
+				runs.push(batchRow(c, contender, { wallMs: stoppedAt - startedAt, jobs, endedAt: stoppedAt, outputItems, ...(failed ? { error: `n8n execute exited ${result.exitCode}` } : {}) }));
 			}
-			config.log(`batch in the real n8n, ${operation} ${meanMs / 1000} s: ${contender} ${runs.map((row) => row.wallMs).join(' / ')} ms`);
+			s.log(`batch in the real n8n, ${operation} ${meanMs / 1000} s: ${contender} ${runs.map((row) => row.wallMs).join(' / ')} ms`);
 			rows.push(medianRun(runs));
 		}
 		return rows;

@@ -17,62 +17,27 @@ import { activateWorkflow, packPackage, postWebhook, REPO_ROOT, startN8nScratch,
 import { ideogramNode, OPERATIONS, webhookWorkflow } from '../test/e2e/queue/cluster';
 import { startFake, type FakeServer } from '../test/fakes';
 import { makeMask } from '../test/harness/workflows';
+import type { Settings } from './run';
 import { round, secondHalfGrowth, sleep, startImageServer } from './lib/common';
 import { http, ifCompleted, node, PROMPT, RUNCOMFY_MODEL } from './lib/workflows';
 
 export type SoakContender = 'package' | 'n8n only';
 type Workload = 'replaceBackground' | 'edit';
-
-export interface SoakConfig {
-	executions: number;
-	/** Webhook calls in flight at once. */
-	concurrency: number;
-	/** Executions per window (the lowest RSS and heap of each window are kept). */
-	window: number;
-	imagesPerExecution: number;
-	side: number;
-	contenders: SoakContender[];
-	/** n8n's binary data mode: `filesystem` (n8n 2.x's default) or `default` (base64 in the items). */
-	binaryMode: 'filesystem' | 'default';
-	jobMs: number;
-	log: (line: string) => void;
-}
-
-export interface SoakWindow {
-	/** Executions finished at the window's end. */
-	executions: number;
-	rssMinMb: number;
-	heapMinMb: number;
-	externalMinMb: number;
-}
-
-export interface SoakRow {
-	contender: SoakContender;
-	executions: number;
-	errors: number;
-	firstError?: string;
-	concurrency: number;
-	imagesPerExecution: number;
-	binaryMode: SoakConfig['binaryMode'];
-	wallS: number;
-	/** Lowest RSS of the first and of the last window. */
-	rssFirstMb: number;
-	rssLastMb: number;
-	/** MB per 100 executions over the second half. */
-	rssGrowthMbPer100: number;
-	heapFirstMb: number;
-	heapLastMb: number;
-	heapGrowthMbPer100: number;
-	externalGrowthMbPer100: number;
-	windows: SoakWindow[];
-}
+/** Per window of executions (`executions` finished at its end), the lowest of each, in MB. */
+type SoakWindow = { executions: number; rssMinMb: number; heapMinMb: number; externalMinMb: number };
+type Soak = Settings['soak'] & { log: Settings['log'] };
+export type SoakRow = Awaited<ReturnType<typeof drive>>;
 
 const MB = 1024 * 1024;
 const SAMPLE_MS = 100;
+/** PNGs per execution, their side, the fakes' job length (ms). */
+const [IMAGES, SIDE, JOB_MS] = [5, 256, 20];
 const PATHS: Record<Workload, string> = { replaceBackground: 'soak-replace-background', edit: 'soak-edit' };
 
-export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
-	const images = await Promise.all(Array.from({ length: config.imagesPerExecution }, async (_, i) => (await photo(config.side, i)).toString('base64')));
+export async function benchSoak(s: Settings): Promise<SoakRow[]> {
+	const config: Soak = { ...s.soak, log: s.log };
+	config.log(`soak: ${config.executions} webhook executions in one n8n process, ${config.concurrency} in flight, per contender`);
+	const images = await Promise.all(Array.from({ length: IMAGES }, async (_, i) => (await photo(SIDE, i)).toString('base64')));
 	const body = { items: images.map((png) => ({ png })) };
 	const packed = await packPackage(process.env.N8N_E2E_PACKAGE_DIR ?? REPO_ROOT);
 	try {
@@ -84,11 +49,11 @@ export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
 	}
 }
 
-async function soakOne(contender: SoakContender, tarball: string, body: unknown, config: SoakConfig): Promise<SoakRow> {
-	const fakeOptions = { jobDurationMs: config.jobMs, recordBodies: false, maxInflightImages: 1000 };
+async function soakOne(contender: SoakContender, tarball: string, body: unknown, config: Soak): Promise<SoakRow> {
+	const fakeOptions = { jobDurationMs: JOB_MS, recordBodies: false, maxInflightImages: 1000 };
 	const fakes = { runComfy: await startFake('runComfy', fakeOptions), ideogram: await startFake('ideogram', fakeOptions) };
-	const q = config.side / 4;
-	const mask = await makeMask(config.side, config.side, { left: q, top: q, width: 2 * q, height: 2 * q }, 'black');
+	const q = SIDE / 4;
+	const mask = await makeMask(SIDE, SIDE, { left: q, top: q, width: 2 * q, height: 2 * q }, 'black');
 	const files = await startImageServer({ 'mask.png': { data: mask, mimeType: 'image/png' } });
 	const scratch = await startN8nScratch({ tarball, credentials: credentialFixtures(fakes) });
 	try {
@@ -104,7 +69,7 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 	}
 }
 
-async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], config: SoakConfig): Promise<SoakRow> {
+async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], config: Soak) {
 	let [rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 	const sampleRss = () => (rssMin = Math.min(rssMin, rssOf(server.pid)));
 	const sampleMetrics = async () => {
@@ -126,7 +91,7 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 			const worker = async () => {
 				while (next < to) {
 					const workload: Workload = next++ % 2 === 0 ? 'replaceBackground' : 'edit';
-					const problem = await execute(server, workload, body, config.imagesPerExecution);
+					const problem = await execute(server, workload, body, IMAGES);
 					if (problem) firstError ??= `${workload}: ${problem}`;
 					errors += problem ? 1 : 0;
 					done++;
@@ -148,21 +113,12 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 	}
 	const [first, last] = [windows[0], windows[windows.length - 1]];
 	const growth = (value: (w: SoakWindow) => number) => round(secondHalfGrowth(windows, value).per100, 2);
+	const { concurrency, binaryMode } = config;
 	return {
-		contender,
-		executions: done,
-		errors,
-		...(firstError ? { firstError } : {}),
-		concurrency: config.concurrency,
-		imagesPerExecution: config.imagesPerExecution,
-		binaryMode: config.binaryMode,
-		wallS: round((Date.now() - started) / 1000, 0),
-		rssFirstMb: round(first.rssMinMb, 0),
-		rssLastMb: round(last.rssMinMb, 0),
-		rssGrowthMbPer100: growth((w) => w.rssMinMb),
-		heapFirstMb: round(first.heapMinMb, 0),
-		heapLastMb: round(last.heapMinMb, 0),
-		heapGrowthMbPer100: growth((w) => w.heapMinMb),
+		contender, executions: done, errors, ...(firstError ? { firstError } : {}), concurrency, imagesPerExecution: IMAGES, binaryMode, wallS: round((Date.now() - started) / 1000, 0),
+		// The lowest of the first and of the last window; growth in MB per 100 executions over the second half.
+		rssFirstMb: round(first.rssMinMb, 0), rssLastMb: round(last.rssMinMb, 0), rssGrowthMbPer100: growth((w) => w.rssMinMb),
+		heapFirstMb: round(first.heapMinMb, 0), heapLastMb: round(last.heapMinMb, 0), heapGrowthMbPer100: growth((w) => w.heapMinMb),
 		externalGrowthMbPer100: growth((w) => w.externalMinMb),
 		windows: windows.map((w) => ({ executions: w.executions, rssMinMb: round(w.rssMinMb, 1), heapMinMb: round(w.heapMinMb, 1), externalMinMb: round(w.externalMinMb, 1) })),
 	};
