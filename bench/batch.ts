@@ -1,8 +1,7 @@
 /**
- * 1. Batch wall time: N items on the RunComfy fake (which runs jobs in parallel), the package at
- * its default settings against the two loops built from n8n's own nodes, each as a ratio to the
- * ideal (the longest job of the run + one round trip; with an in-flight limit, the best schedule
- * of the run's own job lengths under it).
+ * 1. Batch wall time: the package at its default settings against the two loops from n8n's own
+ * nodes on the RunComfy fake, each as a ratio to the ideal (the longest job of the run + one
+ * round trip; under an in-flight limit, the best schedule of the run's own job lengths).
  */
 import http from 'node:http';
 

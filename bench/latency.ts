@@ -1,10 +1,7 @@
 /**
- * 2. Completion latency and 3. polling cost, per job, for jobs of a few lengths on the queued
- * providers. All classes run side by side, each on its own fake under its own Rendering Speed, so
- * each is its own "kind of job" to the poll schedule. Latency of a job = when the package's
- * download of its image reached the fake − when the fake marked the job done. Round 1 runs with
- * nothing learned (cold); later rounds with what the earlier ones taught the schedule (warm): the
- * longest class once, the shorter ones repeating while it runs (2–12 rounds).
+ * 2. Completion latency and 3. polling cost, per job, on the queued providers: each job length its
+ * own kind of job on its own fake, all side by side; round 1 cold, later rounds warm. The method
+ * is in BENCHMARKS.md's notes (`latency`).
  */
 import type { ProviderName } from '../test/fakes';
 import type { Settings } from './run';

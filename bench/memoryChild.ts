@@ -1,17 +1,11 @@
 /**
- * Child process of the memory benchmark (bench/memory.ts): one Edit through n8n's engine, binary
- * data in filesystem mode, measured from a fresh baseline; or one step of the package alone.
- *
- * The files enter n8n as a Read File node brings them: streamed into the binary data store. After
- * a warm-up run on a small image (modules, sharp, connections), the baseline is taken when the
- * Edit is about to get its item, after two GCs have freed what reading the files left. Then the
- * kernel's peak-RSS mark is reset (/proc/self/clear_refs) and memory is sampled every 10 ms; the
- * peak RSS is the kernel's high-water mark (VmHWM), which a sample can miss but the kernel cannot.
- * Prints one JSON line.
+ * Child process of the memory benchmark (bench/memory.ts): one Edit through n8n's engine, or one
+ * step of the package alone, measured from a fresh baseline as BENCHMARKS.md's notes
+ * (`memory-method`) describe. Prints one JSON line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INode, type INodeExecutionData, type INodeParameters, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import type { ProviderName } from '../test/fakes';
 import { runWorkflow } from '../test/harness/engine';
@@ -47,11 +41,10 @@ let beforeEdit: (() => Promise<void>) | undefined;
 
 /** Emits items whose binaries are streamed from files into n8n's binary data store. */
 class FileItemsNode implements INodeType {
-	description = {
-		...{ displayName: 'File Items', name: FILE_ITEMS, group: ['trigger'], version: 1, description: 'Reads files into binary data', defaults: { name: 'Files' } },
-		...{ inputs: [], outputs: ['main'] },
+	description: INodeTypeDescription = {
+		displayName: 'File Items', name: FILE_ITEMS, group: ['trigger'], version: 1, description: 'Reads files into binary data', defaults: { name: 'Files' }, inputs: [], outputs: [NodeConnectionTypes.Main],
 		properties: [{ displayName: 'Files', name: 'files', type: 'json', default: '{}' }, { displayName: 'Items', name: 'items', type: 'number', default: 1 }],
-	} as INodeTypeDescription;
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const files = JSON.parse(this.getNodeParameter('files', 0) as string) as Record<string, string>;

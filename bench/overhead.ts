@@ -1,14 +1,7 @@
 /**
- * 5. Per-item overhead with an instant fake (jobs take 0 ms) and Concurrency 1, so items run one
- * after another and times add up: node time (n8n's executionTime) − scheduled waits (the package's
- * clock, metered) − the HTTP round trips, as the slope between two item counts (per-execution
- * costs cancel), the median of three pairs. The round trips counted two ways:
- * - as n8n makes them: the time inside the package's transport (n8n's request helper: credential,
- *   axios, proxy agent; network; the fake). What is left is the package's own work and n8n's
- *   binary data store (shown apart);
- * - bare: the fake's own time on each request during the run, plus the client and network floor
- *   of the same requests replayed one by one with Node's http client (the fake's time on the
- *   replay taken off; a replayed download is served from the fake's cache).
+ * 5. Per-item overhead: node time − scheduled poll waits − HTTP time (inside the package's
+ * transport, and bare: the fake's own time plus the same requests replayed with Node's http
+ * client), as the slope between two item counts. The method is in BENCHMARKS.md's notes (`overhead`).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';

@@ -1,8 +1,7 @@
 /**
- * 1b. The batch in the real n8n 2.41.1: `n8n execute` of the package's node and of the all-items
- * loop against one RunComfy fake (the shortest batch case, Replace Background), the package
- * installed as n8n installs community packages (test/e2e/n8n.ts). Each `n8n execute` is a new
- * process, so the package is cold. Wall time is n8n's own (startedAt → stoppedAt).
+ * 1b. The batch in the real n8n 2.41.1 (`n8n execute`, the package installed as n8n installs
+ * community packages: test/e2e/n8n.ts): the package, cold, and the all-items loop on the shortest
+ * Replace Background case. Wall time is n8n's own (startedAt → stoppedAt).
  */
 import { credentialFixtures, credentialsFor } from '../test/e2e/fixtures';
 import { startN8nScratch, type WorkflowJson } from '../test/e2e/n8n';

@@ -59,12 +59,8 @@ function batchTable(r: Results): string {
 	return table(rows, [
 		[`Case (${rows[0]?.row.items ?? '?'} items, RunComfy fake)`, ({ row }) => `${opLabel(row.operation)}, ${s(row.meanMs, 0)} s jobs`],
 		['Contender', ({ row }) => row.contender + (row.contender === 'one-at-a-time loop' ? ` (${row.ranItems} items run, ×${row.items / row.ranItems})` : '')],
-		['Wall (s)', ({ row }) => s(row.wallMs)],
-		['Ideal (s)', ({ row }) => s(row.idealMs)],
-		['× ideal', ({ row }) => x(ratio(row))],
-		['Package cold / warm is faster by', faster],
-		['Status req./job', ({ row }) => fmt(row.statusPerJob)],
-		['Errors', ({ row }) => error(row)],
+		['Wall (s)', ({ row }) => s(row.wallMs)], ['Ideal (s)', ({ row }) => s(row.idealMs)], ['× ideal', ({ row }) => x(ratio(row))], ['Package cold / warm is faster by', faster],
+		['Status req./job', ({ row }) => fmt(row.statusPerJob)], ['Errors', ({ row }) => error(row)],
 	]);
 }
 
@@ -80,15 +76,9 @@ const otherProvidersTable = (r: Results) =>
 
 const latencyTable = (r: Results) =>
 	table(r.latency, [
-		['Provider', provider],
-		['Job (mean)', (row) => `${s(row.meanMs, 0)} s`],
-		['Schedule', (row) => row.phase],
-		['Jobs', (row) => String(row.jobs)],
-		['Median (s)', (row) => s(row.medianMs, 2)],
-		['p95 (s)', (row) => s(row.p95Ms, 2)],
-		['Max (s)', (row) => s(row.maxMs, 2)],
-		['Median / job', (row) => `${(row.medianShare * 100).toFixed(1)} %`],
-		['Status req./job mean (max)', (row) => `${fmt(row.statusMean)} (${row.statusMax})`],
+		['Provider', provider], ['Job (mean)', (row) => `${s(row.meanMs, 0)} s`], ['Schedule', (row) => row.phase], ['Jobs', (row) => String(row.jobs)],
+		['Median (s)', (row) => s(row.medianMs, 2)], ['p95 (s)', (row) => s(row.p95Ms, 2)], ['Max (s)', (row) => s(row.maxMs, 2)],
+		['Median / job', (row) => `${(row.medianShare * 100).toFixed(1)} %`], ['Status req./job mean (max)', (row) => `${fmt(row.statusMean)} (${row.statusMax})`],
 		["Budget (mean of the jobs' own)", (row) => fmt(row.budget)],
 		['Jobs within their own budget', (row) => `${row.withinBudget}/${row.jobs}${row.withinBudget < row.jobs ? ` (the others by at most ${row.maxOverBudget ?? 1})` : ''}`],
 		['Batch tail (s)', (row) => s(row.batchTailMs, 2) + (row.errors.length ? ` ⚠ ${row.errors.join('; ')}` : '')],
@@ -96,15 +86,9 @@ const latencyTable = (r: Results) =>
 
 const memoryTable = (r: Results) =>
 	table(r.memory, [
-		['Provider', provider],
-		['Image', (row) => row.image],
-		['Path', (row) => row.path],
-		['Peak RSS over baseline (MB)', (row) => mb(row.rssOverBaseline)],
-		['× image', (row) => x(row.rssMultiple)],
-		['Peak external over baseline (MB)', (row) => mb(row.externalOverBaseline)],
-		['× image', (row) => x(row.externalMultiple)],
-		['Time (s)', (row) => s(row.wallMs)],
-		['Errors', error],
+		['Provider', provider], ['Image', (row) => row.image], ['Path', (row) => row.path], ['Peak RSS over baseline (MB)', (row) => mb(row.rssOverBaseline)],
+		['× image', (row) => x(row.rssMultiple)], ['Peak external over baseline (MB)', (row) => mb(row.externalOverBaseline)], ['× image', (row) => x(row.externalMultiple)],
+		['Time (s)', (row) => s(row.wallMs)], ['Errors', error],
 	]);
 
 const memoryPartsTable = (r: Results) =>
@@ -112,39 +96,27 @@ const memoryPartsTable = (r: Results) =>
 
 const memoryHostileTable = (r: Results) =>
 	table(r.memoryHostile, [
-		['Hostile input (Ideogram Edit)', (h) => h.what],
-		['File (MB)', (h) => mb(h.fileBytes, 2)],
-		['Decoded it would be (MB, RGB)', (h) => mb(h.claimedPixels * 3)],
-		['Peak RSS over baseline (MB)', (h) => mb(h.rssOverBaseline, 1)],
-		['Time (ms)', (h) => String(h.wallMs)],
+		['Hostile input (Ideogram Edit)', (h) => h.what], ['File (MB)', (h) => mb(h.fileBytes, 2)], ['Decoded it would be (MB, RGB)', (h) => mb(h.claimedPixels * 3)],
+		['Peak RSS over baseline (MB)', (h) => mb(h.rssOverBaseline, 1)], ['Time (ms)', (h) => String(h.wallMs)],
 		['Outcome', (h) => `${h.refused ? 'refused' : '⚠ not refused'}: ${h.outcome}`],
 	]);
 
 const overheadTable = (r: Results) =>
 	table(r.overhead, [
-		['Provider', provider],
-		['Requests/item', (row) => fmt(row.requestsPerItem, 0)],
-		['Node time/item', (row) => ms(row.nodeMsPerItem)],
-		['Poll waits', (row) => ms(row.waitMsPerItem)],
-		['HTTP via n8n', (row) => ms(row.n8nHttpMsPerItem)],
-		['HTTP bare', (row) => ms(row.bareHttpMsPerItem)],
-		['n8n binary store', (row) => ms(row.binaryMsPerItem)],
-		['Overhead beyond HTTP via n8n', (row) => `**${ms(row.overheadMsPerItem)}**`],
+		['Provider', provider], ['Requests/item', (row) => fmt(row.requestsPerItem, 0)], ['Node time/item', (row) => ms(row.nodeMsPerItem)],
+		['Poll waits', (row) => ms(row.waitMsPerItem)], ['HTTP via n8n', (row) => ms(row.n8nHttpMsPerItem)], ['HTTP bare', (row) => ms(row.bareHttpMsPerItem)],
+		['n8n binary store', (row) => ms(row.binaryMsPerItem)], ['Overhead beyond HTTP via n8n', (row) => `**${ms(row.overheadMsPerItem)}**`],
 		['…of it the package alone', (row) => ms(row.packageOnlyMsPerItem)],
 		['Overhead beyond bare HTTP', (row) => ms(row.overheadBareMsPerItem) + (row.error ? ` ⚠ ${row.error}` : '')],
 	]);
 
 const soakTable = (r: Results) =>
 	table(r.soak, [
-		['Contender', (row) => row.contender],
-		['Executions', (row) => String(row.executions)],
-		['Errors', (row) => (row.errors ? `**${row.errors}**` : '0')],
-		['In flight', (row) => String(row.concurrency)],
-		['Time (s)', (row) => String(row.wallS)],
+		['Contender', (row) => row.contender], ['Executions', (row) => String(row.executions)], ['Errors', (row) => (row.errors ? `**${row.errors}**` : '0')],
+		['In flight', (row) => String(row.concurrency)], ['Time (s)', (row) => String(row.wallS)],
 		['Lowest RSS, first → last window (MB)', (row) => `${row.rssFirstMb} → ${row.rssLastMb}`],
 		['RSS growth, 2nd half (MB/100)', (row) => `${signed(row.rssGrowthMbPer100)} ± ${secondHalfGrowth(row.windows, (w) => w.rssMinMb).stdErr.toFixed(2)}`],
-		['Lowest heap, first → last (MB)', (row) => `${row.heapFirstMb} → ${row.heapLastMb}`],
-		['Heap growth (MB/100)', (row) => signed(row.heapGrowthMbPer100)],
+		['Lowest heap, first → last (MB)', (row) => `${row.heapFirstMb} → ${row.heapLastMb}`], ['Heap growth (MB/100)', (row) => signed(row.heapGrowthMbPer100)],
 		['External growth (MB/100)', (row) => signed(row.externalGrowthMbPer100)],
 	]);
 

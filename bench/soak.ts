@@ -1,13 +1,8 @@
 /**
- * 6. Soak: one long-running n8n 2.41.1 (`n8n start`) per contender answering production webhooks,
- * alternating RunComfy Replace Background and Ideogram Edit (v2 API) over a few PNGs that come
- * base64 in the webhook's body and become binary data with Convert To File; the fakes finish each
- * job at once, so the run is all package and n8n work. **package**: the package's node; **n8n
- * only**: the same requests with n8n's own nodes (HTTP Request submit → Wait → status → IF
- * completed → result → download as file). The process's RSS (/proc/<pid>/status) is read after
- * every execution and every 100 ms, its heap and external memory from n8n's /metrics every 10
- * executions; per window the lowest of each is kept, and growth is the least-squares slope of
- * those minima over the second half of the run.
+ * 6. Soak: one real n8n (`n8n start`) per contender answering production webhooks, the package's
+ * node or the same requests with n8n's own nodes; the lowest RSS, heap and external memory per
+ * window of executions and their growth over the second half. The method is in BENCHMARKS.md's
+ * notes (`soak`).
  */
 import fs from 'node:fs';
 import sharp from 'sharp';
@@ -137,8 +132,7 @@ async function execute(server: N8nServer, workload: Workload, body: unknown, exp
 
 function rssOf(pid: number): number {
 	try {
-		const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-		return kb ? Number(kb[1]) * 1024 : Infinity;
+		return Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Infinity) * 1024;
 	} catch {
 		return Infinity; // the process has exited
 	}
@@ -185,15 +179,12 @@ function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer
 	const wait = () => node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: 0.5, unit: 'seconds' });
 	const apiKey = { sendHeaders: true, headerParameters: { parameters: [{ name: 'Api-Key', value: ig.apiKey }] } };
 	const asFile = (property = 'data') => ({ options: { response: { response: { responseFormat: 'file', outputPropertyName: property } } } });
-	const form = (parameterType: string, name: string, value: string) => (parameterType === 'formBinaryData' ? { parameterType, name, inputDataFieldName: value } : { parameterType, name, value });
+	const file = (name: string) => ({ parameterType: 'formBinaryData', name, inputDataFieldName: name === 'image' ? 'data' : name });
+	const parameters = [file('image'), file('mask'), { parameterType: 'formData', name: 'prompt', value: String(OPERATIONS.Edit[1].prompt) }, { parameterType: 'formData', name: 'async', value: 'true' }];
 	return {
 		replaceBackground: polled(PATHS.replaceBackground, [
 			node('To Base64', 'extractFromFile', 1, { operation: 'binaryToPropery', binaryPropertyName: 'data', destinationKey: 'image', options: {} }),
-			http('Submit', 'POST', `${rc.url}/v1/models/${RUNCOMFY_MODEL.replaceBackground}`, rc.apiKey, {
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody: `={{ JSON.stringify({ image: 'data:image/png;base64,' + $json.image, prompt: ${JSON.stringify(PROMPT)} }) }}`,
-			}),
+			http('Submit', 'POST', `${rc.url}/v1/models/${RUNCOMFY_MODEL.replaceBackground}`, rc.apiKey, { sendBody: true, specifyBody: 'json', jsonBody: `={{ JSON.stringify({ image: 'data:image/png;base64,' + $json.image, prompt: ${JSON.stringify(PROMPT)} }) }}` }),
 			wait(),
 			http('Get Status', 'GET', `=${rc.url}/v1/requests/{{ $json.request_id }}/status`, rc.apiKey),
 			ifCompleted(),
@@ -202,14 +193,7 @@ function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer
 		]),
 		edit: polled(PATHS.edit, [
 			http('Get Mask', 'GET', maskUrl, undefined, asFile('mask')),
-			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, {
-				...apiKey,
-				sendBody: true,
-				contentType: 'multipart-form-data',
-				bodyParameters: {
-					parameters: [form('formBinaryData', 'image', 'data'), form('formBinaryData', 'mask', 'mask'), form('formData', 'prompt', String(OPERATIONS.Edit[1].prompt)), form('formData', 'async', 'true')],
-				},
-			}),
+			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, { ...apiKey, sendBody: true, contentType: 'multipart-form-data', bodyParameters: { parameters } }),
 			wait(),
 			http('Get Status', 'GET', `=${ig.url}/v2/generations/{{ $json.generation_id }}`, undefined, apiKey),
 			ifCompleted(),

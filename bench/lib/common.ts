@@ -45,16 +45,8 @@ export function secondHalfGrowth<P extends { executions: number }>(points: reado
 
 // ───────────── jobs and requests on a fake ─────────────
 
-export interface JobTiming {
-	id: string;
-	createdAt: number;
-	completedAt: number;
-	durationMs: number;
-	/** Status checks that named this job (RunComfy `status`, Runware `getResponse`, Ideogram's generation). */
-	statusRequests: number;
-	/** When the first download of one of its images reached the fake. */
-	downloadAt?: number;
-}
+/** `statusRequests`: the status checks that named the job (RunComfy `status`, Runware `getResponse`, Ideogram's generation); `downloadAt`: when the first download of one of its images reached the fake. */
+export type JobTiming = { id: string; createdAt: number; completedAt: number; durationMs: number; statusRequests: number; downloadAt?: number };
 
 /** Per-job timings and status checks from a fake's records (a job is named in the path or, on Runware, the body). */
 export function jobTimings(fake: FakeServer): JobTiming[] {
@@ -74,15 +66,8 @@ export function jobTimings(fake: FakeServer): JobTiming[] {
 	return [...byId.values()];
 }
 
-export interface ContenderRun {
-	/** n8n's own wall time of the run (startedAt → stoppedAt), ms. */
-	wallMs: number;
-	jobs: JobTiming[];
-	/** When the output node finished (epoch ms). */
-	endedAt: number;
-	error?: string;
-	outputItems: number;
-}
+/** `wallMs`: n8n's own wall time of the run (startedAt → stoppedAt); `endedAt`: when the output node finished (epoch ms). */
+export type ContenderRun = { wallMs: number; jobs: JobTiming[]; endedAt: number; error?: string; outputItems: number };
 
 /** Runs `workflow` through n8n's engine against a fresh fake of `provider`, closed afterwards. */
 export async function runAgainstFake(provider: ProviderName, fakeOptions: FakeOptions, build: (fake: FakeServer) => WorkflowJson, outputNode: string): Promise<ContenderRun> {

@@ -1,9 +1,7 @@
 /**
  * The contenders as n8n workflow JSON: the package's node at its default settings, and the loop
- * the tutorials teach from n8n's own nodes (HTTP Request submit → Wait 5 s → HTTP Request status →
- * IF completed → HTTP Request result → HTTP Request download as file; IF false → back to Wait),
- * with all items in one run or inside Loop Over Items (batch size 1), one item at a time. The loops
- * talk to RunComfy's API as its docs show (Bearer header, JSON body with image URLs).
+ * from n8n's own nodes that BENCHMARKS.md's notes (`batch`) describe, talking to RunComfy's API as
+ * its docs show (Bearer header, JSON body with image URLs).
  */
 import type { INode, INodeConnections, INodeParameters } from 'n8n-workflow';
 
