@@ -13,24 +13,14 @@ import { packageNode } from '../test/harness/workflows';
 import { CREDENTIAL_TYPE, distModule, sleep } from './lib/common';
 import { registerNodeType } from './lib/n8nBase';
 
-export interface MemoryChildInput {
-	provider: ProviderName;
-	fakeUrl: string;
-	apiKey: string;
-	/** Files, or URLs with `asUrls` (Image Source: URL). */
-	image: string;
-	mask: string;
-	warmImage: string;
-	warmMask: string;
-	asUrls?: boolean;
-	/** Items of the Edit, all in flight at once (each with its own copy of the files). */
-	items?: number;
-	/** More of the Edit node's parameters; `warmParameters` the warm-up's, when those do not fit its small image. */
-	parameters?: INodeParameters;
-	warmParameters?: INodeParameters;
-	/** A step of the package alone instead of the whole Edit: preparing the mask at its own size, RunComfy's submit with the image as a data URI, fitting the image under 10 MB. */
-	mode?: 'mask' | 'dataUriBody' | 'downscale';
-}
+/**
+ * `image` and `mask`: files, or URLs with `asUrls` (Image Source: URL); `items` in flight at once, each with its own copy of
+ * the files; `parameters`: more of the Edit's, `warmParameters` the warm-up's where those do not fit its small image; `mode`:
+ * a step of the package alone (preparing the mask, RunComfy's submit with the image as a data URI, fitting it under 10 MB).
+ */
+export type MemoryChildInput = { provider: ProviderName; fakeUrl: string; apiKey: string; image: string; mask: string; warmImage: string; warmMask: string } & Partial<{
+	asUrls: boolean; items: number; parameters: INodeParameters; warmParameters: INodeParameters; mode: 'mask' | 'dataUriBody' | 'downscale';
+}>; // prettier-ignore
 
 type Outcome = { ok: boolean; error?: string; downscaledFrom?: string };
 export type MemoryChildOutput = Outcome & { wallMs: number; baselineRss: number; peakRss: number; baselineExternal: number; peakExternal: number };

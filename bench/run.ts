@@ -67,22 +67,10 @@ async function main() {
 		return 0;
 	}
 	const version = (pkg: string) => (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-	const [cpu] = os.cpus();
-	const results: Results = {
-		env: {
-			date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-			cpus: os.cpus().length,
-			cpuModel: cpu?.model?.trim() ?? 'unknown CPU',
-			memoryGb: Math.round(os.totalmem() / 1024 ** 3),
-			node: process.versions.node,
-			n8nCore: version('n8n-core'),
-			n8nNodesBase: '?',
-			platform: `${os.type()} ${os.release()}`,
-			quick,
-			spread: settings.spread,
-		},
-		failures: [],
-	};
+	const [cpu, platform] = [os.cpus()[0]?.model?.trim() ?? 'unknown CPU', `${os.type()} ${os.release()}`];
+	const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+	const machine = { cpus: os.cpus().length, cpuModel: cpu, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.versions.node, platform };
+	const results: Results = { env: { date, ...machine, n8nCore: version('n8n-core'), n8nNodesBase: '?', quick, spread: settings.spread }, failures: [] };
 	const attempt = async <T>(section: string, fn: () => Promise<T>): Promise<T | undefined> => {
 		try {
 			return await fn();
