@@ -86,8 +86,9 @@ async function step(mode: NonNullable<MemoryChildInput['mode']>, image: string, 
 	const { createN8nTransport, createHttpClient } = distModule<{ createN8nTransport(ctx: unknown, credentialType: string): unknown; createHttpClient(transport: unknown, options: unknown): unknown }>('engine/index.js');
 	const runComfy = distModule<{ PROVIDERS: Array<Submit & { name: string }> }>('providers/registry.js').PROVIDERS.find((p) => p.name === 'runComfy')!;
 	let sentBytes = 0;
-	const httpRequestWithAuthentication = async (_credentialType: string, options: { body: AsyncIterable<Buffer> }) => {
-		for await (const chunk of options.body) sentBytes += chunk.length;
+	const httpRequestWithAuthentication = async (_credentialType: string, { body }: { body: Buffer | AsyncIterable<Buffer> }) => {
+		if (Buffer.isBuffer(body)) sentBytes = body.length;
+		else for await (const chunk of body) sentBytes += chunk.length;
 		return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"request_id":"0b5e3f52-3c1e-4a8e-9d1f-6f0a2b7c9d10"}') };
 	};
 	const signal = new AbortController().signal;

@@ -20,7 +20,6 @@ export type SoakContender = 'package' | 'n8n only';
 type Workload = 'replaceBackground' | 'edit';
 /** Per window of executions (`executions` finished at its end), the lowest of each, in MB. */
 type SoakWindow = { executions: number; rssMinMb: number; heapMinMb: number; externalMinMb: number };
-type Soak = Settings['soak'] & { log: Settings['log'] };
 export type SoakRow = Awaited<ReturnType<typeof drive>>;
 
 const MB = 1024 * 1024;
@@ -30,21 +29,20 @@ const [IMAGES, SIDE, JOB_MS] = [5, 256, 20];
 const PATHS: Record<Workload, string> = { replaceBackground: 'soak-replace-background', edit: 'soak-edit' };
 
 export async function benchSoak(s: Settings): Promise<SoakRow[]> {
-	const config: Soak = { ...s.soak, log: s.log };
-	config.log(`soak: ${config.executions} webhook executions in one n8n process, ${config.concurrency} in flight, per contender`);
+	s.log(`soak: ${s.soak.executions} webhook executions in one n8n process, ${s.soak.concurrency} in flight, per contender`);
 	const images = await Promise.all(Array.from({ length: IMAGES }, async (_, i) => (await photo(SIDE, i)).toString('base64')));
 	const body = { items: images.map((png) => ({ png })) };
 	const packed = await packPackage(process.env.N8N_E2E_PACKAGE_DIR ?? REPO_ROOT);
 	try {
 		const rows: SoakRow[] = [];
-		for (const contender of config.contenders) rows.push(await soakOne(contender, packed.tarball, body, config));
+		for (const contender of s.soak.contenders) rows.push(await soakOne(contender, packed.tarball, body, s));
 		return rows;
 	} finally {
 		fs.rmSync(packed.tarball, { force: true });
 	}
 }
 
-async function soakOne(contender: SoakContender, tarball: string, body: unknown, config: Soak): Promise<SoakRow> {
+async function soakOne(contender: SoakContender, tarball: string, body: unknown, s: Settings): Promise<SoakRow> {
 	const fakeOptions = { jobDurationMs: JOB_MS, recordBodies: false, maxInflightImages: 1000 };
 	const fakes = { runComfy: await startFake('runComfy', fakeOptions), ideogram: await startFake('ideogram', fakeOptions) };
 	const q = SIDE / 4;
@@ -52,11 +50,11 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 	const files = await startImageServer({ 'mask.png': { data: mask, mimeType: 'image/png' } });
 	const scratch = await startN8nScratch({ tarball, credentials: credentialFixtures(fakes) });
 	try {
-		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn', N8N_DEFAULT_BINARY_DATA_MODE: config.binaryMode } });
+		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn', N8N_DEFAULT_BINARY_DATA_MODE: s.soak.binaryMode } });
 		const workflows = contender === 'package' ? packageWorkflows() : n8nOnlyWorkflows(fakes, files.url('mask.png'));
 		for (const workflow of Object.values(workflows)) await activateWorkflow(server, workflow);
-		config.log(`soak, ${contender}: n8n pid ${server.pid}, ${config.executions} executions, ${config.concurrency} in flight, binary data mode ${config.binaryMode}`);
-		return await drive(contender, server, body, Object.values(fakes), config);
+		s.log(`soak, ${contender}: n8n pid ${server.pid}, ${s.soak.executions} executions, ${s.soak.concurrency} in flight, binary data mode ${s.soak.binaryMode}`);
+		return await drive(contender, server, body, Object.values(fakes), s);
 	} finally {
 		await scratch.dispose();
 		await files.close();
@@ -64,7 +62,7 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 	}
 }
 
-async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], config: Soak) {
+async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], s: Settings) {
 	let [rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 	const sampleRss = () => (rssMin = Math.min(rssMin, rssOf(server.pid)));
 	const sampleMetrics = async () => {
@@ -80,8 +78,8 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 	let firstError: string | undefined;
 	const started = Date.now();
 	try {
-		for (let from = 0; from < config.executions; from += config.window) {
-			const to = Math.min(config.executions, from + config.window);
+		for (let from = 0; from < s.soak.executions; from += s.soak.window) {
+			const to = Math.min(s.soak.executions, from + s.soak.window);
 			let next = from;
 			const worker = async () => {
 				while (next < to) {
@@ -94,13 +92,13 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 					if (done % 10 === 0) await sampleMetrics();
 				}
 			};
-			await Promise.all(Array.from({ length: config.concurrency }, worker));
+			await Promise.all(Array.from({ length: s.soak.concurrency }, worker));
 			// The fakes keep every job and its images: forget them between windows, when none is in flight.
 			for (const fake of fakes) fake.reset();
 			await sleep(2 * SAMPLE_MS);
 			await sampleMetrics();
 			windows.push({ executions: done, rssMinMb: rssMin / MB, heapMinMb: heapMin / MB, externalMinMb: externalMin / MB });
-			config.log(`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`);
+			s.log(`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`);
 			[rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 		}
 	} finally {
@@ -108,7 +106,7 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 	}
 	const [first, last] = [windows[0], windows[windows.length - 1]];
 	const growth = (value: (w: SoakWindow) => number) => round(secondHalfGrowth(windows, value).per100, 2);
-	const { concurrency, binaryMode } = config;
+	const { concurrency, binaryMode } = s.soak;
 	return {
 		contender, executions: done, errors, ...(firstError ? { firstError } : {}), concurrency, imagesPerExecution: IMAGES, binaryMode, wallS: round((Date.now() - started) / 1000, 0),
 		// The lowest of the first and of the last window; growth in MB per 100 executions over the second half.
