@@ -63,18 +63,26 @@ export type MemoryResults = Awaited<ReturnType<typeof benchMemory>>;
 
 export async function benchMemory(s: Settings) {
 	const warm = await photo(256)();
-	const child = (input: Omit<MemoryChildInput, 'warmImage' | 'warmMask'>, env?: NodeJS.ProcessEnv) => runChild({ ...input, warmImage: warm.image, warmMask: warm.mask }, env);
+	/** One child run against a fresh fake of `provider` (none for a step alone), and the job the fake received last. */
+	const child = async (input: Omit<MemoryChildInput, 'warmImage' | 'warmMask' | 'fakeUrl' | 'apiKey'>, env?: NodeJS.ProcessEnv) => {
+		const fake = input.mode ? undefined : await startFake(input.provider, { jobDurationMs: 200, recordBodies: false });
+		try {
+			const out = await runChild({ ...input, fakeUrl: fake?.url ?? '', apiKey: fake?.apiKey ?? '', warmImage: warm.image, warmMask: warm.mask }, env);
+			return { ...out, sent: fake?.jobs().at(-1) };
+		} finally {
+			await fake?.close();
+		}
+	};
 	const memory = [];
 	for (const c of memoryCases(s.memory.side, s.memory.items)) {
 		const source = await c.source();
 		const imageBytes = size(source.image);
-		const fake = await startFake(c.provider, { jobDurationMs: 200, recordBodies: false });
 		const read = (file: string) => ({ data: fs.readFileSync(file), mimeType: 'image/png' });
 		const files = c.asUrls ? await startImageServer({ 'photo.png': read(source.image), 'mask.png': read(source.mask) }) : undefined;
 		try {
 			const [image, mask] = files ? [files.url('photo.png'), files.url('mask.png')] : [source.image, source.mask];
-			const out = await child({ provider: c.provider, fakeUrl: fake.url, apiKey: fake.apiKey, image, mask, asUrls: c.asUrls, items: c.items, parameters: c.parameters, warmParameters: c.warmParameters }, c.env);
-			const sent = fake.jobs().at(-1);
+			const out = await child({ provider: c.provider, image, mask, asUrls: c.asUrls, items: c.items, parameters: c.parameters, warmParameters: c.warmParameters }, c.env);
+			const sent = out.sent;
 			if (out.ok && c.sentAs && (sent?.imageWidth !== c.sentAs || sent?.imageHeight !== c.sentAs)) Object.assign(out, { ok: false, error: `the fake received ${sent?.imageWidth}×${sent?.imageHeight}, not ${c.sentAs}×${c.sentAs}` });
 			const perItem = c.items ?? 1;
 			const notDownscaled = c.path.startsWith('downscaled') && !out.downscaledFrom;
@@ -90,7 +98,6 @@ export async function benchMemory(s: Settings) {
 			memory.push(row);
 		} finally {
 			await files?.close();
-			await fake.close();
 		}
 	}
 
@@ -101,7 +108,7 @@ export async function benchMemory(s: Settings) {
 		['dataUriBody', 'building and sending the JSON body with a data URI (RunComfy, Runware)'],
 		['downscale', 'downscaling the image under 10 MB (Ideogram, CometAPI)'],
 	] as const) {
-		const out = await child({ provider: 'runComfy', fakeUrl: '', apiKey: '', image: large.image, mask: large.mask, mode });
+		const out = await child({ provider: 'runComfy', image: large.image, mask: large.mask, mode });
 		const { rss } = over(out);
 		memoryParts.push({ step, image: `${large.label}, ${mb(size(large.image))}`, imageBytes: size(large.image), rssOverBaseline: rss, rssMultiple: rss / size(large.image), ...(out.ok ? {} : { error: out.error ?? 'failed' }) });
 		s.log(`memory step: ${step}: RSS +${mb(rss)}`);
@@ -115,16 +122,11 @@ export async function benchMemory(s: Settings) {
 		['16000×16000 PNG of one colour as the image', bomb, accepted.mask],
 		['16000×16000 PNG of one colour as the mask', accepted.image, bomb],
 	]) {
-		const fake = await startFake('ideogram', { jobDurationMs: 200, recordBodies: false });
-		try {
-			const out = await child({ provider: 'ideogram', fakeUrl: fake.url, apiKey: fake.apiKey, image, mask });
-			const outcome = out.error ?? (out.ok ? 'not refused: the edit ran' : 'no output');
-			const row = { what, fileBytes: size(bomb), claimedPixels: 16000 * 16000, rssOverBaseline: over(out).rss, wallMs: out.wallMs, outcome, refused: !out.ok && /megapixels/.test(outcome) };
-			s.log(`memory hostile: ${what}: RSS +${mb(row.rssOverBaseline)} in ${row.wallMs} ms, ${row.refused ? 'refused' : `NOT REFUSED: ${outcome}`}`);
-			memoryHostile.push(row);
-		} finally {
-			await fake.close();
-		}
+		const out = await child({ provider: 'ideogram', image, mask });
+		const outcome = out.error ?? (out.ok ? 'not refused: the edit ran' : 'no output');
+		const row = { what, fileBytes: size(bomb), claimedPixels: 16000 * 16000, rssOverBaseline: over(out).rss, wallMs: out.wallMs, outcome, refused: !out.ok && /megapixels/.test(outcome) };
+		s.log(`memory hostile: ${what}: RSS +${mb(row.rssOverBaseline)} in ${row.wallMs} ms, ${row.refused ? 'refused' : `NOT REFUSED: ${outcome}`}`);
+		memoryHostile.push(row);
 	}
 	return { memory, memoryParts, memoryHostile };
 }

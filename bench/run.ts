@@ -10,12 +10,11 @@ import path from 'node:path';
 
 import { loadPackage, shutdownEngine } from '../test/harness/engine';
 import { makeImage, makeMask } from '../test/harness/workflows';
-import { benchBatch, benchOneAtATime } from './batch';
+import { benchBatch, benchBatchInRealN8n, benchOneAtATime } from './batch';
 import { benchLatency } from './latency';
 import { benchMaskPreparation } from './mask';
 import { benchMemory } from './memory';
 import { benchOverhead } from './overhead';
-import { benchBatchInRealN8n } from './realN8n';
 import { consoleReport, markdownReport, type Results } from './report';
 import { benchSoak, type SoakContender } from './soak';
 import { forgetLearnedDurations, REPO_ROOT, startImageServer, withPackageMeters } from './lib/common';
@@ -94,12 +93,13 @@ async function main() {
 	const s: Settings = { ...settings, inputs: { imageUrl: images.url('photo.png'), maskUrl: images.url('mask.png') } };
 
 	// In this order. The one-at-a-time loops only wait on timers and sockets, as the latency runs do: side by side.
+	const LOOPS_AND_LATENCY = 'one-at-a-time loops, latency';
 	const sections: Array<[string, boolean, () => Promise<Partial<Results> | undefined>]> = [
 		['mask', on('mask'), async () => ({ mask: await benchMaskPreparation(quick ? 5 : 15) })],
 		['n8n-nodes-base', on('batch') || on('latency'), async () => void (results.env.n8nNodesBase = await registerN8nBaseNodes())],
 		['batch', on('batch'), async () => ({ batch: await benchBatch(s) })],
 		['real', on('real'), async () => ({ realN8n: await benchBatchInRealN8n(s) })],
-		['latency', on('latency') || on('batch'), async () => {
+		[LOOPS_AND_LATENCY, on('latency') || on('batch'), async () => {
 			const [oneAtATime, latency] = await Promise.all([
 				on('batch') ? attempt('one-at-a-time loop', () => benchOneAtATime(s, results.batch ?? [])) : undefined,
 				on('latency') ? attempt('latency', () => benchLatency(s)) : undefined,
@@ -114,7 +114,7 @@ async function main() {
 		if (!enabled) continue;
 		log(name);
 		Object.assign(results, await attempt(name, run));
-		if (name === 'latency') await images.close();
+		if (name === LOOPS_AND_LATENCY) await images.close();
 	}
 
 	results.env.runtimeS = (Date.now() - started) / 1000;

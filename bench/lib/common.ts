@@ -138,20 +138,19 @@ export const forgetLearnedDurations = () => distModule<{ learnedDurations: { cle
 
 type AsyncFn = (...args: never[]) => Promise<unknown>;
 
-/** Adds up the time spent in calls of `target[key]` (async, calls not overlapping); with `onlyFulfilled`, rejected calls are not counted. */
-function meter(target: Record<string, unknown>, key: string, onlyFulfilled = false) {
-	const original = target[key] as AsyncFn;
-	let total = 0;
-	target[key] = async function (this: unknown, ...args: never[]) {
+/** `fn` adding the time of each call (async, calls not overlapping) to `total.ms`; with `onlyFulfilled`, rejected calls are not counted. */
+function timed(fn: AsyncFn, total: { ms: number }, onlyFulfilled = false): AsyncFn {
+	return async function (this: unknown, ...args: never[]) {
 		const start = performance.now();
-		const value = await original.apply(this, args).catch((error: unknown) => {
-			if (!onlyFulfilled) total += performance.now() - start;
+		try {
+			const value = await fn.apply(this, args);
+			total.ms += performance.now() - start;
+			return value;
+		} catch (error) {
+			if (!onlyFulfilled) total.ms += performance.now() - start;
 			throw error;
-		});
-		total += performance.now() - start;
-		return value;
+		}
 	};
-	return { take: () => [total, (total = 0)][0], restore: () => void (target[key] = original) };
 }
 
 /**
@@ -160,31 +159,24 @@ function meter(target: Record<string, unknown>, key: string, onlyFulfilled = fal
  * n8n's request helpers make them) and on n8n's binary data store (writing outputs, reading inputs).
  */
 export async function withPackageMeters<T>(fn: () => Promise<T>): Promise<{ value: T; times: { sleptMs: number; httpMs: number; binaryMs: number } }> {
-	const { systemClock } = distModule<{ systemClock: Record<string, unknown> }>('engine/index.js');
+	const { systemClock } = distModule<{ systemClock: Record<string, AsyncFn> }>('engine/index.js');
 	// The transport's own module: the engine's index only re-exports it, through getters.
-	const transportModule = distModule<{ createN8nTransport: (...args: unknown[]) => AsyncFn }>('engine/n8nTransport.js');
-	const createN8nTransport = transportModule.createN8nTransport;
+	const transport = distModule<{ createN8nTransport: (...args: unknown[]) => AsyncFn }>('engine/n8nTransport.js');
+	const create = transport.createN8nTransport;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { BinaryDataService } = require('n8n-core') as { BinaryDataService: { prototype: Record<string, unknown> } };
-	const meters = [meter(systemClock, 'sleep', true), meter(BinaryDataService.prototype, 'store'), meter(BinaryDataService.prototype, 'getAsBuffer')];
-	let httpMs = 0;
-	transportModule.createN8nTransport = (...args) => {
-		const transport = createN8nTransport(...args);
-		return async (...request: never[]) => {
-			const start = performance.now();
-			try {
-				return await transport(...request);
-			} finally {
-				httpMs += performance.now() - start;
-			}
-		};
-	};
+	const binaryData = (require('n8n-core') as { BinaryDataService: { prototype: Record<string, AsyncFn> } }).BinaryDataService.prototype;
+	const [slept, http, binary] = [{ ms: 0 }, { ms: 0 }, { ms: 0 }];
+	const patches: Array<[Record<string, unknown>, string, unknown]> = [
+		[systemClock, 'sleep', timed(systemClock.sleep, slept, true)],
+		[binaryData, 'store', timed(binaryData.store, binary)],
+		[binaryData, 'getAsBuffer', timed(binaryData.getAsBuffer, binary)],
+		[transport, 'createN8nTransport', (...args: unknown[]) => timed(create(...args), http)],
+	];
+	const originals = patches.map(([target, key, patched]) => [target[key], (target[key] = patched)][0]);
 	try {
 		const value = await fn();
-		const [sleptMs, stored, read] = meters.map((m) => m.take());
-		return { value, times: { sleptMs, httpMs, binaryMs: stored + read } };
+		return { value, times: { sleptMs: slept.ms, httpMs: http.ms, binaryMs: binary.ms } };
 	} finally {
-		meters.forEach((m) => m.restore());
-		transportModule.createN8nTransport = createN8nTransport;
+		patches.forEach(([target, key], i) => (target[key] = originals[i]));
 	}
 }
