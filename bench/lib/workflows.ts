@@ -46,7 +46,6 @@ export function ifCompleted(): INode {
 }
 
 const main = (...outputs: string[][]): INodeConnections => ({ main: outputs.map((targets) => targets.map((node) => ({ node, type: 'main', index: 0 }))) });
-const start = (items: unknown[]): INode => ({ id: 'start-id', name: 'Start', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } });
 
 /**
  * Start → Submit → Wait → Status → IF → (true) Result → Download; (false) back to Wait. With
@@ -56,7 +55,7 @@ const start = (items: unknown[]): INode => ({ id: 'start-id', name: 'Start', typ
 export function loopWorkflow(operation: Operation, baseUrl: string, apiKey: string, n: number, inputs: ItemInputs, oneAtATime = false): WorkflowJson {
 	const body = `={{ JSON.stringify({ image: $json.imageUrl, ${operation === 'edit' ? 'mask: $json.maskUrl, ' : ''}prompt: $json.prompt }) }}`;
 	const nodes = [
-		start(jsonItems(n, inputs)),
+		...chain(jsonItems(n, inputs)).nodes, // Start: the harness's item source
 		http('Submit', 'POST', `${baseUrl}/v1/models/${RUNCOMFY_MODEL[operation]}`, apiKey, { sendBody: true, specifyBody: 'json', jsonBody: body }),
 		node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: 5, unit: 'seconds' }),
 		http('Get Status', 'GET', `=${baseUrl}/v1/requests/{{ $json.request_id }}/status`, apiKey),
