@@ -121,12 +121,10 @@ const soakTable = (r: Results) =>
 	]);
 
 const soakSeries = (r: Results) =>
-	(r.soak ?? [])
-		.map((row) => {
-			const series = (value: (w: SoakRow['windows'][number]) => number) => row.windows.map((w) => value(w).toFixed(0)).join(', ');
-			return `- ${row.contender}, per ${row.windows[0]?.executions ?? '?'} executions, lowest RSS (MB): ${series((w) => w.rssMinMb)}; lowest heap (MB): ${series((w) => w.heapMinMb)}${row.firstError ? `; first error: ${row.firstError}` : ''}`;
-		})
-		.join('\n');
+	(r.soak ?? []).map((row) => {
+		const series = (value: (w: SoakRow['windows'][number]) => number) => row.windows.map((w) => value(w).toFixed(0)).join(', ');
+		return `- ${row.contender}, per ${row.windows[0]?.executions ?? '?'} executions, lowest RSS (MB): ${series((w) => w.rssMinMb)}; lowest heap (MB): ${series((w) => w.heapMinMb)}${row.firstError ? `; first error: ${row.firstError}` : ''}`;
+	}).join('\n'); // prettier-ignore
 
 // ───────────── targets ─────────────
 

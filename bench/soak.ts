@@ -151,26 +151,21 @@ async function photo(side: number, seed: number): Promise<Buffer> {
 
 // ───────────── workflows ─────────────
 
-/** The Done node answers the webhook: besides the execution id, how many items came out with an image. */
-function counted(workflow: WorkflowJson): WorkflowJson {
+/** A webhook workflow whose Done node also answers how many items came out with an image; with `loop`, IF false goes back to Wait. */
+function counted(webhookPath: string, steps: Array<{ name: string }>, loop = false): WorkflowJson {
+	const workflow = webhookWorkflow(webhookPath, steps as Array<Record<string, unknown> & { name: string }>);
 	const done = workflow.nodes.find((n) => n.name === 'Done') as { parameters: { assignments: { assignments: unknown[] } } };
 	done.parameters.assignments.assignments.push({ id: 'i', name: 'images', value: '={{ $input.all().filter((item) => item.binary?.data).length }}', type: 'number' });
+	if (loop) (workflow.connections['Completed?'] as { main: unknown[][] }).main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
 	return workflow;
 }
 
 function packageWorkflows(): Record<Workload, WorkflowJson> {
 	const [editType, editParameters] = OPERATIONS.Edit;
 	return {
-		replaceBackground: counted(webhookWorkflow(PATHS.replaceBackground, [ideogramNode('Ideogram', 'ideogramReplaceBackground', 'runComfy', { prompt: PROMPT, options: {} })])),
-		edit: counted(webhookWorkflow(PATHS.edit, [ideogramNode('Ideogram', editType, 'ideogram', { ...editParameters })])),
+		replaceBackground: counted(PATHS.replaceBackground, [ideogramNode('Ideogram', 'ideogramReplaceBackground', 'runComfy', { prompt: PROMPT, options: {} })]),
+		edit: counted(PATHS.edit, [ideogramNode('Ideogram', editType, 'ideogram', { ...editParameters })]),
 	};
-}
-
-/** A chain of steps, plus the loop's way back: IF false → Wait. */
-function polled(webhookPath: string, steps: ReturnType<typeof node>[]): WorkflowJson {
-	const workflow = counted(webhookWorkflow(webhookPath, steps as unknown as Array<Record<string, unknown> & { name: string }>));
-	(workflow.connections['Completed?'] as { main: unknown[][] }).main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
-	return workflow;
 }
 
 function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer; ideogram: FakeServer }, maskUrl: string): Record<Workload, WorkflowJson> {
@@ -180,7 +175,7 @@ function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer
 	const file = (name: string) => ({ parameterType: 'formBinaryData', name, inputDataFieldName: name === 'image' ? 'data' : name });
 	const parameters = [file('image'), file('mask'), { parameterType: 'formData', name: 'prompt', value: String(OPERATIONS.Edit[1].prompt) }, { parameterType: 'formData', name: 'async', value: 'true' }];
 	return {
-		replaceBackground: polled(PATHS.replaceBackground, [
+		replaceBackground: counted(PATHS.replaceBackground, [
 			node('To Base64', 'extractFromFile', 1, { operation: 'binaryToPropery', binaryPropertyName: 'data', destinationKey: 'image', options: {} }),
 			http('Submit', 'POST', `${rc.url}/v1/models/${RUNCOMFY_MODEL.replaceBackground}`, rc.apiKey, { sendBody: true, specifyBody: 'json', jsonBody: `={{ JSON.stringify({ image: 'data:image/png;base64,' + $json.image, prompt: ${JSON.stringify(PROMPT)} }) }}` }),
 			wait(),
@@ -188,14 +183,14 @@ function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer
 			ifCompleted(),
 			http('Get Result', 'GET', `=${rc.url}/v1/requests/{{ $json.request_id }}/result`, rc.apiKey),
 			http('Download Image', 'GET', '={{ $json.output.image }}', undefined, asFile()),
-		]),
-		edit: polled(PATHS.edit, [
+		], true),
+		edit: counted(PATHS.edit, [
 			http('Get Mask', 'GET', maskUrl, undefined, asFile('mask')),
 			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, { ...apiKey, sendBody: true, contentType: 'multipart-form-data', bodyParameters: { parameters } }),
 			wait(),
 			http('Get Status', 'GET', `=${ig.url}/v2/generations/{{ $json.generation_id }}`, undefined, apiKey),
 			ifCompleted(),
 			http('Download Image', 'GET', '={{ $json.data[0].url }}', undefined, asFile()),
-		]),
+		], true),
 	};
 }
