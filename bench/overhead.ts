@@ -1,62 +1,20 @@
 /**
- * 5. Per-item overhead with an instant fake (jobs take 0 ms) and Concurrency 1, so items run one
- * after another and times add up: node time (n8n's executionTime) − scheduled waits (the package's
- * clock, metered) − the HTTP round trips, as the slope between two item counts (per-execution
- * costs cancel). The round trips counted two ways:
- * - as n8n makes them: the time inside the package's transport (n8n's request helper: credential,
- *   axios, proxy agent; network; the fake). What is left is the package's own work and n8n's
- *   binary data store (shown apart);
- * - bare: the fake's own time on each request during the run, plus the client and network floor
- *   of the same requests replayed one by one with Node's http client (the fake's time on the
- *   replay taken off; a replayed download is served from the fake's cache).
+ * 5. Per-item overhead: node time − scheduled poll waits − HTTP time (inside the package's
+ * transport, and bare: the fake's own time plus the same requests replayed with Node's http
+ * client), as the slope between two item counts. The method is in BENCHMARKS.md's notes (`overhead`).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 
 import { runWorkflow } from '../test/harness/engine';
 import { imageItem, makeImage, singleNode } from '../test/harness/workflows';
-import { startFake, type FakeServer, type ProviderName, type RecordedRequest } from '../test/fakes';
-import { credentialsFor, median, packageDurations, withPackageMeters } from './lib/common';
-import { rawRequest } from './lib/measure';
+import { PROVIDERS, startFake, type FakeServer, type ProviderName, type RecordedRequest } from '../test/fakes';
+import type { Settings } from './run';
+import { credentialsFor, forgetLearnedDurations, median, rawRequest, withPackageMeters } from './lib/common';
 import { PACKAGE_NODE_NAME } from './lib/workflows';
 
-export interface OverheadConfig {
-	providers: ProviderName[];
-	/** Two item counts; the overhead is the slope between them. */
-	counts: [number, number];
-	/** Pairs of runs; each figure is the median over them. */
-	repeats: number;
-	log: (line: string) => void;
-}
-
-/** Per item at the larger count, except the three overheads, which are slopes. */
-export interface OverheadRow {
-	provider: ProviderName;
-	counts: [number, number];
-	requestsPerItem: number;
-	nodeMsPerItem: number;
-	waitMsPerItem: number;
-	n8nHttpMsPerItem: number;
-	bareHttpMsPerItem: number;
-	binaryMsPerItem: number;
-	/** node − waits − HTTP as n8n makes it. */
-	overheadMsPerItem: number;
-	/** The same, n8n's binary data store taken off too: the package alone. */
-	packageOnlyMsPerItem: number;
-	/** node − waits − bare round trips: everything between the sockets. */
-	overheadBareMsPerItem: number;
-	error?: string;
-}
-
-interface Sample {
-	nodeMs: number;
-	sleptMs: number;
-	httpMs: number;
-	binaryMs: number;
-	bareMs: number;
-	requests: number;
-	error?: string;
-}
+export type OverheadRow = Awaited<ReturnType<typeof overheadRow>>;
+type Sample = Awaited<ReturnType<typeof sample>>;
 
 /** Sums the time the fake's server spends per request (request event → response finished). */
 function meterServer(fake: FakeServer) {
@@ -74,6 +32,7 @@ function meterServer(fake: FakeServer) {
 
 const SKIP_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive']);
 
+/** The requests replayed one by one on one keep-alive socket: the time they took. */
 async function replay(fake: FakeServer, requests: RecordedRequest[]): Promise<number> {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 	try {
@@ -93,7 +52,7 @@ async function replay(fake: FakeServer, requests: RecordedRequest[]): Promise<nu
 	}
 }
 
-async function sample(provider: ProviderName, n: number, image: Buffer): Promise<Sample> {
+async function sample(provider: ProviderName, n: number, image: Buffer) {
 	const fake = await startFake(provider, { jobDurationMs: 0 });
 	try {
 		const parameters = { provider, imageSource: 'binary', prompt: 'on a sunlit marble kitchen counter', options: { concurrency: 1 } };
@@ -107,40 +66,39 @@ async function sample(provider: ProviderName, n: number, image: Buffer): Promise
 		const requests = [...fake.requests];
 		const clientFloor = (await replay(fake, requests)) - server.take();
 		server.stop();
-		return { nodeMs: nodeRun?.executionTime ?? NaN, ...times, bareMs: serverDuringRun + clientFloor, requests: requests.length, ...(error ? { error } : {}) };
+		return { nodeMs: nodeRun?.executionTime ?? NaN, ...times, bareMs: serverDuringRun + clientFloor, requests: requests.length, error };
 	} finally {
 		await fake.close();
 	}
 }
 
-export async function benchOverhead(config: OverheadConfig): Promise<OverheadRow[]> {
+/** Per item at the larger count, except the three overheads, which are slopes. */
+async function overheadRow(provider: ProviderName, [n1, n2]: [number, number], repeats: number, image: Buffer) {
+	// What earlier sections taught the schedule about real job lengths is not about instant jobs.
+	forgetLearnedDurations();
+	await sample(provider, 2, image); // warm-up: JIT, connections, the learned schedule
+	const pairs: Array<[Sample, Sample]> = [];
+	for (let r = 0; r < repeats; r++) pairs.push([await sample(provider, n1, image), await sample(provider, n2, image)]);
+	const slope = (f: (s: Sample) => number) => median(pairs.map(([a, b]) => (f(b) - f(a)) / (n2 - n1)));
+	const perItem = (f: (s: Sample) => number) => median(pairs.map(([, b]) => f(b) / n2));
+	const error = pairs.flat().find((s) => s.error)?.error;
+	return {
+		provider, counts: [n1, n2],
+		requestsPerItem: perItem((s) => s.requests), nodeMsPerItem: perItem((s) => s.nodeMs), waitMsPerItem: perItem((s) => s.sleptMs),
+		n8nHttpMsPerItem: perItem((s) => s.httpMs), bareHttpMsPerItem: perItem((s) => s.bareMs), binaryMsPerItem: perItem((s) => s.binaryMs),
+		overheadMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.httpMs), // beyond HTTP as n8n makes it
+		packageOnlyMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.httpMs - s.binaryMs), // n8n's binary data store taken off too
+		overheadBareMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.bareMs), // everything between the sockets
+		...(error ? { error } : {}),
+	};
+}
+
+export async function benchOverhead(s: Settings): Promise<OverheadRow[]> {
 	const image = await makeImage({ width: 256, height: 192 });
-	const [n1, n2] = config.counts;
 	const rows: OverheadRow[] = [];
-	for (const provider of config.providers) {
-		// What earlier sections taught the schedule about real job lengths is not about instant jobs.
-		packageDurations().clear();
-		await sample(provider, 2, image); // warm-up: JIT, connections, the learned schedule
-		const pairs: Array<[Sample, Sample]> = [];
-		for (let r = 0; r < config.repeats; r++) pairs.push([await sample(provider, n1, image), await sample(provider, n2, image)]);
-		const slope = (f: (s: Sample) => number) => median(pairs.map(([a, b]) => (f(b) - f(a)) / (n2 - n1)));
-		const perItem = (f: (s: Sample) => number) => median(pairs.map(([, b]) => f(b) / n2));
-		const error = pairs.flat().find((s) => s.error)?.error;
-		const row: OverheadRow = {
-			provider,
-			counts: [n1, n2],
-			requestsPerItem: perItem((s) => s.requests),
-			nodeMsPerItem: perItem((s) => s.nodeMs),
-			waitMsPerItem: perItem((s) => s.sleptMs),
-			n8nHttpMsPerItem: perItem((s) => s.httpMs),
-			bareHttpMsPerItem: perItem((s) => s.bareMs),
-			binaryMsPerItem: perItem((s) => s.binaryMs),
-			overheadMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.httpMs),
-			packageOnlyMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.httpMs - s.binaryMs),
-			overheadBareMsPerItem: slope((s) => s.nodeMs - s.sleptMs - s.bareMs),
-			...(error ? { error } : {}),
-		};
-		config.log(`overhead ${provider}: node ${row.nodeMsPerItem.toFixed(1)} ms/item, waits ${row.waitMsPerItem.toFixed(1)}, HTTP via n8n ${row.n8nHttpMsPerItem.toFixed(1)} (bare ${row.bareHttpMsPerItem.toFixed(1)}); overhead ${row.overheadMsPerItem.toFixed(2)} (package only ${row.packageOnlyMsPerItem.toFixed(2)}, beyond bare sockets ${row.overheadBareMsPerItem.toFixed(2)}) ms/item`);
+	for (const provider of PROVIDERS) {
+		const row = await overheadRow(provider, s.quick ? [3, 8] : [5, 25], s.quick ? 1 : 3, image);
+		s.log(`overhead ${provider}: node ${row.nodeMsPerItem.toFixed(1)} ms/item, HTTP via n8n ${row.n8nHttpMsPerItem.toFixed(1)}; overhead ${row.overheadMsPerItem.toFixed(2)} (package only ${row.packageOnlyMsPerItem.toFixed(2)}, beyond bare sockets ${row.overheadBareMsPerItem.toFixed(2)}) ms/item`);
 		rows.push(row);
 	}
 	return rows;

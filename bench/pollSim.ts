@@ -1,52 +1,30 @@
 /**
- * The package's poll schedule (nodes/shared/engine/poll.ts, from source) on a fake clock, in
- * seconds of real time: batches of 20 jobs of random length (mean ± 20 %) polled side by side,
- * 12 executions in a row sharing one DurationTracker, 10 independent series per mean. Prints for
- * the first execution of each series (cold), the one after it (1st warm) and the rest (warm): the
- * batch's wall time as a multiple of its longest job, the median and p95 latency, and status
- * checks per job against the budget at each job's own length.
- * `npx tsx bench/pollSim.ts [mean seconds …]` (SIM_ITEMS, SIM_CHECK_MS, SIM_SUBMIT_GAP_MS)
+ * The package's poll schedule (nodes/shared/engine/poll.ts, from source) on a fake clock: 10
+ * series of 12 executions of 20 jobs (mean ± 20 %), one DurationTracker per series. Prints per mean
+ * for cold, first warm and warm: batch time / longest job, latency, status checks against budget.
+ * `npx tsx bench/pollSim.ts [mean seconds …]` (SIM_ITEMS; SIM_CHECK_MS: how long a check takes;
+ * SIM_SUBMIT_GAP_MS: how far apart the submits are)
  */
 import { DurationTracker, pollUntilDone } from '../nodes/shared/engine';
 import { FakeClock, seededRandom } from '../test/unit/engine/fakeClock';
 import { mean, percentile } from './lib/common';
 import { statusBudget } from './latency';
 
-export interface SimOptions {
-	series?: number;
-	executions?: number;
-	items?: number;
-	spread?: number;
-	/** How long each status check takes (fake time). */
-	checkMs?: number;
-	/** Submits follow each other this far apart. */
-	submitGapMs?: number;
-}
-
-interface Job {
-	jobMs: number;
-	checks: number;
-	seenMs: number;
-}
+type Job = { jobMs: number; checks: number; seenMs: number };
 
 function stats(batches: Job[][]) {
 	const jobs = batches.flat();
 	const latencies = jobs.map((j) => j.seenMs - j.jobMs);
 	return {
-		jobs: jobs.length,
-		overBudget: jobs.filter((j) => j.checks > statusBudget(j.jobMs)).length,
-		maxChecks: Math.max(...jobs.map((j) => j.checks)),
-		meanChecks: mean(jobs.map((j) => j.checks)),
-		meanBudget: mean(jobs.map((j) => statusBudget(j.jobMs))),
-		medianLatencyMs: percentile(latencies, 50),
-		p95LatencyMs: percentile(latencies, 95),
-		/** Mean over batches of (last detection / longest job). */
+		jobs: jobs.length, overBudget: jobs.filter((j) => j.checks > statusBudget(j.jobMs)).length, maxChecks: Math.max(...jobs.map((j) => j.checks)),
+		meanChecks: mean(jobs.map((j) => j.checks)), meanBudget: mean(jobs.map((j) => statusBudget(j.jobMs))),
+		medianLatencyMs: percentile(latencies, 50), p95LatencyMs: percentile(latencies, 95),
+		// The mean over batches of (last detection / longest job).
 		batchRatio: mean(batches.map((b) => Math.max(...b.map((j) => j.seenMs)) / Math.max(...b.map((j) => j.jobMs)))),
 	};
 }
 
-export async function simulateBatchPolling(meanMs: number, options: SimOptions = {}) {
-	const { series = 10, executions = 12, items = 20, spread = 0.2, checkMs = 0, submitGapMs = 0 } = options;
+export async function simulateBatchPolling(meanMs: number, { series = 10, executions = 12, items = 20, spread = 0.2, checkMs = 0, submitGapMs = 0 } = {}) {
 	const [cold, firstWarm, warm]: Job[][][] = [[], [], []];
 	for (let seed = 1; seed <= series; seed++) {
 		const clock = new FakeClock(undefined, seededRandom(seed));
@@ -77,15 +55,13 @@ export async function simulateBatchPolling(meanMs: number, options: SimOptions =
 
 if (require.main === module) {
 	const env = process.env;
-	const options: SimOptions = { items: Number(env.SIM_ITEMS ?? 20), checkMs: Number(env.SIM_CHECK_MS ?? 0), submitGapMs: Number(env.SIM_SUBMIT_GAP_MS ?? 0) };
+	const options = { items: Number(env.SIM_ITEMS ?? 20), checkMs: Number(env.SIM_CHECK_MS ?? 0), submitGapMs: Number(env.SIM_SUBMIT_GAP_MS ?? 0) };
 	void (async () => {
 		const means = process.argv.slice(2).map(Number);
 		for (const seconds of means.length ? means : [2, 3, 5, 10, 12, 30, 60]) {
 			const r = await simulateBatchPolling(seconds * 1000, options);
 			for (const [name, s] of [['cold', r.cold], ['1st warm', r.firstWarm], ['warm', r.warm]] as const) {
-				console.log(
-					`${String(seconds).padStart(3)} s ${name}: batch ${s.batchRatio.toFixed(2)}× longest job; latency median ${s.medianLatencyMs} ms, p95 ${s.p95LatencyMs} ms; checks/job ${s.meanChecks.toFixed(1)} (budget ${s.meanBudget.toFixed(1)}), ${s.overBudget}/${s.jobs} over their own, max ${s.maxChecks}`,
-				);
+				console.log(`${String(seconds).padStart(3)} s ${name}: batch ${s.batchRatio.toFixed(2)}× longest job; latency median ${s.medianLatencyMs} ms, p95 ${s.p95LatencyMs} ms; checks/job ${s.meanChecks.toFixed(1)} (budget ${s.meanBudget.toFixed(1)}), ${s.overBudget}/${s.jobs} over their own, max ${s.maxChecks}`);
 			}
 		}
 	})();

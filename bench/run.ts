@@ -1,48 +1,60 @@
 /**
  * `npm run bench`: the package against the loops built from n8n's own nodes, through n8n's
  * engine, against the package's fake providers. Prints the tables and writes BENCHMARKS.md,
- * keeping its hand-written notes. The environment variables (BENCH_QUICK, BENCH_ONLY=batch,real,
- * latency,memory,overhead,mask,soak, BENCH_OUT, BENCH_REPORT_FROM …) are listed in BENCHMARKS.md,
+ * keeping its hand-written notes. The environment variables are listed in BENCHMARKS.md,
  * "Running it"; BENCH_MEMORY_ITEMS (5) is the many-items memory row's items in flight.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { makeImage, makeMask } from '../test/harness/workflows';
 import { loadPackage, shutdownEngine } from '../test/harness/engine';
-import { benchBatch, benchOneAtATime, type BatchConfig } from './batch';
-import { benchBatchInRealN8n } from './realN8n';
-import { benchLatency, type LatencyClass } from './latency';
+import { makeImage, makeMask } from '../test/harness/workflows';
+import { benchBatch, benchBatchInRealN8n, benchOneAtATime } from './batch';
+import { benchLatency } from './latency';
 import { benchMaskPreparation } from './mask';
 import { benchMemory } from './memory';
 import { benchOverhead } from './overhead';
-import { benchSoak, type SoakContender } from './soak';
 import { consoleReport, markdownReport, type Results } from './report';
-import { packageDurations, REPO_ROOT, startImageServer, withPackageMeters } from './lib/common';
+import { benchSoak, type SoakContender } from './soak';
+import { forgetLearnedDurations, REPO_ROOT, startImageServer, withPackageMeters } from './lib/common';
 import { registerN8nBaseNodes } from './lib/n8nBase';
+import type { ItemInputs } from './lib/workflows';
 
 const env = process.env;
-const QUICK = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
-const enabled = (section: 'batch' | 'real' | 'latency' | 'memory' | 'overhead' | 'mask' | 'soak') => !only || only.has(section);
-const number = (value: string | undefined, full: number, quick: number) => Number(value ?? (QUICK ? quick : full));
-const seconds = (text: string | undefined, full: number[], quick: number[]) => (text ? text.split(',').map(Number) : QUICK ? quick : full).map((s) => Math.round(s * 1000));
-
-const SPREAD = Number(env.BENCH_SPREAD ?? 0.2);
-const ITEMS = number(env.BENCH_ITEMS, 20, 6);
-const BATCH_MEANS = seconds(env.BENCH_BATCH_MEANS, [3, 12], [1.5]);
-const LATENCY_MEANS = seconds(env.BENCH_LATENCY_MEANS, [2, 10, 60], [1, 3, 8]);
-const SPEEDS: Array<LatencyClass['renderingSpeed']> = ['TURBO', 'DEFAULT', 'QUALITY'];
-
+const on = (section: string) => !only || only.has(section);
+const number = (name: string, full: number, short = full) => Number(env[name] ?? (quick ? short : full));
+const msList = (name: string, full: number[], short: number[]) => (env[name]?.split(',').map(Number) ?? (quick ? short : full)).map((s) => Math.round(s * 1000));
 const started = Date.now();
 const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
-const NOTES_FROM = path.join(REPO_ROOT, 'BENCHMARKS.md');
 
+const settings = {
+	quick,
+	log,
+	spread: number('BENCH_SPREAD', 0.2),
+	items: number('BENCH_ITEMS', 20, 6),
+	loopItems: number('BENCH_LOOP_ITEMS', 5, 2),
+	repeats: number('BENCH_REPEATS', 3, 1),
+	batchMeansMs: msList('BENCH_BATCH_MEANS', [3, 12], [1.5]),
+	latencyMeansMs: msList('BENCH_LATENCY_MEANS', [2, 10, 60], [1, 3, 8]),
+	memory: { side: quick ? 2048 : 4096, items: number('BENCH_MEMORY_ITEMS', 5) },
+	soak: {
+		executions: number('BENCH_SOAK_EXECUTIONS', 1500, 100),
+		concurrency: number('BENCH_SOAK_CONCURRENCY', 6),
+		window: number('BENCH_SOAK_WINDOW', 100, 25),
+		binaryMode: env.BENCH_SOAK_BINARY_MODE === 'default' ? ('default' as const) : ('filesystem' as const),
+		contenders: (env.BENCH_SOAK_CONTENDERS ?? 'package,n8n only').split(',').map((c) => c.trim() as SoakContender),
+	},
+};
+/** What every section is given: the settings above and the input images served over HTTP. */
+export type Settings = typeof settings & { inputs: ItemInputs };
+
+const NOTES_FROM = path.join(REPO_ROOT, 'BENCHMARKS.md');
 function write(target: string, results: Results) {
-	const notes = fs.existsSync(NOTES_FROM) ? fs.readFileSync(NOTES_FROM, 'utf8') : '';
 	fs.mkdirSync(path.dirname(target), { recursive: true });
-	fs.writeFileSync(target, markdownReport(results, notes));
+	fs.writeFileSync(target, markdownReport(results, fs.existsSync(NOTES_FROM) ? fs.readFileSync(NOTES_FROM, 'utf8') : ''));
 	log(`wrote ${path.relative(process.cwd(), target)}`);
 }
 
@@ -53,23 +65,11 @@ async function main() {
 		write(env.BENCH_OUT ?? path.join(__dirname, '.out', 'BENCHMARKS.rerendered.md'), saved);
 		return 0;
 	}
-	const n8nCore = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules/n8n-core/package.json'), 'utf8')) as { version: string };
-	const results: Results = {
-		env: {
-			date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-			cpus: os.cpus().length,
-			cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown CPU',
-			memoryGb: Math.round(os.totalmem() / 1024 ** 3),
-			node: process.versions.node,
-			n8nCore: n8nCore.version,
-			n8nNodesBase: '?',
-			platform: `${os.type()} ${os.release()}`,
-			quick: QUICK,
-			spread: SPREAD,
-			command: 'npm run bench',
-		},
-		failures: [],
-	};
+	const version = (pkg: string) => (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+	const [cpu, platform] = [os.cpus()[0]?.model?.trim() ?? 'unknown CPU', `${os.type()} ${os.release()}`];
+	const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+	const machine = { cpus: os.cpus().length, cpuModel: cpu, memoryGb: Math.round(os.totalmem() / 1024 ** 3), node: process.versions.node, platform };
+	const results: Results = { env: { date, ...machine, n8nCore: version('n8n-core'), n8nNodesBase: '?', quick, spread: settings.spread }, failures: [] };
 	const attempt = async <T>(section: string, fn: () => Promise<T>): Promise<T | undefined> => {
 		try {
 			return await fn();
@@ -84,98 +84,44 @@ async function main() {
 	// Load the built package (and the internals the meters wrap) now: other processes may rebuild
 	// dist/ while the benchmark runs, and what is loaded stays loaded.
 	await loadPackage();
-	packageDurations();
+	forgetLearnedDurations();
 	await withPackageMeters(async () => undefined);
-
-	if (enabled('mask')) {
-		log('mask preparation');
-		results.mask = await attempt('mask', () => benchMaskPreparation(QUICK ? 5 : 15));
-	}
-	if (enabled('batch') || enabled('latency')) {
-		log('loading n8n-nodes-base (HTTP Request, Wait, IF, Loop Over Items, No Operation)');
-		results.env.n8nNodesBase = await registerN8nBaseNodes();
-	}
 	const images = await startImageServer({
 		'photo.png': { data: await makeImage({ width: 256, height: 192 }), mimeType: 'image/png' },
 		'mask.png': { data: await makeMask(256, 192, { left: 64, top: 48, width: 96, height: 72 }, 'white'), mimeType: 'image/png' },
 	});
-	const inputs = { imageUrl: images.url('photo.png'), maskUrl: images.url('mask.png') };
-	const batchConfig: BatchConfig = {
-		repeats: number(env.BENCH_REPEATS, 3, 1),
-		items: ITEMS,
-		loopItems: number(env.BENCH_LOOP_ITEMS, 5, 2),
-		meansMs: BATCH_MEANS,
-		operations: ['replaceBackground', 'edit'],
-		spread: SPREAD,
-		otherProvidersMeanMs: BATCH_MEANS[0],
-		inputs,
-		log,
-	};
-	if (enabled('batch')) {
-		log(`batch: ${ITEMS} items, jobs of ${BATCH_MEANS.map((m) => m / 1000).join(' / ')} s`);
-		results.batch = await attempt('batch', () => benchBatch(batchConfig));
-	}
-	if (enabled('real')) {
-		log(`batch in the real n8n: ${ITEMS} items, jobs of ${BATCH_MEANS[0] / 1000} s, \`n8n execute\``);
-		results.realN8n = await attempt('real', () => benchBatchInRealN8n({ ...batchConfig, meanMs: BATCH_MEANS[0], operation: 'replaceBackground' }));
-	}
-	// The one-at-a-time loops only wait on timers and sockets, as the latency runs do: side by side.
-	const oneAtATime = enabled('batch') ? attempt('one-at-a-time loop', () => benchOneAtATime(batchConfig)) : Promise.resolve(undefined);
-	if (enabled('latency')) {
-		log(`latency: jobs of ${LATENCY_MEANS.map((m) => m / 1000).join(' / ')} s`);
-		results.latency = await attempt('latency', () =>
-			benchLatency({
-				classes: LATENCY_MEANS.map((meanMs, i) => ({ meanMs, renderingSpeed: SPEEDS[i % SPEEDS.length] })),
-				// Runware's default concurrency; Ideogram's 10 items of one image each fill its in-flight limit.
-				providers: [
-					{ provider: 'runComfy', items: QUICK ? 6 : 20 },
-					{ provider: 'runware', items: QUICK ? 2 : 4 },
-					{ provider: 'ideogram', items: QUICK ? 4 : 10 },
-				],
-				longWarmRounds: 1,
-				minWarmRounds: QUICK ? 1 : 2,
-				maxWarmRounds: QUICK ? 3 : 12,
-				spread: SPREAD,
-				inputs,
-				log,
-			}),
-		);
-	}
-	results.oneAtATime = await oneAtATime;
-	// Its ideal is the 20-item ideal of the same case (the loop ran fewer items).
-	for (const r of results.oneAtATime ?? []) {
-		const same = (results.batch ?? []).filter((b) => b.provider === r.provider && b.operation === r.operation && b.meanMs === r.meanMs);
-		if (same.length) r.idealMs = same.reduce((a, b) => a + b.idealMs, 0) / same.length;
-	}
-	await images.close();
+	const s: Settings = { ...settings, inputs: { imageUrl: images.url('photo.png'), maskUrl: images.url('mask.png') } };
 
-	if (enabled('overhead')) {
-		log('per-item overhead');
-		const counts: [number, number] = QUICK ? [3, 8] : [5, 25];
-		results.overhead = await attempt('overhead', () => benchOverhead({ providers: ['runComfy', 'runware', 'cometApi', 'ideogram'], counts, repeats: QUICK ? 1 : 3, log }));
-	}
-	if (enabled('memory')) {
-		log('memory (child processes)');
-		const memory = await attempt('memory', () => benchMemory({ side: QUICK ? 2048 : 4096, items: Number(env.BENCH_MEMORY_ITEMS ?? 5), log }));
-		[results.memory, results.memoryParts, results.memoryHostile] = [memory?.rows, memory?.parts, memory?.hostile];
-	}
-	if (enabled('soak')) {
-		const soak = {
-			executions: number(env.BENCH_SOAK_EXECUTIONS, 1500, 100),
-			concurrency: Number(env.BENCH_SOAK_CONCURRENCY ?? 6),
-			window: number(env.BENCH_SOAK_WINDOW, 100, 25),
-			binaryMode: env.BENCH_SOAK_BINARY_MODE === 'default' ? ('default' as const) : ('filesystem' as const),
-			contenders: (env.BENCH_SOAK_CONTENDERS ?? 'package,n8n only').split(',').map((c) => c.trim() as SoakContender),
-		};
-		log(`soak: ${soak.executions} webhook executions in one n8n process, ${soak.concurrency} in flight, per contender`);
-		results.soak = await attempt('soak', () => benchSoak({ ...soak, imagesPerExecution: 5, side: 256, jobMs: 20, log }));
+	// In this order. The one-at-a-time loops only wait on timers and sockets, as the latency runs do: side by side.
+	const LOOPS_AND_LATENCY = 'one-at-a-time loops, latency';
+	const sections: Array<[string, boolean, () => Promise<Partial<Results> | undefined>]> = [
+		['mask', on('mask'), async () => ({ mask: await benchMaskPreparation(quick ? 5 : 15) })],
+		['n8n-nodes-base', on('batch') || on('latency'), async () => void (results.env.n8nNodesBase = await registerN8nBaseNodes())],
+		['batch', on('batch'), async () => ({ batch: await benchBatch(s) })],
+		['real', on('real'), async () => ({ realN8n: await benchBatchInRealN8n(s) })],
+		[LOOPS_AND_LATENCY, on('latency') || on('batch'), async () => {
+			const [oneAtATime, latency] = await Promise.all([
+				on('batch') ? attempt('one-at-a-time loop', () => benchOneAtATime(s, results.batch ?? [])) : undefined,
+				on('latency') ? attempt('latency', () => benchLatency(s)) : undefined,
+			]);
+			return { oneAtATime, latency };
+		}],
+		['overhead', on('overhead'), async () => ({ overhead: await benchOverhead(s) })],
+		['memory', on('memory'), () => benchMemory(s)],
+		['soak', on('soak'), async () => ({ soak: await benchSoak(s) })],
+	];
+	for (const [name, enabled, run] of sections) {
+		if (!enabled) continue;
+		log(name);
+		Object.assign(results, await attempt(name, run));
+		if (name === LOOPS_AND_LATENCY) await images.close();
 	}
 
 	results.env.runtimeS = (Date.now() - started) / 1000;
 	console.log(`\n${consoleReport(results)}\n`);
 	fs.mkdirSync(path.join(__dirname, '.out'), { recursive: true });
-	fs.writeFileSync(path.join(__dirname, '.out', QUICK ? 'results.quick.json' : 'results.json'), JSON.stringify(results, null, 1));
-	const out = env.BENCH_OUT ?? (QUICK ? path.join(__dirname, '.out', 'BENCHMARKS.quick.md') : only ? undefined : NOTES_FROM);
+	fs.writeFileSync(path.join(__dirname, '.out', quick ? 'results.quick.json' : 'results.json'), JSON.stringify(results, null, 1));
+	const out = env.BENCH_OUT ?? (quick ? path.join(__dirname, '.out', 'BENCHMARKS.quick.md') : only ? undefined : NOTES_FROM);
 	if (out) write(out, results);
 	await shutdownEngine();
 	return results.failures.length ? 1 : 0;

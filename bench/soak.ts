@@ -1,13 +1,8 @@
 /**
- * 6. Soak: one long-running n8n 2.41.1 (`n8n start`) per contender answering production webhooks,
- * alternating RunComfy Replace Background and Ideogram Edit (v2 API) over a few PNGs that come
- * base64 in the webhook's body and become binary data with Convert To File; the fakes finish each
- * job at once, so the run is all package and n8n work. **package**: the package's node; **n8n
- * only**: the same requests with n8n's own nodes (HTTP Request submit → Wait → status → IF
- * completed → result → download as file). The process's RSS (/proc/<pid>/status) is read after
- * every execution and every 100 ms, its heap and external memory from n8n's /metrics every 10
- * executions; per window the lowest of each is kept, and growth is the least-squares slope of
- * those minima over the second half of the run.
+ * 6. Soak: one real n8n (`n8n start`) per contender answering production webhooks, the package's
+ * node or the same requests with n8n's own nodes; the lowest RSS, heap and external memory per
+ * window of executions and their growth over the second half. The method is in BENCHMARKS.md's
+ * notes (`soak`).
  */
 import fs from 'node:fs';
 import sharp from 'sharp';
@@ -17,86 +12,49 @@ import { activateWorkflow, packPackage, postWebhook, REPO_ROOT, startN8nScratch,
 import { ideogramNode, OPERATIONS, webhookWorkflow } from '../test/e2e/queue/cluster';
 import { startFake, type FakeServer } from '../test/fakes';
 import { makeMask } from '../test/harness/workflows';
+import type { Settings } from './run';
 import { round, secondHalfGrowth, sleep, startImageServer } from './lib/common';
 import { http, ifCompleted, node, PROMPT, RUNCOMFY_MODEL } from './lib/workflows';
 
 export type SoakContender = 'package' | 'n8n only';
 type Workload = 'replaceBackground' | 'edit';
-
-export interface SoakConfig {
-	executions: number;
-	/** Webhook calls in flight at once. */
-	concurrency: number;
-	/** Executions per window (the lowest RSS and heap of each window are kept). */
-	window: number;
-	imagesPerExecution: number;
-	side: number;
-	contenders: SoakContender[];
-	/** n8n's binary data mode: `filesystem` (n8n 2.x's default) or `default` (base64 in the items). */
-	binaryMode: 'filesystem' | 'default';
-	jobMs: number;
-	log: (line: string) => void;
-}
-
-export interface SoakWindow {
-	/** Executions finished at the window's end. */
-	executions: number;
-	rssMinMb: number;
-	heapMinMb: number;
-	externalMinMb: number;
-}
-
-export interface SoakRow {
-	contender: SoakContender;
-	executions: number;
-	errors: number;
-	firstError?: string;
-	concurrency: number;
-	imagesPerExecution: number;
-	binaryMode: SoakConfig['binaryMode'];
-	wallS: number;
-	/** Lowest RSS of the first and of the last window. */
-	rssFirstMb: number;
-	rssLastMb: number;
-	/** MB per 100 executions over the second half. */
-	rssGrowthMbPer100: number;
-	heapFirstMb: number;
-	heapLastMb: number;
-	heapGrowthMbPer100: number;
-	externalGrowthMbPer100: number;
-	windows: SoakWindow[];
-}
+/** Per window of executions (`executions` finished at its end), the lowest of each, in MB. */
+type SoakWindow = { executions: number; rssMinMb: number; heapMinMb: number; externalMinMb: number };
+export type SoakRow = Awaited<ReturnType<typeof drive>>;
 
 const MB = 1024 * 1024;
 const SAMPLE_MS = 100;
+/** PNGs per execution, their side, the fakes' job length (ms). */
+const [IMAGES, SIDE, JOB_MS] = [5, 256, 20];
 const PATHS: Record<Workload, string> = { replaceBackground: 'soak-replace-background', edit: 'soak-edit' };
 
-export async function benchSoak(config: SoakConfig): Promise<SoakRow[]> {
-	const images = await Promise.all(Array.from({ length: config.imagesPerExecution }, async (_, i) => (await photo(config.side, i)).toString('base64')));
+export async function benchSoak(s: Settings): Promise<SoakRow[]> {
+	s.log(`soak: ${s.soak.executions} webhook executions in one n8n process, ${s.soak.concurrency} in flight, per contender`);
+	const images = await Promise.all(Array.from({ length: IMAGES }, async (_, i) => (await photo(SIDE, i)).toString('base64')));
 	const body = { items: images.map((png) => ({ png })) };
 	const packed = await packPackage(process.env.N8N_E2E_PACKAGE_DIR ?? REPO_ROOT);
 	try {
 		const rows: SoakRow[] = [];
-		for (const contender of config.contenders) rows.push(await soakOne(contender, packed.tarball, body, config));
+		for (const contender of s.soak.contenders) rows.push(await soakOne(contender, packed.tarball, body, s));
 		return rows;
 	} finally {
 		fs.rmSync(packed.tarball, { force: true });
 	}
 }
 
-async function soakOne(contender: SoakContender, tarball: string, body: unknown, config: SoakConfig): Promise<SoakRow> {
-	const fakeOptions = { jobDurationMs: config.jobMs, recordBodies: false, maxInflightImages: 1000 };
+async function soakOne(contender: SoakContender, tarball: string, body: unknown, s: Settings): Promise<SoakRow> {
+	const fakeOptions = { jobDurationMs: JOB_MS, recordBodies: false, maxInflightImages: 1000 };
 	const fakes = { runComfy: await startFake('runComfy', fakeOptions), ideogram: await startFake('ideogram', fakeOptions) };
-	const q = config.side / 4;
-	const mask = await makeMask(config.side, config.side, { left: q, top: q, width: 2 * q, height: 2 * q }, 'black');
+	const q = SIDE / 4;
+	const mask = await makeMask(SIDE, SIDE, { left: q, top: q, width: 2 * q, height: 2 * q }, 'black');
 	const files = await startImageServer({ 'mask.png': { data: mask, mimeType: 'image/png' } });
 	const scratch = await startN8nScratch({ tarball, credentials: credentialFixtures(fakes) });
 	try {
-		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn', N8N_DEFAULT_BINARY_DATA_MODE: config.binaryMode } });
+		const server = await scratch.startServer({ env: { N8N_METRICS: 'true', N8N_LOG_LEVEL: 'warn', N8N_DEFAULT_BINARY_DATA_MODE: s.soak.binaryMode } });
 		const workflows = contender === 'package' ? packageWorkflows() : n8nOnlyWorkflows(fakes, files.url('mask.png'));
 		for (const workflow of Object.values(workflows)) await activateWorkflow(server, workflow);
-		config.log(`soak, ${contender}: n8n pid ${server.pid}, ${config.executions} executions, ${config.concurrency} in flight, binary data mode ${config.binaryMode}`);
-		return await drive(contender, server, body, Object.values(fakes), config);
+		s.log(`soak, ${contender}: n8n pid ${server.pid}, ${s.soak.executions} executions, ${s.soak.concurrency} in flight, binary data mode ${s.soak.binaryMode}`);
+		return await drive(contender, server, body, Object.values(fakes), s);
 	} finally {
 		await scratch.dispose();
 		await files.close();
@@ -104,7 +62,7 @@ async function soakOne(contender: SoakContender, tarball: string, body: unknown,
 	}
 }
 
-async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], config: SoakConfig): Promise<SoakRow> {
+async function drive(contender: SoakContender, server: N8nServer, body: unknown, fakes: FakeServer[], s: Settings) {
 	let [rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 	const sampleRss = () => (rssMin = Math.min(rssMin, rssOf(server.pid)));
 	const sampleMetrics = async () => {
@@ -120,13 +78,13 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 	let firstError: string | undefined;
 	const started = Date.now();
 	try {
-		for (let from = 0; from < config.executions; from += config.window) {
-			const to = Math.min(config.executions, from + config.window);
+		for (let from = 0; from < s.soak.executions; from += s.soak.window) {
+			const to = Math.min(s.soak.executions, from + s.soak.window);
 			let next = from;
 			const worker = async () => {
 				while (next < to) {
 					const workload: Workload = next++ % 2 === 0 ? 'replaceBackground' : 'edit';
-					const problem = await execute(server, workload, body, config.imagesPerExecution);
+					const problem = await execute(server, workload, body, IMAGES);
 					if (problem) firstError ??= `${workload}: ${problem}`;
 					errors += problem ? 1 : 0;
 					done++;
@@ -134,13 +92,13 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 					if (done % 10 === 0) await sampleMetrics();
 				}
 			};
-			await Promise.all(Array.from({ length: config.concurrency }, worker));
+			await Promise.all(Array.from({ length: s.soak.concurrency }, worker));
 			// The fakes keep every job and its images: forget them between windows, when none is in flight.
 			for (const fake of fakes) fake.reset();
 			await sleep(2 * SAMPLE_MS);
 			await sampleMetrics();
 			windows.push({ executions: done, rssMinMb: rssMin / MB, heapMinMb: heapMin / MB, externalMinMb: externalMin / MB });
-			config.log(`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`);
+			s.log(`soak, ${contender}: ${done} executions, ${errors} errors, lowest RSS ${(rssMin / MB).toFixed(0)} MB, heap ${(heapMin / MB).toFixed(0)} MB, external ${(externalMin / MB).toFixed(0)} MB`);
 			[rssMin, heapMin, externalMin] = [Infinity, Infinity, Infinity];
 		}
 	} finally {
@@ -148,21 +106,12 @@ async function drive(contender: SoakContender, server: N8nServer, body: unknown,
 	}
 	const [first, last] = [windows[0], windows[windows.length - 1]];
 	const growth = (value: (w: SoakWindow) => number) => round(secondHalfGrowth(windows, value).per100, 2);
+	const { concurrency, binaryMode } = s.soak;
 	return {
-		contender,
-		executions: done,
-		errors,
-		...(firstError ? { firstError } : {}),
-		concurrency: config.concurrency,
-		imagesPerExecution: config.imagesPerExecution,
-		binaryMode: config.binaryMode,
-		wallS: round((Date.now() - started) / 1000, 0),
-		rssFirstMb: round(first.rssMinMb, 0),
-		rssLastMb: round(last.rssMinMb, 0),
-		rssGrowthMbPer100: growth((w) => w.rssMinMb),
-		heapFirstMb: round(first.heapMinMb, 0),
-		heapLastMb: round(last.heapMinMb, 0),
-		heapGrowthMbPer100: growth((w) => w.heapMinMb),
+		contender, executions: done, errors, ...(firstError ? { firstError } : {}), concurrency, imagesPerExecution: IMAGES, binaryMode, wallS: round((Date.now() - started) / 1000, 0),
+		// The lowest of the first and of the last window; growth in MB per 100 executions over the second half.
+		rssFirstMb: round(first.rssMinMb, 0), rssLastMb: round(last.rssMinMb, 0), rssGrowthMbPer100: growth((w) => w.rssMinMb),
+		heapFirstMb: round(first.heapMinMb, 0), heapLastMb: round(last.heapMinMb, 0), heapGrowthMbPer100: growth((w) => w.heapMinMb),
 		externalGrowthMbPer100: growth((w) => w.externalMinMb),
 		windows: windows.map((w) => ({ executions: w.executions, rssMinMb: round(w.rssMinMb, 1), heapMinMb: round(w.heapMinMb, 1), externalMinMb: round(w.externalMinMb, 1) })),
 	};
@@ -181,8 +130,7 @@ async function execute(server: N8nServer, workload: Workload, body: unknown, exp
 
 function rssOf(pid: number): number {
 	try {
-		const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-		return kb ? Number(kb[1]) * 1024 : Infinity;
+		return Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Infinity) * 1024;
 	} catch {
 		return Infinity; // the process has exited
 	}
@@ -203,61 +151,46 @@ async function photo(side: number, seed: number): Promise<Buffer> {
 
 // ───────────── workflows ─────────────
 
-/** The Done node answers the webhook: besides the execution id, how many items came out with an image. */
-function counted(workflow: WorkflowJson): WorkflowJson {
+/** A webhook workflow whose Done node also answers how many items came out with an image; with `loop`, IF false goes back to Wait. */
+function counted(webhookPath: string, steps: Array<{ name: string }>, loop = false): WorkflowJson {
+	const workflow = webhookWorkflow(webhookPath, steps as Array<Record<string, unknown> & { name: string }>);
 	const done = workflow.nodes.find((n) => n.name === 'Done') as { parameters: { assignments: { assignments: unknown[] } } };
 	done.parameters.assignments.assignments.push({ id: 'i', name: 'images', value: '={{ $input.all().filter((item) => item.binary?.data).length }}', type: 'number' });
+	if (loop) (workflow.connections['Completed?'] as { main: unknown[][] }).main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
 	return workflow;
 }
 
 function packageWorkflows(): Record<Workload, WorkflowJson> {
 	const [editType, editParameters] = OPERATIONS.Edit;
 	return {
-		replaceBackground: counted(webhookWorkflow(PATHS.replaceBackground, [ideogramNode('Ideogram', 'ideogramReplaceBackground', 'runComfy', { prompt: PROMPT, options: {} })])),
-		edit: counted(webhookWorkflow(PATHS.edit, [ideogramNode('Ideogram', editType, 'ideogram', { ...editParameters })])),
+		replaceBackground: counted(PATHS.replaceBackground, [ideogramNode('Ideogram', 'ideogramReplaceBackground', 'runComfy', { prompt: PROMPT, options: {} })]),
+		edit: counted(PATHS.edit, [ideogramNode('Ideogram', editType, 'ideogram', { ...editParameters })]),
 	};
-}
-
-/** A chain of steps, plus the loop's way back: IF false → Wait. */
-function polled(webhookPath: string, steps: ReturnType<typeof node>[]): WorkflowJson {
-	const workflow = counted(webhookWorkflow(webhookPath, steps as unknown as Array<Record<string, unknown> & { name: string }>));
-	(workflow.connections['Completed?'] as { main: unknown[][] }).main[1] = [{ node: 'Wait', type: 'main', index: 0 }];
-	return workflow;
 }
 
 function n8nOnlyWorkflows({ runComfy: rc, ideogram: ig }: { runComfy: FakeServer; ideogram: FakeServer }, maskUrl: string): Record<Workload, WorkflowJson> {
 	const wait = () => node('Wait', 'wait', 1.1, { resume: 'timeInterval', amount: 0.5, unit: 'seconds' });
 	const apiKey = { sendHeaders: true, headerParameters: { parameters: [{ name: 'Api-Key', value: ig.apiKey }] } };
 	const asFile = (property = 'data') => ({ options: { response: { response: { responseFormat: 'file', outputPropertyName: property } } } });
-	const form = (parameterType: string, name: string, value: string) => (parameterType === 'formBinaryData' ? { parameterType, name, inputDataFieldName: value } : { parameterType, name, value });
+	const file = (name: string) => ({ parameterType: 'formBinaryData', name, inputDataFieldName: name === 'image' ? 'data' : name });
+	const parameters = [file('image'), file('mask'), { parameterType: 'formData', name: 'prompt', value: String(OPERATIONS.Edit[1].prompt) }, { parameterType: 'formData', name: 'async', value: 'true' }];
 	return {
-		replaceBackground: polled(PATHS.replaceBackground, [
+		replaceBackground: counted(PATHS.replaceBackground, [
 			node('To Base64', 'extractFromFile', 1, { operation: 'binaryToPropery', binaryPropertyName: 'data', destinationKey: 'image', options: {} }),
-			http('Submit', 'POST', `${rc.url}/v1/models/${RUNCOMFY_MODEL.replaceBackground}`, rc.apiKey, {
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody: `={{ JSON.stringify({ image: 'data:image/png;base64,' + $json.image, prompt: ${JSON.stringify(PROMPT)} }) }}`,
-			}),
+			http('Submit', 'POST', `${rc.url}/v1/models/${RUNCOMFY_MODEL.replaceBackground}`, rc.apiKey, { sendBody: true, specifyBody: 'json', jsonBody: `={{ JSON.stringify({ image: 'data:image/png;base64,' + $json.image, prompt: ${JSON.stringify(PROMPT)} }) }}` }),
 			wait(),
 			http('Get Status', 'GET', `=${rc.url}/v1/requests/{{ $json.request_id }}/status`, rc.apiKey),
 			ifCompleted(),
 			http('Get Result', 'GET', `=${rc.url}/v1/requests/{{ $json.request_id }}/result`, rc.apiKey),
 			http('Download Image', 'GET', '={{ $json.output.image }}', undefined, asFile()),
-		]),
-		edit: polled(PATHS.edit, [
+		], true),
+		edit: counted(PATHS.edit, [
 			http('Get Mask', 'GET', maskUrl, undefined, asFile('mask')),
-			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, {
-				...apiKey,
-				sendBody: true,
-				contentType: 'multipart-form-data',
-				bodyParameters: {
-					parameters: [form('formBinaryData', 'image', 'data'), form('formBinaryData', 'mask', 'mask'), form('formData', 'prompt', String(OPERATIONS.Edit[1].prompt)), form('formData', 'async', 'true')],
-				},
-			}),
+			http('Submit', 'POST', `${ig.url}/v2/image/inpaint/ideogram-3`, undefined, { ...apiKey, sendBody: true, contentType: 'multipart-form-data', bodyParameters: { parameters } }),
 			wait(),
 			http('Get Status', 'GET', `=${ig.url}/v2/generations/{{ $json.generation_id }}`, undefined, apiKey),
 			ifCompleted(),
 			http('Download Image', 'GET', '={{ $json.data[0].url }}', undefined, asFile()),
-		]),
+		], true),
 	};
 }

@@ -1,19 +1,18 @@
-/** Shared plumbing of the benchmarks: statistics, job timings on a fake, an image server, meters on the built package. */
+/** Shared plumbing of the benchmarks: statistics, runs against a fake, job timings, an image server, meters on the built package. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import type { FakeServer, JobSnapshot } from '../../test/fakes';
+import { startFake, type FakeOptions, type FakeServer, type JobSnapshot, type ProviderName } from '../../test/fakes';
+import { runWorkflow, type WorkflowJson } from '../../test/harness/engine';
 import { CREDENTIAL_TYPE, PROVIDER_LABEL } from '../../test/harness/workflows';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export { CREDENTIAL_TYPE, PROVIDER_LABEL };
 
 export const credentialsFor = (fake: FakeServer) => ({ [CREDENTIAL_TYPE[fake.provider]]: { apiKey: fake.apiKey, baseUrl: fake.url } });
-
 /** Job durations drawn uniformly in mean × [1 - spread, 1 + spread], so no schedule can aim at fixed instants. */
 export const randomDuration = (meanMs: number, spread: number) => () => meanMs * (1 - spread + 2 * spread * Math.random());
-
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ───────────── statistics ─────────────
@@ -28,22 +27,15 @@ export const median = (values: readonly number[]) => percentile(values, 50);
 export const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 export const max = (values: readonly number[]) => values.reduce((a, b) => Math.max(a, b), -Infinity);
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-
 /** The element whose `key` is the median (the lower middle one for an even count). */
-export function medianBy<T>(values: T[], key: (value: T) => number): T {
-	return [...values].sort((a, b) => key(a) - key(b))[Math.floor((values.length - 1) / 2)];
-}
+export const medianBy = <T>(values: T[], key: (value: T) => number): T => [...values].sort((a, b) => key(a) - key(b))[Math.floor((values.length - 1) / 2)];
 
-/**
- * Least-squares slope of `value` against `executions` over the run's second half (executions
- * above half the last one), per 100 executions, with its standard error.
- */
+/** Least-squares slope of `value` against `executions` over the run's second half, per 100 executions, with its standard error. */
 export function secondHalfGrowth<P extends { executions: number }>(points: readonly P[], value: (p: P) => number): { per100: number; stdErr: number } {
 	const total = points[points.length - 1]?.executions ?? 0;
 	const half = points.filter((p) => p.executions > total / 2).map((p) => ({ x: p.executions, y: value(p) }));
 	if (half.length < 2) return { per100: NaN, stdErr: NaN };
-	const mx = mean(half.map((p) => p.x));
-	const my = mean(half.map((p) => p.y));
+	const [mx, my] = [mean(half.map((p) => p.x)), mean(half.map((p) => p.y))];
 	const sxx = half.reduce((a, p) => a + (p.x - mx) ** 2, 0);
 	const slope = half.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx;
 	const residuals = half.reduce((a, p) => a + (p.y - my - slope * (p.x - mx)) ** 2, 0);
@@ -53,16 +45,8 @@ export function secondHalfGrowth<P extends { executions: number }>(points: reado
 
 // ───────────── jobs and requests on a fake ─────────────
 
-export interface JobTiming {
-	id: string;
-	createdAt: number;
-	completedAt: number;
-	durationMs: number;
-	/** Status checks that named this job (RunComfy `status`, Runware `getResponse`, Ideogram's generation). */
-	statusRequests: number;
-	/** When the first download of one of its images reached the fake. */
-	downloadAt?: number;
-}
+/** `statusRequests`: the status checks that named the job (RunComfy `status`, Runware `getResponse`, Ideogram's generation); `downloadAt`: when the first download of one of its images reached the fake. */
+export type JobTiming = { id: string; createdAt: number; completedAt: number; durationMs: number; statusRequests: number; downloadAt?: number };
 
 /** Per-job timings and status checks from a fake's records (a job is named in the path or, on Runware, the body). */
 export function jobTimings(fake: FakeServer): JobTiming[] {
@@ -82,15 +66,48 @@ export function jobTimings(fake: FakeServer): JobTiming[] {
 	return [...byId.values()];
 }
 
-// ───────────── input images over HTTP ─────────────
+/** `wallMs`: n8n's own wall time of the run (startedAt → stoppedAt); `endedAt`: when the output node finished (epoch ms). */
+export type ContenderRun = { wallMs: number; jobs: JobTiming[]; endedAt: number; error?: string; outputItems: number };
 
-export interface ImageServer {
-	url(name: string): string;
-	close(): Promise<void>;
+/** Runs `workflow` through n8n's engine against a fresh fake of `provider`, closed afterwards. */
+export async function runAgainstFake(provider: ProviderName, fakeOptions: FakeOptions, build: (fake: FakeServer) => WorkflowJson, outputNode: string): Promise<ContenderRun> {
+	const fake = await startFake(provider, fakeOptions);
+	try {
+		const { run } = await runWorkflow(build(fake), { credentials: credentialsFor(fake) });
+		const stoppedAt = new Date(run.stoppedAt ?? Date.now()).getTime();
+		const runs = run.data.resultData.runData[outputNode] ?? [];
+		const last = runs[runs.length - 1];
+		const error = run.data.resultData.error?.message;
+		return {
+			wallMs: stoppedAt - new Date(run.startedAt).getTime(),
+			jobs: jobTimings(fake),
+			endedAt: last ? last.startTime + last.executionTime : stoppedAt,
+			...(error ? { error } : {}),
+			outputItems: runs.reduce((n, r) => n + (r.data?.main?.[0]?.length ?? 0), 0),
+		};
+	} finally {
+		await fake.close();
+	}
 }
 
+/** A bare request with Node's http client: the floor under any client's cost. */
+export function rawRequest(agent: http.Agent, method: string, url: string, headers: Record<string, string> = {}, body?: Buffer): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method, agent, headers: body ? { ...headers, 'content-length': String(body.length) } : headers }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => resolve(Buffer.concat(chunks)));
+			res.on('error', reject);
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+// ───────────── input images over HTTP ─────────────
+
 /** Serves fixed files (the inputs the loops and the package are given as URLs). */
-export async function startImageServer(files: Record<string, { data: Buffer; mimeType: string }>): Promise<ImageServer> {
+export async function startImageServer(files: Record<string, { data: Buffer; mimeType: string }>) {
 	const server = http.createServer((req, res) => {
 		const file = files[(req.url ?? '/').slice(1).split('?')[0]];
 		if (!file) return void res.writeHead(404).end('Not Found');
@@ -100,7 +117,7 @@ export async function startImageServer(files: Record<string, { data: Buffer; mim
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	return {
-		url: (name) => `${base}/${name}`,
+		url: (name: string) => `${base}/${name}`,
 		close: async () => {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -108,7 +125,7 @@ export async function startImageServer(files: Record<string, { data: Buffer; mim
 	};
 }
 
-// ───────────── the built package's internals ─────────────
+// ───────────── the built package ─────────────
 
 /** A module of the BUILT package (dist/): the very instance the nodes use (n8n-core loads node files with this process's require). */
 export function distModule<T>(file: string): T {
@@ -116,62 +133,50 @@ export function distModule<T>(file: string): T {
 	return require(path.join(REPO_ROOT, 'dist/nodes/shared', file)) as T;
 }
 
-/** The process-wide learned job durations of the built package. */
-export const packageDurations = () => distModule<{ learnedDurations: { clear(): void } }>('pipeline/processState.js').learnedDurations;
+/** Forgets the job durations the built package learned (the next batch runs cold). */
+export const forgetLearnedDurations = () => distModule<{ learnedDurations: { clear(): void } }>('pipeline/processState.js').learnedDurations.clear();
 
 type AsyncFn = (...args: never[]) => Promise<unknown>;
 
-/** Adds up the time spent in calls of `target[key]` (an async function, calls not overlapping); with `onlyFulfilled`, rejected calls are not counted. */
-function meter(target: Record<string, unknown>, key: string, onlyFulfilled: boolean) {
-	const original = target[key] as AsyncFn;
-	let total = 0;
-	target[key] = async function (this: unknown, ...args: never[]) {
+/** `fn` adding the time of each call (async, calls not overlapping) to `total.ms`; with `onlyFulfilled`, rejected calls are not counted. */
+function timed(fn: AsyncFn, total: { ms: number }, onlyFulfilled = false): AsyncFn {
+	return async function (this: unknown, ...args: never[]) {
 		const start = performance.now();
-		const value = await original.apply(this, args).catch((error: unknown) => {
-			if (!onlyFulfilled) total += performance.now() - start;
+		try {
+			const value = await fn.apply(this, args);
+			total.ms += performance.now() - start;
+			return value;
+		} catch (error) {
+			if (!onlyFulfilled) total.ms += performance.now() - start;
 			throw error;
-		});
-		total += performance.now() - start;
-		return value;
+		}
 	};
-	return { take: () => [total, (total = 0)][0], restore: () => void (target[key] = original) };
 }
 
-export interface PackageTimes {
-	/** Scheduled waits that ran their course (poll gaps, back-off); a request's own timeout timer runs alongside it and is not counted. */
-	sleptMs: number;
-	/** Inside the package's transport: its HTTP requests as n8n's request helpers make them. */
-	httpMs: number;
-	/** Inside n8n's binary data store (writing outputs, reading inputs; filesystem mode). */
-	binaryMs: number;
-}
-
-/** Runs `fn` with meters on the package's clock and transport and on n8n's binary data service. */
-export async function withPackageMeters<T>(fn: () => Promise<T>): Promise<{ value: T; times: PackageTimes }> {
-	const clock = distModule<{ systemClock: Record<string, unknown> }>('engine/clock.js').systemClock;
-	const transportModule = distModule<Record<string, unknown>>('engine/n8nTransport.js');
+/**
+ * Runs `fn` with meters on the package's clock (scheduled waits that ran their course; a request's
+ * own timeout timer runs alongside and is not counted), inside its transport (its HTTP requests as
+ * n8n's request helpers make them) and on n8n's binary data store (writing outputs, reading inputs).
+ */
+export async function withPackageMeters<T>(fn: () => Promise<T>): Promise<{ value: T; times: { sleptMs: number; httpMs: number; binaryMs: number } }> {
+	const { systemClock } = distModule<{ systemClock: Record<string, AsyncFn> }>('engine/index.js');
+	// The transport's own module: the engine's index only re-exports it, through getters.
+	const transport = distModule<{ createN8nTransport: (...args: unknown[]) => AsyncFn }>('engine/n8nTransport.js');
+	const create = transport.createN8nTransport;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { BinaryDataService } = require('n8n-core') as { BinaryDataService: { prototype: Record<string, unknown> } };
-	const meters = [meter(clock, 'sleep', true), meter(BinaryDataService.prototype, 'store', false), meter(BinaryDataService.prototype, 'getAsBuffer', false)];
-	const createTransport = transportModule.createN8nTransport as (...args: unknown[]) => AsyncFn;
-	let httpMs = 0;
-	transportModule.createN8nTransport = (...args: unknown[]) => {
-		const transport = createTransport(...args);
-		return async (...request: never[]) => {
-			const start = performance.now();
-			try {
-				return await transport(...request);
-			} finally {
-				httpMs += performance.now() - start;
-			}
-		};
-	};
+	const binaryData = (require('n8n-core') as { BinaryDataService: { prototype: Record<string, AsyncFn> } }).BinaryDataService.prototype;
+	const [slept, http, binary] = [{ ms: 0 }, { ms: 0 }, { ms: 0 }];
+	const patches: Array<[Record<string, unknown>, string, unknown]> = [
+		[systemClock, 'sleep', timed(systemClock.sleep, slept, true)],
+		[binaryData, 'store', timed(binaryData.store, binary)],
+		[binaryData, 'getAsBuffer', timed(binaryData.getAsBuffer, binary)],
+		[transport, 'createN8nTransport', (...args: unknown[]) => timed(create(...args), http)],
+	];
+	const originals = patches.map(([target, key, patched]) => [target[key], (target[key] = patched)][0]);
 	try {
 		const value = await fn();
-		const [slept, stored, read] = meters.map((m) => m.take());
-		return { value, times: { sleptMs: slept, httpMs, binaryMs: stored + read } };
+		return { value, times: { sleptMs: slept.ms, httpMs: http.ms, binaryMs: binary.ms } };
 	} finally {
-		meters.forEach((m) => m.restore());
-		transportModule.createN8nTransport = createTransport;
+		patches.forEach(([target, key], i) => (target[key] = originals[i]));
 	}
 }
