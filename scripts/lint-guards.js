@@ -104,8 +104,6 @@ for (const file of product) {
 
 /** Exported for a script of the repository, not for the nodes: the README's support matrix is written from them (scripts/supportMatrix.ts). */
 const EXPORTED_FOR_SCRIPTS = new Set(['nodes/shared/parameters/options.ts OPERATION_LABELS', 'nodes/shared/parameters/options.ts providersTaking']);
-/** Exported for the benchmarks' memory child (bench/memoryChild.ts), which measures them alone. */
-const EXPORTED_FOR_BENCH = new Set(['nodes/shared/providers/runComfy.ts buildRunComfyInput', 'nodes/shared/engine/n8nTransport.ts buildRequestOptions']);
 const resolveImport = (file, spec) => {
 	const target = path.resolve(path.dirname(file), spec);
 	return rel(fs.existsSync(`${target}.ts`) ? `${target}.ts` : path.join(target, 'index.ts'));
@@ -137,7 +135,7 @@ for (const [file, name] of exportedBy) {
 	const index = `${path.posix.dirname(file)}/index.ts`;
 	const throughIndex = (forwarded.has(`${file} ${name}`) || forwarded.has(`${file} *`)) && imported.has(`${index} ${name}`);
 	if (imported.has(`${file} ${name}`) || imported.has(`${file} *`) || throughIndex) continue;
-	if (EXPORTED_FOR_SCRIPTS.has(`${file} ${name}`) || EXPORTED_FOR_BENCH.has(`${file} ${name}`)) continue;
+	if (EXPORTED_FOR_SCRIPTS.has(`${file} ${name}`)) continue;
 	offences.push(`${file}: exports ${name}, which no other file of nodes/ or credentials/ imports (test it through what uses it; keep it local)`);
 }
 

@@ -178,7 +178,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 	return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
-export function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
+function buildRequestOptions(request: HttpRequest, signal: AbortSignal, stream: boolean, followRedirects: boolean): IHttpRequestOptions {
 	let headers: Record<string, string> = { ...request.headers };
 	let body: Buffer | Readable | FormData | undefined;
 	if (Buffer.isBuffer(request.body)) {

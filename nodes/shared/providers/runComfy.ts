@@ -81,7 +81,7 @@ function paletteObject(palette: ColorPalette): Record<string, unknown> {
 }
 
 /** The JSON body of a RunComfy submit. One image per job: RunComfy has no num_images. */
-export function buildRunComfyInput(request: JobRequest): Record<string, unknown> {
+function buildRunComfyInput(request: JobRequest): Record<string, unknown> {
 	const o = request.options;
 	const input: Record<string, unknown> = { image: imageRef(request.image) };
 	if (request.operation === 'edit' && request.mask) input.mask = imageRef(request.mask);
