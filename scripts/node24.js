@@ -45,9 +45,11 @@ const tasks = {
 	// In this process (no tsx CLI in between), so Ctrl-C reaches the script that stops what it started.
 	dev: [['node', ['--import', 'tsx', 'scripts/dev.ts']]],
 	bench: [[bin('tsx'), ['bench/run.ts']]],
+	// One Edit item's way through the package: the files that run and the stack at its submit (scripts/itemWalk.ts).
+	walk: [[bin('tsx'), ['scripts/itemWalk.ts']]],
 };
 // Tasks that run the built package build it first, so a fresh clone needs no separate step.
-const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'test:ui', 'pictures', 'scan', 'demo', 'bench']);
+const needsBuild = new Set(['test', 'test:e2e', 'test:queue', 'test:ui', 'pictures', 'scan', 'demo', 'bench', 'walk']);
 
 function run(cmd, args, env = process.env, cwd = root) {
 	const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });

@@ -3,8 +3,7 @@
  * goes to a download host. Retries transient failures, caps size and time, and trusts the bytes,
  * not the Content-Type header, to say what the file is.
  */
-import { settle } from './abort';
-import { systemClock, type Clock } from './clock';
+import { type Clock, settle, systemClock } from './waiting';
 import { DownloadError, isAbortError } from './errors';
 import { TransportError, urlForLogs, type Transport, type TransportOptions } from './http';
 import { createHttpClient } from './retry';

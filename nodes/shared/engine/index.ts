@@ -1,7 +1,6 @@
 /** The poll/retry/download engine. It knows nothing of Ideogram or of any provider. */
 export * from './http';
-export * from './abort';
-export * from './clock';
+export * from './waiting';
 export * from './errors';
 export * from './redact';
 export * from './retry';
@@ -10,4 +9,3 @@ export * from './download';
 export * from './n8nTransport';
 export * from './jsonBody';
 export * from './multipart';
-export * from './deprecation';

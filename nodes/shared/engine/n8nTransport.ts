@@ -19,7 +19,7 @@ import type FormData from 'form-data';
 
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { raceAbort, settle } from './abort';
+import { raceAbort, settle } from './waiting';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import { jsonBody } from './jsonBody';
 import { MultipartForm } from './multipart';

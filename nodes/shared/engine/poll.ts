@@ -18,8 +18,7 @@
  * A job still queued (queuePosition ≥ 1) cannot be about to finish: it gets the normal gaps.
  * The request and latency targets the schedule is held to are in BENCHMARKS.md (bench/pollSim.ts).
  */
-import { raceAbort, settle } from './abort';
-import { linkedSignal, systemClock, type Clock } from './clock';
+import { type Clock, linkedSignal, raceAbort, settle, systemClock } from './waiting';
 import { abortErrorFrom, isAbortError, PollTimeoutError, throwIfAborted } from './errors';
 
 interface PollSchedule {

@@ -3,8 +3,7 @@
  * (http.ts), exponential backoff with jitter, `Retry-After`, a per-attempt timeout lowered to
  * what is left of the job's deadline, and prompt abort when the execution stops.
  */
-import { raceAbort, settle } from './abort';
-import { linkedSignal, systemClock, type Clock } from './clock';
+import { type Clock, linkedSignal, raceAbort, settle, systemClock } from './waiting';
 import { abortErrorFrom, isAbortError, throwIfAborted } from './errors';
 import {
 	NETWORK_ERRORS,
@@ -119,18 +118,6 @@ export function createHttpClient(transport: Transport, opts: HttpClientOptions):
 	const deadline = opts.deadline ?? Number.POSITIVE_INFINITY;
 	const signal = opts.signal;
 
-	/** One attempt, raced against the execution signal and its own timeout. */
-	async function attempt(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
-		const what = describeRequest(request);
-		const timedOut = () => new TransportError(`${what} timed out after ${timeoutMs} ms`, 'ETIMEDOUT', true);
-		const link = linkedSignal(clock, [signal], timeoutMs, timedOut);
-		const result = await settle(raceAbort(transport({ ...request, timeoutMs }, link.signal, opts.transportOptions), link.signal));
-		link.dispose();
-		if (result.ok) return result.value;
-		if (signal.aborted) throw abortErrorFrom(signal);
-		throw link.timedOut() || (isAbortError(result.error) && link.signal.aborted) ? timedOut() : result.error;
-	}
-
 	async function send(request: HttpRequest, kind: RequestKind): Promise<HttpResponse> {
 		const what = describeRequest(request);
 		let mayHaveRun = false;
@@ -144,9 +131,14 @@ export function createHttpClient(transport: Transport, opts: HttpClientOptions):
 			}
 			const timeoutMs = Math.max(1, Math.min(request.timeoutMs ?? defaultTimeoutMs, remaining));
 
-			const result = await settle(attempt(request, timeoutMs));
+			// One attempt, raced against the execution signal and its own timeout.
+			const timedOut = () => new TransportError(`${what} timed out after ${timeoutMs} ms`, 'ETIMEDOUT', true);
+			const link = linkedSignal(clock, [signal], timeoutMs, timedOut);
+			const result = await settle(raceAbort(transport({ ...request, timeoutMs }, link.signal, opts.transportOptions), link.signal));
+			link.dispose();
 			if (!result.ok) {
-				const error = result.error;
+				if (signal.aborted) throw abortErrorFrom(signal);
+				const error = link.timedOut() || (isAbortError(result.error) && link.signal.aborted) ? timedOut() : result.error;
 				if (!(error instanceof TransportError)) throw error;
 				mayHaveRun ||= error.mayHaveRun;
 				lastError = error;

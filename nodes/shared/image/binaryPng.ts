@@ -9,7 +9,7 @@ import { createInflate } from 'node:zlib';
 
 import type sharp from 'sharp';
 
-import { sharp as vipsSharp } from './vips';
+import { sharp as vipsSharp } from './imageInfo';
 
 /**
  * zlib level 2 without adaptive filtering: a 4096² binary mask encodes in ~10 ms to ~50 KB.

@@ -7,10 +7,9 @@ import type sharp from 'sharp';
 
 import { InputError } from '../inputError';
 import { binaryMask, type BinaryMask } from './binaryPng';
-import { reasonOf } from './imageInfo';
+import { reasonOf, vips } from './imageInfo';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { ImageInfo, MaskColor, MaskEditColor } from './types';
-import { vips } from './vips';
 
 /** What the user's mask means and how to word problems with it. */
 export interface MaskMeaning {

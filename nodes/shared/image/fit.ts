@@ -1,6 +1,5 @@
-import { vips } from './vips';
-
 import { InputError } from '../inputError';
+import { vips } from './imageInfo';
 import type { ImageInfo, ImageLimit, ScaledSize } from './types';
 
 /** Re-encode attempts before giving up on the byte limit (each shrinks by the measured overshoot). */

@@ -1,9 +1,7 @@
-import { sharp, vips } from './vips';
-
 import { InputError } from '../inputError';
 import { binaryMask, MASK_PNG_OPTIONS, providerMaskPng, type BinaryMask } from './binaryPng';
 import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from './classify';
-import { readImageHeader } from './imageInfo';
+import { readImageHeader, sharp, vips } from './imageInfo';
 import { countEditPixels, resizeNearest, type GreyRaster } from './raster';
 import { rasteriseRects, regionsToPixelRects } from './regions';
 import type { MaskColor, MaskEditColor, MaskRegion, PreparedMask, PrepareMaskInput, ScaledSize } from './types';

@@ -10,21 +10,12 @@ import { ProviderError } from '../engine';
 import type { ItemPlan } from '../parameters/plan';
 import { sizeValue, type Size } from '../parameters/sizes';
 import type { JobRequest } from '../providers/types';
-import type { createLimiter } from './concurrency';
 import type { NodeRunContext } from './nodeRunContext';
 import { errorItem, withPaidJobs } from './failures';
-import type { ImageBudget } from './imageBudget';
 import { loadRequests, type ItemRequests } from './inputs';
+import type { JobLimits } from './limits';
 import { quoteJob, submitJob, waitForJob, type ProviderConnection } from './jobs';
 import { buildImageItems, quoteItem, submittedItem, type OutputSettings } from './outputs';
-
-/** What bounds the jobs of all items of one run of the node. */
-interface JobLimits {
-	/** Images requested in this execution (Max Images Per Execution). */
-	budget: ImageBudget;
-	/** Size jobs in flight across all items, within the node's concurrency. */
-	slot: ReturnType<typeof createLimiter>;
-}
 
 /** An error of one of several sizes, saying which size it was. */
 function forSize(error: unknown, size: Size): unknown {

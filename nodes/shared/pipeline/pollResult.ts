@@ -8,7 +8,7 @@ import { DEFAULT_TIMEOUT_SECONDS, parsePollOptions } from '../parameters/options
 import { POLL_OPERATION, POLL_PROVIDER, readJobRef, submittedOperation } from '../parameters/poll';
 import { readParameter } from '../parameters/parse';
 import type { JobRef, ProviderName } from '../providers/types';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from './limits';
 import { nodeRunContextOf } from './nodeRunContext';
 import { errorItem, toNodeError } from './failures';
 import { cancelJob, getJobState, waitForJob } from './jobs';

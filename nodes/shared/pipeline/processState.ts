@@ -13,7 +13,7 @@
  * an execution's entry or a route's notice not used for IDLE_MS goes too (where n8n does not report
  * an execution's end, or a provider marks ever new routes), while the durations of a kind stay
  * true however old. The Max Images Per Execution count is not here: it lives in the execution's
- * own data (imageBudget.ts).
+ * own data (limits.ts).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 

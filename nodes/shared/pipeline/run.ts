@@ -8,10 +8,9 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { OperationName } from '../providers/types';
 import { nodeRunOf, rememberedResult, rememberResult, replayResult } from './completedItems';
-import { createLimiter, mapWithConcurrency } from './concurrency';
 import { nodeRunContextOf } from './nodeRunContext';
 import { errorItem, paidJobsOf, toNodeError, withFinishedItems, type FinishedItem } from './failures';
-import { imageBudget } from './imageBudget';
+import { createLimiter, imageBudget, mapWithConcurrency } from './limits';
 import { runItem } from './item';
 import { readItemPlan, type ItemPlan } from '../parameters/plan';
 

@@ -1,11 +1,45 @@
 /**
- * Time, waiting and randomness, behind one interface so the engine's timing is tested with a
- * virtual clock (test/unit/engine/fakeClock.ts) instead of real sleeps.
+ * Time, waiting and stopping. The clock (now, sleep, randomness) is one interface so the engine's
+ * timing is tested with a virtual clock (test/unit/engine/fakeClock.ts) instead of real sleeps;
+ * a signal that aborts on a timeout or with its parents; and waiting on a promise without
+ * try/catch, or until an AbortSignal aborts: how the engine stops at once when the execution is
+ * stopped.
  */
 import { sleep as n8nSleep } from 'n8n-workflow';
 
-import { settle } from './abort';
 import { abortErrorFrom, throwIfAborted } from './errors';
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The outcome of `promise` as a value (no try/catch at the call site). */
+export async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+	return await promise.then(
+		(value): Settled<T> => ({ ok: true, value }),
+		(error: unknown): Settled<T> => ({ ok: false, error }),
+	);
+}
+
+/**
+ * Settles like `promise`, but rejects with an AbortError as soon as `signal` aborts. The work
+ * behind `promise` is not stopped (give it the signal too); its late result is ignored.
+ */
+export async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+	if (signal.aborted) {
+		promise.catch(() => undefined);
+		throw abortErrorFrom(signal);
+	}
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(abortErrorFrom(signal));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([promise, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+		promise.catch(() => undefined);
+	}
+}
 
 export interface Clock {
 	/** Milliseconds since the epoch. */
