@@ -13,6 +13,7 @@ import type {
 	ImageLimits,
 	MaskColor,
 	OperationName,
+	OptionChoice,
 	PreciseEditAccepts,
 	ProviderAdapter,
 	Quality,
@@ -135,7 +136,14 @@ function runwareOptionsOf(o: OperationOptionValues): RunwareOptions | undefined 
 
 const label = (name: keyof typeof OPERATION_OPTIONS) => OPERATION_OPTIONS[name].property.displayName;
 
-/** What the provider takes beyond which options (`ProviderAccepts`), and the combinations Ideogram 3.0 refuses. */
+/** The combinations Ideogram 3.0 refuses whoever serves it: style codes go alone. */
+function refusesWithIdeogram3(c: OptionChoice): string | undefined {
+	if (!c.styleCodes || !(c.styleType || c.styleReferenceImages)) return undefined;
+	const other = c.styleType ? label('styleType') : label('styleReferenceImages');
+	return `${label('styleCodes')} cannot be combined with ${other}: Ideogram 3.0 refuses style codes together with a style type or style reference images. Remove ${label('styleCodes')} or ${other}.`;
+}
+
+/** What the provider takes beyond which options (`ProviderAccepts`), and the combinations refused (Ideogram 3.0's, then the provider's). */
 function checkWithProvider(plan: ItemPlan): void {
 	const { adapter, generation: g } = plan;
 	const { accepts, displayName } = adapter;
@@ -148,13 +156,6 @@ function checkWithProvider(plan: ItemPlan): void {
 		throw new InputError(`Style Codes has ${codes} codes; ${displayName} takes ${accepts.maxStyleCodes}`, remove(`Keep ${accepts.maxStyleCodes}`), 'styleCodes');
 	}
 	const styleReferences = plan.styleReferenceProperties.length;
-	if (codes && (g.styleType || styleReferences)) {
-		throw new InputError(
-			`${label('styleCodes')} cannot be combined with ${g.styleType ? label('styleType') : label('styleReferenceImages')}`,
-			`Ideogram 3.0 refuses style codes together with a style type or style reference images: remove Style Codes, or remove ${g.styleType ? 'Style Type' : 'Style Reference Image Fields'}.`,
-			'styleCodes',
-		);
-	}
 	if (styleReferences > accepts.maxStyleReferenceImages) {
 		throw new InputError(
 			`${label('styleReferenceImages')} names ${styleReferences} images; ${displayName} takes up to ${accepts.maxStyleReferenceImages}`,
@@ -171,7 +172,7 @@ function checkWithProvider(plan: ItemPlan): void {
 	}
 	if (plan.precise) checkPreciseEdit(plan, plan.precise);
 	const promptLength = plan.prompt?.length ?? 0;
-	const combination = accepts.refusesCombination?.({
+	const choice: OptionChoice = {
 		operation: plan.operation,
 		promptLength,
 		styleType: g.styleType,
@@ -179,7 +180,10 @@ function checkWithProvider(plan: ItemPlan): void {
 		styleCodes: codes,
 		styleReferenceImages: styleReferences,
 		characterReference: plan.characterReferenceProperty !== undefined,
-	});
+	};
+	// Ideogram 3.0's own rules hold on every provider; then the provider's.
+	const rules = [plan.precise ? undefined : refusesWithIdeogram3, accepts.refusesCombination];
+	const combination = rules.map((rule) => rule?.(choice)).find((reason) => reason !== undefined);
 	if (combination) throw new InputError(combination, 'Change the options (see the support matrix in the README); nothing was sent.', 'options');
 	if (accepts.maxPromptLength !== undefined && promptLength > accepts.maxPromptLength) {
 		throw new InputError(`Prompt has ${promptLength} characters; ${displayName} takes up to ${accepts.maxPromptLength}`, 'Shorten the prompt.', 'prompt');
