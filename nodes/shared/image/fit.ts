@@ -1,3 +1,4 @@
+/** An image made to fit a provider's limits (side, pixels, bytes) and turned upright: `fitToLimit`, `uprightImage`. */
 import { InputError } from '../inputError';
 import { vips } from './imageInfo';
 import type { ImageInfo, ImageLimit, ScaledSize } from './types';

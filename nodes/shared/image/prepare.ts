@@ -1,3 +1,8 @@
+/**
+ * The Edit's mask, from what the user gave (a mask image or rectangles) to what the provider takes:
+ * decoded as seen, sorted into edit and keep, made at the size the image is sent at, checked to
+ * mark part of the image, and written in the provider's colours (`prepareMask`).
+ */
 import { InputError } from '../inputError';
 import { binaryMask, MASK_PNG_OPTIONS, providerMaskPng, type BinaryMask } from './binaryPng';
 import { classifyMaskInVips, classifyMaskPixels, type MaskMeaning } from './classify';

@@ -1,3 +1,4 @@
+/** Mask rectangles (pixels or percent) as pixel boxes and as a mask raster; an edit region box inside the image. */
 import { InputError } from '../inputError';
 import { MASK_VALUE, type GreyRaster } from './raster';
 import type { MaskColor, MaskRegion } from './types';
